@@ -1,0 +1,43 @@
+"""minigrad: a from-scratch tensor and reverse-mode autograd engine on NumPy, with PyTorch's API.
+
+``import minigrad as torch`` is meant to work for the scripts of the course this project follows.
+"""
+from . import dtypes as _dtypes
+from .dtypes import (dtype, float16, float32, float64, int8, int16, int32, int64, uint8, bool,  # noqa: A004
+                     half, float, double, short, int, long, get_default_dtype, set_default_dtype,
+                     result_type as _result_type)
+from ._backend import device
+from .tensor import Tensor, Size
+from .factories import (tensor, as_tensor, from_numpy, from_dlpack, scalar_tensor, zeros, ones, empty, full,
+                        zeros_like, ones_like, empty_like, full_like, arange, linspace, logspace, eye, rand,
+                        randn, randint, randperm, rand_like, randn_like, randint_like, normal, bernoulli,
+                        multinomial, is_tensor, numel, is_floating_point)
+from .random import Generator, manual_seed, seed, initial_seed, get_rng_state, set_rng_state, default_generator
+from .autograd import no_grad, enable_grad, set_grad_enabled, inference_mode, is_grad_enabled
+from .ops.arithmetic import (add, sub, mul, div, floor_divide, remainder, pow, neg, abs, maximum, minimum,  # noqa: A004
+                             where, eq, ne, lt, le, gt, ge, equal, isclose, allclose, logical_and, logical_or,
+                             logical_xor, logical_not, bitwise_and, bitwise_or, bitwise_xor, bitwise_not)
+from .ops.unary import (exp, expm1, log, log1p, log2, log10, sqrt, rsqrt, sin, cos, tanh, sigmoid, relu,
+                        reciprocal, square, clamp, sign, floor, ceil, round, trunc, isnan, isinf, isfinite,  # noqa: A004
+                        nan_to_num)
+from .ops.reduction import (sum, mean, prod, max, min, amax, amin, argmax, argmin, var, std, logsumexp,  # noqa: A004
+                            norm, all, any, cumsum, softmax, log_softmax, return_types)
+from .ops.shape import (reshape, flatten, unflatten, squeeze, unsqueeze, transpose, t, permute, movedim,
+                        cat, stack, split, chunk, unbind, narrow, flip)
+from .ops.indexing import gather, scatter, scatter_add, index_select, masked_fill, masked_select, select
+from .ops.linalg import matmul, mm, bmm, dot, mv, addmm
+from .ops.sorting import sort, argsort, topk, unique
+from . import autograd, cuda
+
+subtract, multiply, divide, true_divide, negative, absolute = sub, mul, div, div, neg, abs
+clip, concat, concatenate, swapaxes = clamp, cat, cat, transpose
+result_type = _result_type
+
+__version__ = "0.1.0"
+
+
+def set_printoptions(precision=None, threshold=None, edgeitems=None, linewidth=None, profile=None, sci_mode=None):
+    """Printing options, as ``torch.set_printoptions``."""
+    from ._printing import set_printoptions as _set
+    _set(precision=precision, threshold=threshold, edgeitems=edgeitems, linewidth=linewidth, profile=profile,
+         sci_mode=sci_mode)

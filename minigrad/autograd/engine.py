@@ -1,0 +1,171 @@
+"""The backward pass: walk the graph from the outputs to the leaves, in topological order.
+
+1. ``_count_dependencies``: an iterative depth-first walk (no recursion, so a 100,000-op chain
+   is fine) counts, for every node and leaf, how many edges point at it.
+2. Kahn's algorithm: a node runs only when every consumer has contributed its gradient, so it
+   sees the *sum* of them (this is why topological order matters).
+3. Each node's ``backward`` gives one gradient per input; ``_fit`` reduces it to the input's
+   shape and dtype (broadcasting undone here, in one place); leaves accumulate into ``.grad``.
+
+Without ``create_graph`` the backward formulas run under ``no_grad``; with it they record a new
+graph, which is how double backward works. Unless ``retain_graph``, each node frees its saved
+tensors once it has run.
+"""
+from . import anomaly_mode
+from .function import Function
+from .grad_mode import _state as _grad_state
+
+
+def _count_dependencies(roots):
+    """Number of incoming edges of every node/leaf reachable from ``roots`` (keyed by id)."""
+    deps = {}
+    stack = [r for r in roots if r is not None]
+    seen = {id(r) for r in stack}
+    while stack:
+        node = stack.pop()
+        if not isinstance(node, Function):
+            continue
+        for edge in node._edges:
+            if edge is None:
+                continue
+            key = id(edge)
+            deps[key] = deps.get(key, 0) + 1
+            if key not in seen:
+                seen.add(key)
+                stack.append(edge)
+    return deps
+
+
+def _fit(grad, meta):
+    """Reduce a broadcast gradient to the input's shape, and cast it to the input's dtype."""
+    shape, dtype = meta
+    if grad._data.shape != shape:
+        grad = grad.sum_to_size(shape)
+    if grad.dtype is not dtype:
+        grad = grad.to(dtype)
+    return grad
+
+
+def _call_backward(node, grad):
+    grads = node.backward(node, grad)
+    if not isinstance(grads, tuple):
+        grads = (grads,)
+    n_inputs = len(node._edges)
+    if len(grads) != n_inputs:
+        if len(grads) > n_inputs and all(g is None for g in grads[n_inputs:]):
+            grads = grads[:n_inputs]
+        else:
+            raise RuntimeError(f"function {node.name()} returned an incorrect number of gradients "
+                               f"(expected {n_inputs}, got {len(grads)})")
+    if anomaly_mode._enabled[0]:
+        _check_finite(node, grads)
+    return grads
+
+
+def _check_finite(node, grads):
+    import numpy as np
+    for i, g in enumerate(grads):
+        if g is not None and g.dtype.is_floating_point and bool(np.isnan(np.asarray(_host(g._data))).any()):
+            trace = node._trace or "(no traceback: the op was created outside detect_anomaly)\n"
+            raise RuntimeError(f"Function '{node.name()}' returned nan values in its {i}th output.\n"
+                               f"Traceback of the forward call that created it:\n{trace}")
+
+
+def _host(array):
+    return array.get() if hasattr(array, "get") else array
+
+
+class _LeafSink:
+    """Where leaf gradients go: into ``.grad`` (backward) or into a result list (autograd.grad)."""
+
+    def __init__(self, create_graph, root_arrays):
+        self.create_graph = create_graph
+        self.handed_out = set(map(id, root_arrays))  # arrays a leaf must not alias
+
+    def accumulate(self, leaf, grad):
+        """``leaf.grad += grad``; the first gradient is stored without copying when it is fresh."""
+        if leaf._hooks:
+            grad = _run_hooks(leaf._hooks, grad)
+        old = leaf._grad
+        if self.create_graph:
+            leaf._grad = grad if old is None else old + grad
+            return
+        if old is None:
+            array = grad._data
+            if array.base is not None or not array.flags.writeable or id(array) in self.handed_out:
+                array = array.copy()
+            self.handed_out.add(id(array))
+            leaf._grad = leaf._wrap_like(array)
+        elif old._requires_grad:
+            leaf._grad = old + grad
+        else:
+            old._data += grad._data
+            old._bump_version()
+
+
+def _run_hooks(hooks, grad):
+    for hook in list(hooks.values()):
+        result = hook(grad)
+        if result is not None:
+            grad = result
+    return grad
+
+
+def run_backward(roots, root_grads, retain_graph, create_graph, inputs=None):
+    """Backpropagate ``root_grads`` from ``roots``. With ``inputs``, return their gradients
+    (``autograd.grad``) instead of accumulating into leaves' ``.grad``."""
+    pending = {}
+    for root, g in zip(roots, root_grads):
+        key = id(root.grad_fn if root.grad_fn is not None else root)
+        pending[key] = g if key not in pending else pending[key] + g
+    start = [r.grad_fn if r.grad_fn is not None else r for r in roots]
+    deps = _count_dependencies(start)
+    wanted = None
+    if inputs is not None:
+        wanted = {id(t.grad_fn if t.grad_fn is not None else t): i for i, t in enumerate(inputs)}
+        captured = [None] * len(inputs)
+    sink = _LeafSink(create_graph, [g._data for g in root_grads])
+    ready = [n for n in dict.fromkeys(start) if deps.get(id(n), 0) == 0]
+    prev_enabled = _grad_state.enabled
+    _grad_state.enabled = create_graph
+    try:
+        while ready:
+            node = ready.pop()
+            grad = pending.pop(id(node), None)
+            if not isinstance(node, Function):  # a leaf
+                if grad is None:
+                    continue
+                if wanted is None:
+                    sink.accumulate(node, grad)
+                elif id(node) in wanted:
+                    if node._hooks:
+                        grad = _run_hooks(node._hooks, grad)
+                    captured[wanted[id(node)]] = grad
+                continue
+            if grad is not None:
+                if node._tensor_hooks:
+                    grad = _run_hooks(node._tensor_hooks, grad)
+                if node._retained is not None:
+                    out = node._retained()
+                    if out is not None and wanted is None:
+                        out._grad = grad if out._grad is None else out._grad + grad
+                if wanted is not None and id(node) in wanted:
+                    captured[wanted[id(node)]] = grad
+                grads = _call_backward(node, grad)
+            else:
+                grads = (None,) * len(node._edges)
+            for edge, g, meta in zip(node._edges, grads, node._meta):
+                if edge is None:
+                    continue
+                key = id(edge)
+                if g is not None:
+                    g = _fit(g, meta)
+                    pending[key] = g if key not in pending else pending[key] + g
+                deps[key] -= 1
+                if deps[key] == 0:
+                    ready.append(edge)
+            if not retain_graph:
+                node._release()
+    finally:
+        _grad_state.enabled = prev_enabled
+    return captured if inputs is not None else None

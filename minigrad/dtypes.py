@@ -1,0 +1,140 @@
+"""Dtype objects (``minigrad.float32`` ...) and torch's type-promotion rules.
+
+A dtype wraps a NumPy dtype and knows its *category*: bool < integer < floating.
+Promotion follows torch: the result category is the highest among the operands;
+within that category, dimensioned tensors win over zero-dim tensors, which win
+over Python scalars (so ``float32_tensor * 2.5`` stays float32).
+"""
+import numpy as np
+
+__all__ = ["dtype", "float16", "float32", "float64", "int8", "int16", "int32", "int64",
+           "uint8", "bool", "get_default_dtype", "set_default_dtype", "result_type"]
+
+_BOOL, _INT, _FLOAT = 0, 1, 2
+
+
+class dtype:
+    """A tensor element type; prints like torch (``torch.float32``)."""
+
+    __slots__ = ("name", "legacy_name", "np", "itemsize", "is_floating_point", "is_signed", "_category")
+
+    def __init__(self, name, legacy_name, np_dtype, category):
+        self.name = name
+        self.legacy_name = legacy_name  # torch's old type names: FloatTensor, LongTensor, ...
+        self.np = np.dtype(np_dtype)
+        self.itemsize = self.np.itemsize
+        self.is_floating_point = category == _FLOAT
+        self.is_signed = name not in ("bool", "uint8")
+        self._category = category
+
+    def __repr__(self):
+        return f"torch.{self.name}"
+
+    def __reduce__(self):
+        return (_by_name, (self.name,))
+
+
+float16 = dtype("float16", "Half", np.float16, _FLOAT)
+float32 = dtype("float32", "Float", np.float32, _FLOAT)
+float64 = dtype("float64", "Double", np.float64, _FLOAT)
+int8 = dtype("int8", "Char", np.int8, _INT)
+int16 = dtype("int16", "Short", np.int16, _INT)
+int32 = dtype("int32", "Int", np.int32, _INT)
+int64 = dtype("int64", "Long", np.int64, _INT)
+uint8 = dtype("uint8", "Byte", np.uint8, _INT)
+bool = dtype("bool", "Bool", np.bool_, _BOOL)  # noqa: A001 - torch.bool
+
+half, float, double = float16, float32, float64  # noqa: A001 - torch's aliases
+short, int, long = int16, int32, int64  # noqa: A001
+
+_ALL = (float16, float32, float64, int8, int16, int32, int64, uint8, bool)
+_FROM_NUMPY = {d.np: d for d in _ALL}
+_BY_NAME = {d.name: d for d in _ALL}
+
+
+def _by_name(name):
+    return _BY_NAME[name]
+
+
+def from_numpy_dtype(np_dtype):
+    """The minigrad dtype of a NumPy dtype; TypeError for ones torch lacks."""
+    try:
+        return _FROM_NUMPY[np.dtype(np_dtype)]
+    except KeyError:
+        raise TypeError(
+            f"can't convert np.ndarray of type numpy.{np.dtype(np_dtype).name}. The only supported "
+            "types are: float64, float32, float16, int64, int32, int16, int8, uint8, and bool."
+        ) from None
+
+
+def to_dtype(d):
+    """Accept a minigrad dtype, a NumPy dtype/type, or a Python type (``float``, ``int``, ``bool``)."""
+    if d.__class__ is dtype:
+        return d
+    if d is builtins_float:
+        return float64
+    if d is builtins_int:
+        return int64
+    if d is builtins_bool:
+        return bool
+    return from_numpy_dtype(d)
+
+
+import builtins as _builtins  # noqa: E402
+
+builtins_float, builtins_int, builtins_bool = _builtins.float, _builtins.int, _builtins.bool
+
+_default = [float32]
+
+
+def get_default_dtype():
+    """The dtype of float tensors created from Python floats (float32 unless changed)."""
+    return _default[0]
+
+
+def set_default_dtype(d):
+    """Set the default floating dtype; only float dtypes are accepted, as in torch."""
+    if d not in (float16, float32, float64):
+        raise TypeError("only floating-point types are supported as the default type")
+    _default[0] = d
+
+
+# Ordered promotion within a category. uint8 with a signed int gives the next signed type
+# wide enough, as numpy and torch agree for these pairs.
+def _promote_pair(a, b):
+    if a is b:
+        return a
+    return _FROM_NUMPY[np.promote_types(a.np, b.np)]
+
+
+_RANK_TENSOR, _RANK_ZERODIM, _RANK_SCALAR = 2, 1, 0
+
+
+def result_type(*operands):
+    """torch.result_type over tensors and Python scalars.
+
+    Each operand contributes (category, priority, dtype). The highest category wins; among operands
+    of that category only those of the highest priority (tensor > 0-dim tensor > scalar) take part.
+    A Python float meeting only integer/bool tensors gives the default dtype.
+    """
+    best_cat, best_rank, best = -1, -1, None
+    for x in operands:
+        d = getattr(x, "dtype", None)
+        if d is not None and d.__class__ is dtype:
+            rank = _RANK_TENSOR if x.ndim else _RANK_ZERODIM
+        else:
+            rank = _RANK_SCALAR
+            if isinstance(x, _builtins.bool):
+                d = bool
+            elif isinstance(x, _builtins.int):
+                d = int64
+            elif isinstance(x, _builtins.float):
+                d = get_default_dtype()
+            else:
+                raise TypeError(f"unsupported operand type: {type(x).__name__}")
+        cat = d._category
+        if cat > best_cat or (cat == best_cat and rank > best_rank):
+            best_cat, best_rank, best = cat, rank, d
+        elif cat == best_cat and rank == best_rank:
+            best = _promote_pair(best, d)
+    return best

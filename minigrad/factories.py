@@ -1,0 +1,292 @@
+"""Making tensors: from data (``tensor``, ``as_tensor``, ``from_numpy``), filled (``zeros``,
+``ones``, ``full``, ``arange``, ``linspace``, ``eye``, ...) and random (``rand``, ``randn``, ...;
+drawn from ``minigrad.random`` so seeds give torch's numbers)."""
+import math
+import numbers
+
+import numpy as np
+
+from . import dtypes as _dt
+from ._backend import CPU, device as _device, to_device, xp
+from .tensor import Tensor, _wrap
+from . import random as _random
+
+
+def _finish(array, dtype, device, requires_grad):
+    """Wrap a new CPU array: cast, move to ``device``, set ``requires_grad`` (floats only)."""
+    dtype = _dt.to_dtype(dtype) if dtype is not None else _dt.from_numpy_dtype(array.dtype)
+    if array.dtype != dtype.np:
+        array = array.astype(dtype.np)
+    if device is not None:
+        dev = _device(device)
+        if dev.type != "cpu":
+            array = to_device(array, dev if dev.index is not None else _device("cuda", 0))
+    t = _wrap(array, dtype)
+    if requires_grad:
+        t.requires_grad_(True)
+    return t
+
+
+def _infer_array(data):
+    """NumPy array of Python data with torch's dtype inference (floats -> default dtype)."""
+    if isinstance(data, Tensor):
+        return data._data.copy() if isinstance(data._data, np.ndarray) else data._data.get()
+    if isinstance(data, np.ndarray):
+        return data.copy()
+    if isinstance(data, (list, tuple)):
+        data = _unwrap_elements(data)
+    try:
+        array = np.array(data)
+    except ValueError as exc:
+        raise ValueError(f"expected sequence of equal lengths: {exc}") from None
+    if array.dtype == object:
+        raise TypeError(f"Could not infer dtype of {type(data).__name__}")
+    if array.dtype.kind == "f" and not isinstance(data, np.generic):
+        array = array.astype(_dt.get_default_dtype().np)
+    elif array.dtype.kind in "iu" and not isinstance(data, np.generic):
+        array = array.astype(np.int64)
+    elif array.dtype.kind in "US":
+        raise TypeError(f"new(): invalid data type '{array.dtype.kind == 'U' and 'str' or 'bytes'}'")
+    return array
+
+
+def _unwrap_elements(seq):
+    out = []
+    for x in seq:
+        if isinstance(x, Tensor):
+            if x._data.size != 1:
+                raise ValueError("only one element tensors can be converted to Python scalars")
+            out.append(x.item())
+        elif isinstance(x, (list, tuple)):
+            out.append(_unwrap_elements(x))
+        else:
+            out.append(x)
+    return out
+
+
+def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=False):
+    """A new tensor holding a copy of ``data`` (list, number, NumPy array or Tensor)."""
+    if isinstance(data, Tensor):
+        import warnings
+        warnings.warn("To copy construct from a tensor, it is recommended to use sourceTensor.clone().detach() "
+                      "or sourceTensor.clone().detach().requires_grad_(True), rather than "
+                      "torch.tensor(sourceTensor).", UserWarning, stacklevel=2)
+        if device is None:
+            device = data.device
+    return _finish(_infer_array(data), dtype, device, requires_grad)
+
+
+def as_tensor(data, dtype=None, device=None):
+    """Like ``tensor`` but without a copy when ``data`` is already a matching Tensor or array."""
+    if isinstance(data, Tensor):
+        return data.to(device=device, dtype=dtype)
+    if isinstance(data, np.ndarray) and (dtype is None or _dt.to_dtype(dtype).np == data.dtype) and \
+            (device is None or _device(device).type == "cpu"):
+        return _wrap(data, _dt.from_numpy_dtype(data.dtype))
+    return _finish(_infer_array(data), dtype, device, False)
+
+
+def from_numpy(array):
+    """A tensor sharing memory with a NumPy array."""
+    if not isinstance(array, np.ndarray):
+        raise TypeError(f"expected np.ndarray (got {type(array).__name__})")
+    return _wrap(array, _dt.from_numpy_dtype(array.dtype))
+
+
+def from_dlpack(ext):
+    """A tensor sharing memory with any DLPack-capable array/tensor (NumPy, CuPy, torch, ...)."""
+    if hasattr(ext, "__dlpack_device__") and ext.__dlpack_device__()[0] != 1:  # not kDLCPU
+        from ._backend import cupy_module
+        return _wrap(cupy_module().from_dlpack(ext))
+    return from_numpy(np.from_dlpack(ext))
+
+
+def scalar_tensor(value, dtype=None, device=None, requires_grad=False):
+    return _finish(np.array(value), dtype or _dt.get_default_dtype(), device, requires_grad)
+
+
+def _size(size):
+    """``f(2, 3)`` and ``f((2, 3))`` both mean shape (2, 3); torch's error for negative sizes."""
+    if len(size) == 1 and isinstance(size[0], (tuple, list)):
+        size = size[0]
+    shape = tuple(int(s) for s in size)
+    if any(s < 0 for s in shape):
+        raise RuntimeError(f"Trying to create tensor with negative dimension {min(shape)}: {list(shape)}")
+    return shape
+
+
+def _float_dtype(dtype):
+    return _dt.to_dtype(dtype) if dtype is not None else _dt.get_default_dtype()
+
+
+def zeros(*size, dtype=None, device=None, requires_grad=False, out=None):
+    return _finish(np.zeros(_size(size), _float_dtype(dtype).np), dtype or _float_dtype(dtype), device, requires_grad)
+
+
+def ones(*size, dtype=None, device=None, requires_grad=False, out=None):
+    return _finish(np.ones(_size(size), _float_dtype(dtype).np), dtype or _float_dtype(dtype), device, requires_grad)
+
+
+def empty(*size, dtype=None, device=None, requires_grad=False, memory_format=None):
+    return zeros(*size, dtype=dtype, device=device, requires_grad=requires_grad)
+
+
+def full(size, fill_value, *, dtype=None, device=None, requires_grad=False):
+    if dtype is None:
+        dtype = _dt.result_type(fill_value)
+    return _finish(np.full(_size((size,)), fill_value, _dt.to_dtype(dtype).np), dtype, device, requires_grad)
+
+
+def _like(t, dtype, device):
+    return t._data.shape, dtype or t.dtype, device or t.device
+
+
+def zeros_like(t, *, dtype=None, device=None, requires_grad=False, memory_format=None):
+    shape, dtype, device = _like(t, dtype, device)
+    return zeros(shape, dtype=dtype, device=device, requires_grad=requires_grad)
+
+
+def ones_like(t, *, dtype=None, device=None, requires_grad=False, memory_format=None):
+    shape, dtype, device = _like(t, dtype, device)
+    return ones(shape, dtype=dtype, device=device, requires_grad=requires_grad)
+
+
+def empty_like(t, *, dtype=None, device=None, requires_grad=False, memory_format=None):
+    return zeros_like(t, dtype=dtype, device=device, requires_grad=requires_grad)
+
+
+def full_like(t, fill_value, *, dtype=None, device=None, requires_grad=False, memory_format=None):
+    shape, dtype, device = _like(t, dtype, device)
+    return full(shape, fill_value, dtype=dtype, device=device, requires_grad=requires_grad)
+
+
+def arange(start, end=None, step=1, *, dtype=None, device=None, requires_grad=False):
+    """Values ``start, start+step, ...`` below ``end``; int64 unless an argument is a float."""
+    if end is None:
+        start, end = 0, start
+    start, end, step = (x.item() if isinstance(x, Tensor) else x for x in (start, end, step))
+    if step == 0:
+        raise RuntimeError("step must be nonzero")
+    if (end - start) * step < 0:
+        raise RuntimeError("upper bound and larger bound inconsistent with step sign")
+    if dtype is None:
+        is_float = any(isinstance(x, float) for x in (start, end, step))
+        dtype = _dt.get_default_dtype() if is_float else _dt.int64
+    dtype = _dt.to_dtype(dtype)
+    n = math.ceil((end - start) / step)
+    values = start + np.arange(n, dtype=np.float64 if dtype.is_floating_point else np.int64) * step
+    return _finish(values, dtype, device, requires_grad)
+
+
+def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False):
+    """``steps`` evenly spaced values, computed as torch does: from ``start`` for the first half
+    and back from ``end`` for the second, in the output precision."""
+    dtype = _float_dtype(dtype)
+    if steps < 0:
+        raise RuntimeError("number of steps must be non-negative")
+    kind = dtype.np.type if dtype.is_floating_point else np.float64
+    i = np.arange(steps)
+    if steps <= 1:
+        values = np.full(steps, start, dtype=kind)
+    else:
+        first, last = kind(start), kind(end)
+        step = (last - first) / kind(steps - 1)
+        values = np.where(i < steps // 2, first + step * i.astype(kind),
+                          last - step * (steps - 1 - i).astype(kind)).astype(kind)
+    return _finish(values, dtype, device, requires_grad)
+
+
+def logspace(start, end, steps, base=10.0, *, dtype=None, device=None, requires_grad=False):
+    values = linspace(start, end, steps, dtype=_dt.float64)._data
+    return _finish(np.power(base, values), _float_dtype(dtype), device, requires_grad)
+
+
+def eye(n, m=None, *, dtype=None, device=None, requires_grad=False):
+    return _finish(np.eye(n, m if m is not None else n), _float_dtype(dtype), device, requires_grad)
+
+
+# --- random ------------------------------------------------------------------------------------
+def rand(*size, generator=None, dtype=None, device=None, requires_grad=False):
+    """Uniform on [0, 1)."""
+    dtype = _float_dtype(dtype)
+    array = _random._resolve(generator).uniform(_size(size), dtype.np)
+    return _finish(array, dtype, device, requires_grad)
+
+
+def randn(*size, generator=None, dtype=None, device=None, requires_grad=False):
+    """Standard normal."""
+    dtype = _float_dtype(dtype)
+    array = _random._resolve(generator).normal(_size(size), dtype.np)
+    return _finish(array, dtype, device, requires_grad)
+
+
+def randint(low, high=None, size=None, *, generator=None, dtype=None, device=None, requires_grad=False):
+    """Integers uniform on [low, high); ``randint(high, size)`` means low = 0."""
+    if size is None:
+        low, high, size = 0, low, high
+    dtype = _dt.to_dtype(dtype) if dtype is not None else _dt.int64
+    array = _random._resolve(generator).randint(low, high, _size((size,)), dtype.np)
+    return _finish(array, dtype, device, requires_grad)
+
+
+def randperm(n, *, generator=None, dtype=None, device=None, requires_grad=False):
+    """A random permutation of 0..n-1."""
+    dtype = _dt.to_dtype(dtype) if dtype is not None else _dt.int64
+    return _finish(_random._resolve(generator).randperm(n, dtype.np), dtype, device, requires_grad)
+
+
+def rand_like(t, *, dtype=None, device=None, requires_grad=False, memory_format=None):
+    shape, dtype, device = _like(t, dtype, device)
+    return rand(shape, dtype=dtype, device=device, requires_grad=requires_grad)
+
+
+def randn_like(t, *, dtype=None, device=None, requires_grad=False, memory_format=None):
+    shape, dtype, device = _like(t, dtype, device)
+    return randn(shape, dtype=dtype, device=device, requires_grad=requires_grad)
+
+
+def randint_like(t, low=0, high=None, *, dtype=None, device=None, requires_grad=False):
+    if high is None:
+        low, high = 0, low
+    shape, dtype, device = _like(t, dtype, device)
+    return randint(low, high, shape, dtype=dtype, device=device, requires_grad=requires_grad)
+
+
+def normal(mean, std=1.0, size=None, *, generator=None, dtype=None, device=None, requires_grad=False):
+    """Normal samples: float mean/std with ``size``, or elementwise from tensor mean and/or std."""
+    gen = _random._resolve(generator)
+    if isinstance(mean, Tensor) or isinstance(std, Tensor):
+        ref = mean if isinstance(mean, Tensor) else std
+        array = gen.normal_arrays(mean._data if isinstance(mean, Tensor) else mean,
+                                  std._data if isinstance(std, Tensor) else std, ref.dtype.np)
+        return _finish(array, ref.dtype, device or ref.device, requires_grad)
+    dtype = _float_dtype(dtype)
+    return _finish(gen.normal(_size((size,)), dtype.np, mean, std), dtype, device, requires_grad)
+
+
+def bernoulli(input, p=None, *, generator=None):  # noqa: A002 - torch's parameter name
+    """0/1 samples with probabilities ``input`` (or a float ``p``), same shape and dtype."""
+    probs = p if p is not None else input._data
+    if p is None and ((input._data < 0).any() or (input._data > 1).any()):
+        raise RuntimeError("Expected p_in >= 0 && p_in <= 1 to be true, but got false.  (Could this error message "
+                           "be improved?  If so, please report an enhancement request to PyTorch.)")
+    array = _random._resolve(generator).bernoulli(probs, input._data.shape, input.dtype.np)
+    return _finish(array, input.dtype, input.device, False)
+
+
+def multinomial(input, num_samples, replacement=False, *, generator=None):  # noqa: A002
+    """Indices sampled from the rows of ``input`` (unnormalised probabilities)."""
+    array = _random._resolve(generator).multinomial(input._data, num_samples, replacement)
+    return _finish(np.asarray(array, np.int64), _dt.int64, input.device, False)
+
+
+def is_tensor(obj):
+    return isinstance(obj, Tensor)
+
+
+def numel(t):
+    return t.numel()
+
+
+def is_floating_point(t):
+    return t.dtype.is_floating_point

@@ -1,0 +1,1 @@
+"""The differentiable ops, one file per family; each op's forward and backward side by side."""

@@ -1,0 +1,63 @@
+"""Helpers shared by the op families: operand promotion and torch's shape error messages."""
+import numpy as np
+
+from ..dtypes import result_type, get_default_dtype
+from ..tensor import Tensor
+
+
+def operands(a, b, dtype=None):
+    """Arrays of ``a`` and ``b`` in torch's promoted dtype (Python scalars stay scalars)."""
+    dt = dtype or result_type(a, b)
+    return as_array(a, dt), as_array(b, dt), dt
+
+
+def as_array(x, dt):
+    if isinstance(x, Tensor):
+        return x._data if x.dtype is dt else x._data.astype(dt.np)
+    if dt.is_floating_point or isinstance(x, bool):
+        return x
+    if isinstance(x, float):  # a float meeting an integer result: only via explicit dtype
+        return np.array(x, dt.np)
+    return x
+
+
+def float_result_type(a, b):
+    """Result dtype of ops that always give floats (true division)."""
+    dt = result_type(a, b)
+    return dt if dt.is_floating_point else get_default_dtype()
+
+
+def broadcast_error(shape_a, shape_b):
+    """torch's message for shapes that do not broadcast, naming the first clash from the right."""
+    ndim = max(len(shape_a), len(shape_b))
+    a = (1,) * (ndim - len(shape_a)) + tuple(shape_a)
+    b = (1,) * (ndim - len(shape_b)) + tuple(shape_b)
+    for i in range(ndim - 1, -1, -1):
+        if a[i] != b[i] and a[i] != 1 and b[i] != 1:
+            return RuntimeError(f"The size of tensor a ({a[i]}) must match the size of tensor b ({b[i]}) "
+                                f"at non-singleton dimension {i}")
+    return RuntimeError(f"shapes {list(shape_a)} and {list(shape_b)} cannot be broadcast")
+
+
+def shape_of(x):
+    return x._data.shape if isinstance(x, Tensor) else ()
+
+
+def normalize_dim(dim, ndim):
+    """A dim in ``[-ndim, ndim)`` as a non-negative index, with torch's IndexError otherwise."""
+    n = max(ndim, 1)
+    if not -n <= dim < n:
+        raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})")
+    return dim % n
+
+
+def normalize_dims(dim, ndim):
+    """``dim`` (None, int, or a tuple) as a sorted tuple of non-negative axes (None: all)."""
+    if dim is None:
+        return tuple(range(ndim))
+    if isinstance(dim, int):
+        return (normalize_dim(dim, ndim),) if ndim else ()
+    axes = tuple(normalize_dim(d, ndim) for d in dim) if ndim else ()
+    if len(set(axes)) != len(axes):
+        raise RuntimeError(f"dim {axes[0]} appears multiple times in the list of dims")
+    return tuple(sorted(axes))

@@ -1,0 +1,410 @@
+"""Elementwise arithmetic with broadcasting: + - * / // % ** and friends.
+
+Backward formulas return gradients of the broadcast shape; the engine sums them back to each
+input's shape. Inputs may be Tensors or Python scalars (then no gradient flows to them).
+"""
+import numpy as np
+
+from ..autograd.function import BuiltinFunction
+from ..tensor import Tensor
+from ._util import operands, float_result_type, broadcast_error, shape_of
+
+
+def _broadcasting(fn, a, b, x, y):
+    try:
+        return fn(x, y)
+    except ValueError:
+        raise broadcast_error(shape_of(a), shape_of(b)) from None
+
+
+class Add(BuiltinFunction):
+    """d(a+b)/da = g, d(a+b)/db = g"""
+
+    @staticmethod
+    def forward(ctx, a, b):
+        x, y, _ = operands(a, b)
+        return _broadcasting(np.add, a, b, x, y)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad, grad
+
+
+class Sub(BuiltinFunction):
+    """d(a-b)/da = g, d(a-b)/db = -g"""
+
+    @staticmethod
+    def forward(ctx, a, b):
+        x, y, dt = operands(a, b)
+        if dt.name == "bool":
+            raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not supported. "
+                               "Use the `^` or `logical_xor()` operator instead.")
+        return _broadcasting(np.subtract, a, b, x, y)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad, -grad
+
+
+class Mul(BuiltinFunction):
+    """d(a*b)/da = g*b, d(a*b)/db = g*a"""
+
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        x, y, _ = operands(a, b)
+        return _broadcasting(np.multiply, a, b, x, y)
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b = ctx.saved_tensors
+        return (grad * b if ctx.needs_input_grad[0] else None,
+                grad * a if ctx.needs_input_grad[1] else None)
+
+
+class Div(BuiltinFunction):
+    """d(a/b)/da = g/b, d(a/b)/db = -g*a/b**2"""
+
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        x, y, dt = operands(a, b, float_result_type(a, b))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return _broadcasting(np.true_divide, a, b, x, y).astype(dt.np, copy=False)
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b = ctx.saved_tensors
+        return (grad / b if ctx.needs_input_grad[0] else None,
+                -grad * a / (b * b) if ctx.needs_input_grad[1] else None)
+
+
+class Neg(BuiltinFunction):
+    """d(-a)/da = -g"""
+
+    @staticmethod
+    def forward(ctx, a):
+        if a.dtype.name == "bool":
+            raise RuntimeError("Negation, the `-` operator, on a bool tensor is not supported. "
+                               "If you are trying to invert a mask, use the `~` or `logical_not()` "
+                               "operator instead.")
+        return np.negative(a._data)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return -grad
+
+
+class Abs(BuiltinFunction):
+    """d|a|/da = g*sign(a)"""
+
+    @staticmethod
+    def forward(ctx, a):
+        ctx.save_for_backward(a)
+        return np.abs(a._data)
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, = ctx.saved_tensors
+        return grad * a.sign()
+
+
+class Remainder(BuiltinFunction):
+    """a % b (sign of b, like Python); d/da = g, d/db = -g*floor(a/b)"""
+
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        x, y, _ = operands(a, b)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return _broadcasting(np.remainder, a, b, x, y)
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b = ctx.saved_tensors
+        return grad, (-grad * (a / b).floor() if ctx.needs_input_grad[1] else None)
+
+
+class PowScalar(BuiltinFunction):
+    """d(a**c)/da = g*c*a**(c-1) for a number c"""
+
+    _name = "PowBackward0"
+
+    @staticmethod
+    def forward(ctx, a, exponent):
+        ctx.save_for_backward(a, exponent)
+        x, _, dt = operands(a, exponent)
+        if not dt.is_floating_point and isinstance(exponent, int) and exponent < 0:
+            raise RuntimeError("Integers to negative integer powers are not allowed.")
+        return np.power(x, exponent, dtype=dt.np)
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, exponent = ctx.saved_tensors
+        if exponent == 0:
+            return grad * 0, None
+        return grad * exponent * a ** (exponent - 1), None
+
+
+class Pow(BuiltinFunction):
+    """d(a**b)/da = g*b*a**(b-1), d(a**b)/db = g*a**b*log(a) (0 where a == 0 and b >= 0)"""
+
+    _name = "PowBackward1"
+
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        x, y, dt = operands(a, b)
+        if not dt.is_floating_point and (np.asarray(y) < 0).any():
+            raise RuntimeError("Integers to negative integer powers are not allowed.")
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return _broadcasting(np.power, a, b, x, y)
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b = ctx.saved_tensors
+        grad_a = grad_b = None
+        if ctx.needs_input_grad[0]:
+            grad_a = grad * b * a ** (b - 1)
+        if ctx.needs_input_grad[1]:
+            grad_b = grad * where(((a == 0) & (b >= 0)), 0.0, a ** b * a.log())
+        return grad_a, grad_b
+
+
+class RPowScalar(BuiltinFunction):
+    """d(c**b)/db = g*c**b*log(c) for a number c"""
+
+    _name = "PowBackward2"
+
+    @staticmethod
+    def forward(ctx, base, b):
+        x, y, dt = operands(base, b)
+        out = np.power(x, y, dtype=dt.np)
+        ctx.save_for_backward(base)
+        ctx.save_output(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        base, = ctx.saved_tensors
+        if base == 0:
+            return None, grad * 0
+        return None, grad * ctx.output * float(np.log(base))
+
+
+class Maximum(BuiltinFunction):
+    """max(a,b); the gradient goes to the larger input, split evenly on ties"""
+
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        x, y, _ = operands(a, b)
+        return _broadcasting(np.maximum, a, b, x, y)
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b = ctx.saved_tensors
+        return _split_by(grad, a > b, a == b), _split_by(grad, b > a, a == b)
+
+
+class Minimum(BuiltinFunction):
+    """min(a,b); the gradient goes to the smaller input, split evenly on ties"""
+
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        x, y, _ = operands(a, b)
+        return _broadcasting(np.minimum, a, b, x, y)
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b = ctx.saved_tensors
+        return _split_by(grad, a < b, a == b), _split_by(grad, b < a, a == b)
+
+
+def _split_by(grad, wins, ties):
+    return grad * wins + grad * ties * 0.5
+
+
+class Where(BuiltinFunction):
+    """where(c, a, b); d/da = g where c, d/db = g where not c"""
+
+    @staticmethod
+    def forward(ctx, condition, a, b):
+        ctx.save_for_backward(condition)
+        x, y, _ = operands(a, b)
+        cond = condition._data
+        if cond.dtype != np.bool_:
+            raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor "
+                               f"with dtype {condition.dtype.name.capitalize()}")
+        try:
+            return np.where(cond, x, y)
+        except ValueError:
+            raise broadcast_error(shape_of(condition), np.broadcast_shapes(shape_of(a), shape_of(b))) from None
+
+    @staticmethod
+    def backward(ctx, grad):
+        condition, = ctx.saved_tensors
+        zero = grad.new_zeros(())
+        return None, where(condition, grad, zero), where(condition, zero, grad)
+
+
+def add(a, b, alpha=1):
+    if alpha != 1:
+        b = b * alpha
+    return Add.apply(a, b)
+
+
+def sub(a, b, alpha=1):
+    if alpha != 1:
+        b = b * alpha
+    return Sub.apply(a, b)
+
+
+def mul(a, b):
+    return Mul.apply(a, b)
+
+
+def div(a, b, rounding_mode=None):
+    if rounding_mode is None:
+        return Div.apply(a, b)
+    if rounding_mode == "floor":
+        return floor_divide(a, b)
+    if rounding_mode == "trunc":
+        return _non_differentiable(np.trunc, a, b, divide=True)
+    raise ValueError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '{rounding_mode}'")
+
+
+def floor_divide(a, b):
+    """a // b rounded toward -inf; not differentiable (as in torch)."""
+    return _non_differentiable(np.floor_divide, a, b)
+
+
+def _non_differentiable(fn, a, b, divide=False):
+    x, y, dt = operands(a, b)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if divide:
+            out = fn(_broadcasting(np.true_divide, a, b, x, y))
+        else:
+            out = _broadcasting(fn, a, b, x, y)
+    return Tensor._wrap(np.asarray(out, dtype=dt.np))
+
+
+def remainder(a, b):
+    return Remainder.apply(a, b)
+
+
+def pow(a, b):  # noqa: A001 - torch.pow
+    if isinstance(a, Tensor):
+        return Pow.apply(a, b) if isinstance(b, Tensor) else PowScalar.apply(a, b)
+    return RPowScalar.apply(a, b)
+
+
+def maximum(a, b):
+    return Maximum.apply(a, b)
+
+
+def minimum(a, b):
+    return Minimum.apply(a, b)
+
+
+def where(condition, a=None, b=None):
+    """torch.where(condition, a, b); ``where(condition)`` alone gives the nonzero indices."""
+    if a is None and b is None:
+        return tuple(Tensor._wrap(i) for i in np.nonzero(condition._data))
+    if not isinstance(a, Tensor) and not isinstance(b, Tensor):
+        a = Tensor._wrap(np.asarray(a, dtype=operands(a, b)[2].np))
+    return Where.apply(condition, a, b)
+
+
+def neg(a):
+    return Neg.apply(a)
+
+
+def abs(a):  # noqa: A001 - torch.abs
+    return Abs.apply(a)
+
+
+# --- comparisons and logic: not differentiable, results are bool tensors ------------------------
+def _compare(fn, a, b):
+    x, y, _ = operands(a, b)
+    return Tensor._wrap(np.asarray(_broadcasting(fn, a, b, x, y)))
+
+
+def eq(a, b):
+    return _compare(np.equal, a, b)
+
+
+def ne(a, b):
+    return _compare(np.not_equal, a, b)
+
+
+def lt(a, b):
+    return _compare(np.less, a, b)
+
+
+def le(a, b):
+    return _compare(np.less_equal, a, b)
+
+
+def gt(a, b):
+    return _compare(np.greater, a, b)
+
+
+def ge(a, b):
+    return _compare(np.greater_equal, a, b)
+
+
+def _bitwise(fn, name, a, b):
+    x, y, dt = operands(a, b)
+    if dt.is_floating_point:
+        raise RuntimeError(f'"{name}_cpu" not implemented for \'{dt.name.capitalize()}\'')
+    return Tensor._wrap(np.asarray(_broadcasting(fn, a, b, x, y)))
+
+
+def bitwise_and(a, b):
+    return _bitwise(np.bitwise_and, "bitwise_and", a, b)
+
+
+def bitwise_or(a, b):
+    return _bitwise(np.bitwise_or, "bitwise_or", a, b)
+
+
+def bitwise_xor(a, b):
+    return _bitwise(np.bitwise_xor, "bitwise_xor", a, b)
+
+
+def bitwise_not(a):
+    if a.dtype.is_floating_point:
+        raise RuntimeError(f"\"bitwise_not_cpu\" not implemented for '{a.dtype.name.capitalize()}'")
+    return Tensor._wrap(np.invert(a._data))
+
+
+def logical_and(a, b):
+    return _compare(np.logical_and, a, b)
+
+
+def logical_or(a, b):
+    return _compare(np.logical_or, a, b)
+
+
+def logical_xor(a, b):
+    return _compare(np.logical_xor, a, b)
+
+
+def logical_not(a):
+    return Tensor._wrap(np.logical_not(a._data))
+
+
+def isclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=False):
+    x, y, _ = operands(a, b)
+    return Tensor._wrap(np.asarray(np.isclose(x, y, rtol=rtol, atol=atol, equal_nan=equal_nan)))
+
+
+def allclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=False):
+    return bool(isclose(a, b, rtol, atol, equal_nan)._data.all())
+
+
+def equal(a, b):
+    """True when both tensors have the same shape and elements."""
+    return a.shape == b.shape and bool((a._data == b._data).all())

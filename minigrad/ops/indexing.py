@@ -1,0 +1,313 @@
+"""Indexing: ``a[idx]``, ``a[idx] = v``, gather/scatter, index_select, masked_fill.
+
+The backward of reading some elements is writing the gradient back into zeros at the same
+places, *adding* where an index repeats (``np.add.at``), so each of these ops is a pair.
+"""
+import numpy as np
+
+from ..autograd.function import BuiltinFunction
+from ..tensor import Tensor
+from ._util import normalize_dim
+
+
+def to_numpy_index(index):
+    """A Python/Tensor index as a NumPy index (tensors and lists become arrays)."""
+    if not isinstance(index, tuple):
+        index = (index,)
+    out = []
+    for item in index:
+        if isinstance(item, Tensor):
+            arr = item._data
+            if arr.dtype.kind == "f":
+                raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
+            out.append(arr if arr.dtype != np.uint8 else arr.astype(bool))
+        elif isinstance(item, list):
+            out.append(np.asarray([i._data if isinstance(i, Tensor) else i for i in item]))
+        elif isinstance(item, (slice, int, type(None), type(Ellipsis), np.ndarray, np.integer)):
+            out.append(item)
+        else:
+            raise IndexError("only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables "
+                             "are valid indices (got " + type(item).__name__ + ")")
+    return tuple(out)
+
+
+def _is_basic(index):
+    return all(isinstance(i, (slice, int, type(None), type(Ellipsis), np.integer)) and not isinstance(i, bool)
+               for i in index)
+
+
+def _node_name(index):
+    """torch's node for the last thing the index does: Select, Slice, Unsqueeze or Index."""
+    if not _is_basic(index):
+        return "IndexBackward0"
+    name = "AliasBackward0"
+    for item in index:
+        if isinstance(item, (int, np.integer)):
+            name = "SelectBackward0"
+        elif item is None:
+            name = "UnsqueezeBackward0"
+        elif isinstance(item, slice) and item != slice(None):
+            name = "SliceBackward0"
+    return name
+
+
+def _read(x, index, shape):
+    try:
+        return x[index]
+    except IndexError as exc:
+        raise IndexError(_torch_index_message(str(exc), shape)) from None
+
+
+def _torch_index_message(msg, shape):
+    if "boolean index did not match" in msg:
+        return f"The shape of the mask does not match the shape of the indexed tensor {list(shape)}: {msg}"
+    return msg.replace("axis", "dimension")
+
+
+class Index(BuiltinFunction):
+    """a[idx]; d/da = zeros with g added at idx"""
+
+    @staticmethod
+    def forward(ctx, a, index):
+        ctx.shape, ctx.index = a._data.shape, index
+        ctx._kind = _node_name(index)
+        out = _read(a._data, index, a._data.shape)
+        return out if isinstance(out, np.ndarray) else np.asarray(out)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return IndexAddInto.apply(grad, ctx.shape, ctx.index), None
+
+    def name(self):
+        return getattr(self, "_kind", "IndexBackward0")
+
+
+class IndexAddInto(BuiltinFunction):
+    """zeros(shape) with g added at idx; d/dg = (its gradient)[idx]"""
+
+    _name = "IndexPutBackward0"
+
+    @staticmethod
+    def forward(ctx, grad, shape, index):
+        ctx.index = index
+        out = np.zeros(shape, dtype=grad._data.dtype)
+        if _is_basic(index):
+            out[index] = grad._data
+        else:
+            np.add.at(out, index, grad._data)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad[ctx.index], None, None
+
+
+def getitem(a, index):
+    np_index = to_numpy_index(index)
+    out = Index.apply(a, np_index)
+    if _is_basic(np_index):
+        out._share_version(a)
+    return out
+
+
+class IndexPut(BuiltinFunction):
+    """a with a[idx] = v; d/da = g with zeros at idx, d/dv = g[idx]"""
+
+    _name = "CopySlices"
+
+    @staticmethod
+    def forward(ctx, a, index, value):
+        ctx.index = index
+        out = a._data.copy()
+        _write(out, index, value._data if isinstance(value, Tensor) else value, a._data.shape)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        return IndexPut.apply(grad, ctx.index, 0.0), None, grad[ctx.index] if ctx.needs_input_grad[2] else None
+
+
+def _write(array, index, value, shape):
+    try:
+        array[index] = value
+    except IndexError as exc:
+        raise IndexError(_torch_index_message(str(exc), shape)) from None
+    except ValueError:
+        target = np.empty(shape)[index].shape
+        raise RuntimeError(f"shape mismatch: value tensor of shape {list(np.shape(value))} cannot be broadcast "
+                           f"to indexing result of shape {list(target)}") from None
+
+
+def setitem(a, index, value):
+    """``a[index] = value`` in place (recorded as CopySlices when grad is needed)."""
+    np_index = to_numpy_index(index)
+    if isinstance(value, Tensor) and value.dtype is not a.dtype:
+        value = value.to(a.dtype)
+    a._modify_in_place(lambda base: IndexPut.apply(base, np_index, value),
+                       lambda: _write(a._data, np_index, value._data if isinstance(value, Tensor) else value,
+                                      a._data.shape),
+                       needs_grad=isinstance(value, Tensor) and value._requires_grad)
+
+
+def _grids(index_shape, dim, index):
+    """The fancy index that reads ``input[i0, .., index[i0, .., id, ..], ..]`` for gather/scatter."""
+    grids = list(np.indices(index_shape, sparse=True))
+    grids[dim] = index
+    return tuple(grids)
+
+
+def _check_gather_index(name, a, dim, index):
+    if index.dtype.name != "int64":
+        raise RuntimeError(f"{name}(): Expected dtype int64 for index")
+    if index.ndim != a.ndim:
+        raise RuntimeError(f"Index tensor must have the same number of dimensions as input tensor")
+    if index._data.size and (index._data.min() < -a.shape[dim] or index._data.max() >= a.shape[dim]):
+        bad = index._data.max() if index._data.max() >= a.shape[dim] else index._data.min()
+        raise RuntimeError(f"index {bad} is out of bounds for dimension {dim} with size {a.shape[dim]}")
+
+
+class Gather(BuiltinFunction):
+    """out[i][j] = a[i][index[i][j]] (dim=1); d/da = zeros scatter-added with g"""
+
+    @staticmethod
+    def forward(ctx, a, dim, index):
+        ctx.shape, ctx.dim = a._data.shape, dim
+        ctx.save_for_backward(index)
+        return a._data[_grids(index._data.shape, dim, index._data)]
+
+    @staticmethod
+    def backward(ctx, grad):
+        index, = ctx.saved_tensors
+        return grad.new_zeros(ctx.shape).scatter_add(ctx.dim, index, grad), None, None
+
+
+def gather(a, dim, index):
+    d = normalize_dim(dim, a.ndim)
+    _check_gather_index("gather", a, d, index)
+    return Gather.apply(a, d, index)
+
+
+class Scatter(BuiltinFunction):
+    """a with a[i][index[i][j]] = src[i][j] (dim=1); d/da = g zeroed there, d/dsrc = g gathered"""
+
+    @staticmethod
+    def forward(ctx, a, dim, index, src):
+        ctx.dim = dim
+        ctx.save_for_backward(index)
+        out = a._data.copy()
+        values = src._data[tuple(slice(0, n) for n in index._data.shape)] if isinstance(src, Tensor) else src
+        out[_grids(index._data.shape, dim, index._data)] = values
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        index, = ctx.saved_tensors
+        grad_src = grad.gather(ctx.dim, index) if ctx.needs_input_grad[3] else None
+        return grad.scatter(ctx.dim, index, 0.0), None, None, grad_src
+
+
+class ScatterAdd(BuiltinFunction):
+    """a with src added at a[i][index[i][j]] (dim=1); d/da = g, d/dsrc = g gathered"""
+
+    @staticmethod
+    def forward(ctx, a, dim, index, src):
+        ctx.dim = dim
+        ctx.save_for_backward(index)
+        out = a._data.copy()
+        values = src._data[tuple(slice(0, n) for n in index._data.shape)]
+        np.add.at(out, _grids(index._data.shape, dim, index._data), values)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        index, = ctx.saved_tensors
+        return grad, None, None, grad.gather(ctx.dim, index) if ctx.needs_input_grad[3] else None
+
+
+def scatter(a, dim, index, src=None, value=None):
+    d = normalize_dim(dim, a.ndim)
+    _check_gather_index("scatter", a, d, index)
+    if src is None:
+        src = value
+    if isinstance(src, Tensor) and src.dtype is not a.dtype:
+        raise RuntimeError(f"scatter(): Expected self.dtype to be equal to src.dtype")
+    return Scatter.apply(a, d, index, src)
+
+
+def scatter_add(a, dim, index, src):
+    d = normalize_dim(dim, a.ndim)
+    _check_gather_index("scatter_add", a, d, index)
+    return ScatterAdd.apply(a, d, index, src)
+
+
+class IndexSelect(BuiltinFunction):
+    """out = a.take(index, dim); d/da = zeros with g added at index along dim"""
+
+    @staticmethod
+    def forward(ctx, a, dim, index):
+        ctx.dim = dim
+        ctx.save_for_backward(index)
+        ctx.shape = a._data.shape
+        return np.take(a._data, index._data, axis=dim)
+
+    @staticmethod
+    def backward(ctx, grad):
+        index, = ctx.saved_tensors
+        full = (slice(None),) * ctx.dim + (index._data,)
+        return IndexAddInto.apply(grad, ctx.shape, full), None, None
+
+
+def index_select(a, dim, index):
+    d = normalize_dim(dim, a.ndim)
+    if index.ndim > 1:
+        raise IndexError("index_select(): Index is supposed to be a vector")
+    if index.dtype.is_floating_point:
+        raise IndexError("index_select(): Expected dtype int32 or int64 for index")
+    if index._data.size and (index._data.max() >= a.shape[d] or index._data.min() < -a.shape[d]):
+        raise IndexError(f"index out of range in self")
+    return IndexSelect.apply(a, d, index.reshape(-1))
+
+
+class MaskedFill(BuiltinFunction):
+    """a with value where mask; d/da = g where not mask, d/dvalue = sum of g where mask"""
+
+    @staticmethod
+    def forward(ctx, a, mask, value):
+        ctx.save_for_backward(mask)
+        v = value._data if isinstance(value, Tensor) else value
+        if mask._data.dtype != np.bool_:
+            raise RuntimeError(f"masked_fill_ only supports boolean masks, but got mask with dtype "
+                               f"{mask.dtype.name}")
+        try:
+            return np.where(mask._data, v, a._data).astype(a._data.dtype, copy=False)
+        except ValueError:
+            raise RuntimeError(f"The size of tensor a ({a.shape[-1]}) must match the size of tensor b "
+                               f"({mask.shape[-1]}) at non-singleton dimension {a.ndim - 1}") from None
+
+    @staticmethod
+    def backward(ctx, grad):
+        mask, = ctx.saved_tensors
+        grad_value = None
+        if ctx.needs_input_grad[2]:
+            grad_value = grad.masked_fill(~mask, 0.0).sum()
+        return grad.masked_fill(mask, 0.0), None, grad_value
+
+
+def masked_fill(a, mask, value):
+    if isinstance(value, Tensor) and value.ndim != 0:
+        raise RuntimeError(f"masked_fill_ only supports a 0-dimensional value tensor, but got tensor with "
+                           f"{value.ndim} dimension(s).")
+    return MaskedFill.apply(a, mask, value)
+
+
+def masked_select(a, mask):
+    return a[mask.expand(np.broadcast_shapes(a.shape, mask.shape))] if mask.shape != a.shape else a[mask]
+
+
+def select(a, dim, index):
+    d = normalize_dim(dim, a.ndim)
+    n = a.shape[d]
+    if not -n <= index < n:
+        raise IndexError(f"select(): index {index} out of range for tensor of size {list(a.shape)} at "
+                         f"dimension {d}")
+    return a[(slice(None),) * d + (index,)]

@@ -1,0 +1,205 @@
+"""Matrix products: matmul (every rank combination), mm, bmm, dot, mv, addmm, and the fused
+linear layer ``x @ W.T + b``.
+
+For C = A @ B with upstream gradient G: dA = G @ B^T and dB = A^T @ G. Vectors are treated as
+a row (left) or column (right) matrix and the extra dim removed again; batch dims broadcast, and
+the engine sums the gradient back over the ones an input did not have.
+"""
+import numpy as np
+
+from ..autograd.function import BuiltinFunction
+
+
+def _type_char(dtype):
+    return {"float16": "c10::Half", "float32": "float", "float64": "double"}.get(dtype.name, dtype.name)
+
+
+def _check_matmul(a, b):
+    if a.ndim == 0 or b.ndim == 0:
+        raise RuntimeError(f"both arguments to matmul need to be at least 1D, but they are {a.ndim}D and {b.ndim}D")
+    if a.dtype is not b.dtype:
+        raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: {_type_char(a.dtype)} != "
+                           f"{_type_char(b.dtype)}")
+    if a.device != b.device:
+        raise RuntimeError(f"Expected all tensors to be on the same device, but found at least two devices, "
+                           f"{a.device} and {b.device}!")
+    k_a = a.shape[-1]
+    k_b = b.shape[-2] if b.ndim > 1 else b.shape[0]
+    if k_a != k_b:
+        if a.ndim == 1 and b.ndim == 1:
+            raise RuntimeError(f"inconsistent tensor size, expected tensor [{k_a}] and src [{k_b}] to have the same "
+                               f"number of elements, but got {k_a} and {k_b} elements respectively")
+        rows_a = int(np.prod(a.shape[:-1])) if a.ndim > 1 else 1
+        if b.ndim <= 2 or a.ndim <= 2:
+            cols_b = b.shape[-1] if b.ndim > 1 else 1
+            raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({rows_a}x{k_a} and {k_b}x{cols_b})")
+        raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: [{b.shape[0]}, {k_a}] "
+                           f"but got: [{b.shape[0]}, {k_b}].")
+
+
+def _matmul_name(a_ndim, b_ndim):
+    if a_ndim == 1 and b_ndim == 1:
+        return "DotBackward0"
+    if a_ndim == 2 and b_ndim == 2:
+        return "MmBackward0"
+    if a_ndim == 2 and b_ndim == 1:
+        return "MvBackward0"
+    if a_ndim == 3 and b_ndim == 3:
+        return "BmmBackward0"
+    return "UnsafeViewBackward0"
+
+
+class Matmul(BuiltinFunction):
+    """C = A @ B; dA = G @ B^T, dB = A^T @ G"""
+
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        ctx._kind = _matmul_name(a._data.ndim, b._data.ndim)
+        try:
+            return np.matmul(a._data, b._data)
+        except ValueError:
+            raise RuntimeError(f"The size of tensor a ({a.shape[:-2]}) must match the size of tensor b "
+                               f"({b.shape[:-2]}) at non-singleton dimension 0") from None
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b = ctx.saved_tensors
+        if a.ndim == 1 and b.ndim == 1:
+            return grad * b, grad * a
+        a2 = a.unsqueeze(0) if a.ndim == 1 else a
+        b2 = b.unsqueeze(-1) if b.ndim == 1 else b
+        g2 = grad
+        if b.ndim == 1:
+            g2 = g2.unsqueeze(-1)
+        if a.ndim == 1:
+            g2 = g2.unsqueeze(-2)
+        grad_a = grad_b = None
+        if ctx.needs_input_grad[0]:
+            grad_a = g2 @ b2.mT
+            if a.ndim == 1:
+                grad_a = grad_a.squeeze(-2)
+        if ctx.needs_input_grad[1]:
+            grad_b = a2.mT @ g2
+            if b.ndim == 1:
+                grad_b = grad_b.squeeze(-1)
+        return grad_a, grad_b
+
+    def name(self):
+        return getattr(self, "_kind", "MmBackward0")
+
+
+def matmul(a, b):
+    _check_matmul(a, b)
+    return Matmul.apply(a, b)
+
+
+def mm(a, b):
+    if a.ndim != 2:
+        raise RuntimeError(f"self must be a matrix")
+    if b.ndim != 2:
+        raise RuntimeError(f"mat2 must be a matrix")
+    return matmul(a, b)
+
+
+def bmm(a, b):
+    if a.ndim != 3:
+        raise RuntimeError(f"batch1 must be a 3D tensor")
+    if b.ndim != 3:
+        raise RuntimeError(f"batch2 must be a 3D tensor")
+    if a.shape[0] != b.shape[0]:
+        raise RuntimeError(f"batch1 and batch2 must have same number of batches, got {a.shape[0]} and {b.shape[0]}")
+    return matmul(a, b)
+
+
+def dot(a, b):
+    if a.ndim != 1 or b.ndim != 1:
+        raise RuntimeError(f"1D tensors expected, but got {a.ndim}D and {b.ndim}D tensors")
+    return matmul(a, b)
+
+
+def mv(a, b):
+    if a.ndim != 2 or b.ndim != 1:
+        raise RuntimeError(f"vector + matrix @ vector expected, got {a.ndim}, {b.ndim}")
+    return matmul(a, b)
+
+
+class Addmm(BuiltinFunction):
+    """beta*C + alpha*(A @ B); dC = beta*G, dA = alpha*G @ B^T, dB = alpha*A^T @ G"""
+
+    @staticmethod
+    def forward(ctx, c, a, b, beta, alpha):
+        ctx.save_for_backward(a, b)
+        ctx.beta, ctx.alpha = beta, alpha
+        prod = np.matmul(a._data, b._data)
+        if alpha != 1:
+            prod *= alpha
+        return prod + (c._data if beta == 1 else beta * c._data)
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b = ctx.saved_tensors
+        alpha, beta = ctx.alpha, ctx.beta
+        grad_c = grad if beta == 1 else grad * beta
+        grad_a = (grad @ b.mT) * alpha if ctx.needs_input_grad[1] else None
+        grad_b = (a.mT @ grad) * alpha if ctx.needs_input_grad[2] else None
+        return grad_c, grad_a, grad_b, None, None
+
+
+def addmm(c, a, b, *, beta=1, alpha=1):
+    if a.ndim != 2 or b.ndim != 2:
+        raise RuntimeError("mat1 must be a matrix, got " + f"{a.ndim}-D tensor")
+    _check_matmul(a, b)
+    return Addmm.apply(c, a, b, beta, alpha)
+
+
+class Linear(BuiltinFunction):
+    """y = x @ W^T + b (fused); dx = G @ W, dW = G^T @ x, db = sum of G over the batch"""
+
+    @staticmethod
+    def forward(ctx, x, weight, bias):
+        ctx.save_for_backward(x, weight)
+        ctx._kind = _linear_name(x._data.ndim, bias is not None)
+        out = np.matmul(x._data, weight._data.T)
+        if bias is not None:
+            out += bias._data
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, weight = ctx.saved_tensors
+        need_x, need_w, need_b = ctx.needs_input_grad
+        g2 = grad.reshape(-1, grad.shape[-1]) if grad.ndim != 2 else grad
+        grad_x = grad @ weight if need_x else None
+        grad_w = grad_b = None
+        if need_w:
+            x2 = x.reshape(-1, x.shape[-1]) if x.ndim != 2 else x
+            grad_w = g2.mT @ x2
+        if need_b:
+            grad_b = g2.sum(0)
+        return grad_x, grad_w, grad_b
+
+    def name(self):
+        return getattr(self, "_kind", "AddmmBackward0")
+
+
+def _linear_name(x_ndim, has_bias):
+    if x_ndim == 2:
+        return "AddmmBackward0" if has_bias else "MmBackward0"
+    if x_ndim == 1:
+        return "ViewBackward0" if has_bias else "SqueezeBackward4"
+    return "ViewBackward0" if has_bias else "UnsafeViewBackward0"
+
+
+def linear(x, weight, bias=None):
+    if x.ndim == 0:
+        raise RuntimeError("both arguments to linear need to be at least 1D, but they are 0D and 2D")
+    if x.dtype is not weight.dtype or (bias is not None and bias.dtype is not weight.dtype):
+        other = bias.dtype if x.dtype is weight.dtype else x.dtype
+        raise RuntimeError(f"mat1 and mat2 must have the same dtype, but got {other.legacy_name} and "
+                           f"{weight.dtype.legacy_name}")
+    if x.shape[-1] != weight.shape[-1]:
+        rows = int(np.prod(x.shape[:-1])) if x.ndim > 1 else 1
+        raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({rows}x{x.shape[-1]} and "
+                           f"{weight.shape[-1]}x{weight.shape[0]})")
+    return Linear.apply(x, weight, bias)

@@ -1,0 +1,508 @@
+"""Reductions: sum, mean, prod, max/min, var/std, logsumexp, norm, cumsum, softmax, ...
+
+Every reduction takes ``dim`` (None, an int or a tuple) and ``keepdim``. Backward first puts the
+reduced dims back as size 1 (``_unreduce``), then broadcasts against the input.
+"""
+import numpy as np
+
+from ..autograd.function import BuiltinFunction
+from ..dtypes import int64, get_default_dtype
+from ..tensor import Tensor
+from ._util import normalize_dims, normalize_dim
+from .unary import _floating
+
+
+def _unreduce(grad, in_shape, axes, keepdim):
+    """Reshape a reduced gradient so that it broadcasts against the input (reduced dims -> 1)."""
+    if not keepdim and axes:
+        kept = tuple(1 if i in axes else n for i, n in enumerate(in_shape))
+        grad = grad.reshape(kept)
+    return grad
+
+
+def _accumulate_dtype(a):
+    """sum/prod of integers or bools accumulate in int64, as in torch."""
+    return a.dtype.np if a.dtype.is_floating_point else np.int64
+
+
+class Sum(BuiltinFunction):
+    """d(sum a)/da = g broadcast to a's shape"""
+
+    @staticmethod
+    def forward(ctx, a, axes, keepdim):
+        ctx.shape, ctx.axes, ctx.keepdim = a._data.shape, axes, keepdim
+        return np.sum(a._data, axis=axes, keepdims=keepdim, dtype=_accumulate_dtype(a))
+
+    @staticmethod
+    def backward(ctx, grad):
+        return _unreduce(grad, ctx.shape, ctx.axes, ctx.keepdim).expand(ctx.shape), None, None
+
+
+class SumDim(Sum):
+    _name = "SumBackward1"
+
+
+class Mean(BuiltinFunction):
+    """d(mean a)/da = g/N broadcast to a's shape"""
+
+    @staticmethod
+    def forward(ctx, a, axes, keepdim):
+        if not a.dtype.is_floating_point:
+            raise RuntimeError("mean(): could not infer output dtype. Input dtype must be either a floating "
+                               f"point or complex dtype. Got: {a.dtype.legacy_name}")
+        ctx.shape, ctx.axes, ctx.keepdim = a._data.shape, axes, keepdim
+        ctx.count = int(np.prod([a._data.shape[i] for i in axes]))
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.mean(a._data, axis=axes, keepdims=keepdim)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return _unreduce(grad, ctx.shape, ctx.axes, ctx.keepdim).expand(ctx.shape) / ctx.count, None, None
+
+
+class MeanDim(Mean):
+    _name = "MeanBackward1"
+
+
+class Prod(BuiltinFunction):
+    """d(prod a)/da_i = g * prod of the other elements"""
+
+    @staticmethod
+    def forward(ctx, a, axes, keepdim):
+        ctx.save_for_backward(a)
+        ctx.axes, ctx.keepdim = axes, keepdim
+        out = np.prod(a._data, axis=axes, keepdims=keepdim, dtype=_accumulate_dtype(a))
+        ctx.save_output(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, = ctx.saved_tensors
+        shape = a._data.shape
+        grad = _unreduce(grad, shape, ctx.axes, ctx.keepdim)
+        out = _unreduce(ctx.output, shape, ctx.axes, ctx.keepdim)
+        if not (a._data == 0).any():
+            return grad * out / a, None, None
+        return grad * _prod_of_others(a, ctx.axes), None, None
+
+
+class ProdDim(Prod):
+    _name = "ProdBackward1"
+
+
+def _prod_of_others(a, axes):
+    """prod_{j != i} a_j along ``axes``, exact when some a_j are 0 (exclusive cumulative products)."""
+    x = np.moveaxis(a._data, axes, tuple(range(-len(axes), 0)))
+    flat = x.reshape(x.shape[:x.ndim - len(axes)] + (-1,))
+    ones = np.ones(flat.shape[:-1] + (1,), flat.dtype)
+    left = np.cumprod(np.concatenate([ones, flat[..., :-1]], -1), -1)
+    right = np.cumprod(np.concatenate([ones, flat[..., :0:-1]], -1), -1)[..., ::-1]
+    others = (left * right).reshape(x.shape)
+    return Tensor._wrap(np.ascontiguousarray(np.moveaxis(others, tuple(range(-len(axes), 0)), axes)))
+
+
+class Extreme(BuiltinFunction):
+    """max()/min()/amax/amin: the gradient is split evenly among the elements equal to the result"""
+
+    _reduce = None
+
+    @classmethod
+    def forward(cls, ctx, a, axes, keepdim):
+        if a._data.size == 0 and not axes == ():
+            raise RuntimeError(f"{cls._op}(): Expected reduction dim to be specified for input.numel() == 0. "
+                               "Specify the reduction dim with the 'dim' argument.")
+        out = cls._reduce(a._data, axis=axes, keepdims=keepdim)
+        ctx.save_for_backward(a)
+        ctx.save_output(out)
+        ctx.axes, ctx.keepdim = axes, keepdim
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, = ctx.saved_tensors
+        shape = a._data.shape
+        out = _unreduce(ctx.output, shape, ctx.axes, ctx.keepdim)
+        hits = a == out
+        count = hits.sum(dim=ctx.axes, keepdim=True)
+        return _unreduce(grad, shape, ctx.axes, ctx.keepdim) * hits / count, None, None
+
+
+class Max(Extreme):
+    _name, _op = "MaxBackward1", "max"
+    _reduce = staticmethod(np.max)
+
+
+class Min(Extreme):
+    _name, _op = "MinBackward1", "min"
+    _reduce = staticmethod(np.min)
+
+
+class Amax(Extreme):
+    _op = "amax"
+    _reduce = staticmethod(np.max)
+
+
+class Amin(Extreme):
+    _op = "amin"
+    _reduce = staticmethod(np.min)
+
+
+class ExtremeDim(BuiltinFunction):
+    """max(dim)/min(dim) values: the gradient goes to the first index holding the extreme"""
+
+    _arg = None
+
+    @classmethod
+    def forward(cls, ctx, a, dim, keepdim, indices):
+        ctx.shape, ctx.dim, ctx.keepdim = a._data.shape, dim, keepdim
+        ctx.save_for_backward(indices)
+        return np.take_along_axis(a._data, np.expand_dims(indices._data, dim) if not keepdim else indices._data,
+                                  dim).reshape(indices._data.shape)
+
+    @staticmethod
+    def backward(ctx, grad):
+        indices, = ctx.saved_tensors
+        if not ctx.keepdim:
+            grad, indices = grad.unsqueeze(ctx.dim), indices.unsqueeze(ctx.dim)
+        return grad.new_zeros(ctx.shape).scatter(ctx.dim, indices, grad), None, None, None
+
+
+class MaxDim(ExtremeDim):
+    _name = "MaxBackward0"
+
+
+class MinDim(ExtremeDim):
+    _name = "MinBackward0"
+
+
+class return_types:
+    """torch.return_types: named (values, indices) pairs."""
+
+    class _Pair(tuple):
+        _op = ""
+
+        def __new__(cls, values, indices):
+            return tuple.__new__(cls, (values, indices))
+
+        @property
+        def values(self):
+            return self[0]
+
+        @property
+        def indices(self):
+            return self[1]
+
+        def __repr__(self):
+            return f"torch.return_types.{self._op}(\nvalues={self[0]!r},\nindices={self[1]!r})"
+
+    class max(_Pair):  # noqa: A003 - torch's name
+        _op = "max"
+
+    class min(_Pair):  # noqa: A003
+        _op = "min"
+
+    class sort(_Pair):
+        _op = "sort"
+
+    class topk(_Pair):
+        _op = "topk"
+
+
+def _extreme(a, dim, keepdim, full_cls, dim_cls, arg_fn, pair_cls):
+    if dim is None:
+        return full_cls.apply(a, tuple(range(a.ndim)), False)
+    if isinstance(dim, Tensor):  # torch.max(a, b) is maximum
+        from .arithmetic import maximum, minimum
+        return (maximum if full_cls is Max else minimum)(a, dim)
+    d = normalize_dim(dim, a.ndim)
+    if a._data.ndim == 0:
+        return pair_cls(a.clone(), Tensor._wrap(np.zeros((), np.int64)))
+    if a._data.shape[d] == 0:
+        raise IndexError(f"{pair_cls._op}(): Expected reduction dim {d} to have non-zero size.")
+    idx = arg_fn(a._data, axis=d, keepdims=keepdim)
+    indices = Tensor._wrap(idx)
+    return pair_cls(dim_cls.apply(a, d, keepdim, indices), indices)
+
+
+def max(a, dim=None, keepdim=False):  # noqa: A001 - torch.max
+    return _extreme(a, dim, keepdim, Max, MaxDim, np.argmax, return_types.max)
+
+
+def min(a, dim=None, keepdim=False):  # noqa: A001 - torch.min
+    return _extreme(a, dim, keepdim, Min, MinDim, np.argmin, return_types.min)
+
+
+def amax(a, dim=(), keepdim=False):
+    return Amax.apply(a, normalize_dims(dim if dim != () else None, a.ndim), keepdim)
+
+
+def amin(a, dim=(), keepdim=False):
+    return Amin.apply(a, normalize_dims(dim if dim != () else None, a.ndim), keepdim)
+
+
+def argmax(a, dim=None, keepdim=False):
+    if dim is None:
+        return Tensor._wrap(np.asarray(np.argmax(a._data), dtype=np.int64))
+    return Tensor._wrap(np.argmax(a._data, axis=normalize_dim(dim, a.ndim), keepdims=keepdim))
+
+
+def argmin(a, dim=None, keepdim=False):
+    if dim is None:
+        return Tensor._wrap(np.asarray(np.argmin(a._data), dtype=np.int64))
+    return Tensor._wrap(np.argmin(a._data, axis=normalize_dim(dim, a.ndim), keepdims=keepdim))
+
+
+def sum(a, dim=None, keepdim=False, dtype=None):  # noqa: A001 - torch.sum
+    if dtype is not None:
+        a = a.to(dtype)
+    if dim is None:
+        return Sum.apply(a, tuple(range(a.ndim)), False)
+    return SumDim.apply(a, normalize_dims(dim, a.ndim), keepdim)
+
+
+def mean(a, dim=None, keepdim=False, dtype=None):
+    if dtype is not None:
+        a = a.to(dtype)
+    if dim is None:
+        return Mean.apply(a, tuple(range(a.ndim)), False)
+    return MeanDim.apply(a, normalize_dims(dim, a.ndim), keepdim)
+
+
+def prod(a, dim=None, keepdim=False, dtype=None):
+    if dtype is not None:
+        a = a.to(dtype)
+    if dim is None:
+        return Prod.apply(a, tuple(range(a.ndim)), False)
+    return ProdDim.apply(a, (normalize_dim(dim, a.ndim),), keepdim)
+
+
+class Var(BuiltinFunction):
+    """d var/da = g*2(a - mean)/(N - correction)"""
+
+    _name = "VarBackward0"
+
+    @staticmethod
+    def forward(ctx, a, axes, correction, keepdim):
+        ctx.save_for_backward(a)
+        ctx.axes, ctx.correction, ctx.keepdim = axes, correction, keepdim
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.var(_floating(a), axis=axes, ddof=correction, keepdims=keepdim)
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, = ctx.saved_tensors
+        n = _count(a, ctx.axes)
+        centered = a - a.mean(dim=ctx.axes, keepdim=True)
+        return _unreduce(grad, a._data.shape, ctx.axes, ctx.keepdim) * centered * (2.0 / (n - ctx.correction)), \
+            None, None, None
+
+
+class Std(BuiltinFunction):
+    """d std/da = g*(a - mean)/(std*(N - correction))"""
+
+    _name = "StdBackward0"
+
+    @staticmethod
+    def forward(ctx, a, axes, correction, keepdim):
+        ctx.save_for_backward(a)
+        ctx.axes, ctx.correction, ctx.keepdim = axes, correction, keepdim
+        with np.errstate(invalid="ignore", divide="ignore"):
+            out = np.std(_floating(a), axis=axes, ddof=correction, keepdims=keepdim)
+        ctx.save_output(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, = ctx.saved_tensors
+        shape = a._data.shape
+        n = _count(a, ctx.axes)
+        centered = a - a.mean(dim=ctx.axes, keepdim=True)
+        std = _unreduce(ctx.output, shape, ctx.axes, ctx.keepdim)
+        return _unreduce(grad, shape, ctx.axes, ctx.keepdim) * centered / (std * (n - ctx.correction)), \
+            None, None, None
+
+
+def _count(a, axes):
+    return int(np.prod([a._data.shape[i] for i in axes]))
+
+
+def _correction(unbiased, correction):
+    if correction is not None:
+        return correction
+    return 1 if unbiased is None or unbiased else 0
+
+
+def var(a, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    if isinstance(dim, bool):  # var(unbiased) positional form
+        dim, unbiased = None, dim
+    return Var.apply(a, normalize_dims(dim, a.ndim), _correction(unbiased, correction), keepdim)
+
+
+def std(a, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    if isinstance(dim, bool):
+        dim, unbiased = None, dim
+    return Std.apply(a, normalize_dims(dim, a.ndim), _correction(unbiased, correction), keepdim)
+
+
+class Logsumexp(BuiltinFunction):
+    """log(sum(e**a)); d/da = g*e**(a - out)"""
+
+    @staticmethod
+    def forward(ctx, a, axes, keepdim):
+        x = _floating(a)
+        ctx.save_for_backward(a)
+        ctx.axes, ctx.keepdim = axes, keepdim
+        out = logsumexp_array(x, axes, keepdim)
+        ctx.save_output(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, = ctx.saved_tensors
+        shape = a._data.shape
+        out = _unreduce(ctx.output, shape, ctx.axes, ctx.keepdim)
+        return _unreduce(grad, shape, ctx.axes, ctx.keepdim) * (a - out).exp(), None, None
+
+
+def logsumexp_array(x, axes, keepdims):
+    """Stable log-sum-exp: shift by the max (0 where the max is infinite, as torch does)."""
+    m = np.max(x, axis=axes, keepdims=True) if x.size else np.zeros([1] * x.ndim, x.dtype)
+    m = np.where(np.isinf(m), 0, m)
+    with np.errstate(divide="ignore"):
+        out = np.log(np.sum(np.exp(x - m), axis=axes, keepdims=True)) + m
+    return out if keepdims else np.squeeze(out, axis=axes)
+
+
+def logsumexp(a, dim, keepdim=False):
+    return Logsumexp.apply(a, normalize_dims(dim, a.ndim), keepdim)
+
+
+class Norm(BuiltinFunction):
+    """||a||_p; d/da = g*a*|a|**(p-2)/out**(p-1) (p=2: g*a/out; p=inf: like amax of |a|)"""
+
+    _name = "LinalgVectorNormBackward0"
+
+    @staticmethod
+    def forward(ctx, a, p, axes, keepdim):
+        ctx.save_for_backward(a)
+        ctx.p, ctx.axes, ctx.keepdim = p, axes, keepdim
+        x = np.abs(_floating(a))
+        if p == float("inf"):
+            out = np.max(x, axis=axes, keepdims=keepdim)
+        elif p == 0:
+            out = np.sum(x != 0, axis=axes, keepdims=keepdim).astype(x.dtype)
+        else:
+            out = np.sum(x ** p, axis=axes, keepdims=keepdim) ** (1.0 / p)
+        ctx.save_output(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, = ctx.saved_tensors
+        shape, p = a._data.shape, ctx.p
+        grad = _unreduce(grad, shape, ctx.axes, ctx.keepdim)
+        out = _unreduce(ctx.output, shape, ctx.axes, ctx.keepdim)
+        if p == 0:
+            return grad * 0, None, None, None
+        if p == 1:
+            return grad * a.sign(), None, None, None
+        if p == float("inf"):
+            hits = a.abs() == out
+            return grad * a.sign() * hits / hits.sum(dim=ctx.axes, keepdim=True), None, None, None
+        safe = out.masked_fill(out == 0, 1.0)
+        scale = a * a.abs() ** (p - 2) if p != 2 else a
+        return (grad * scale / safe ** (p - 1)).masked_fill(out == 0, 0.0), None, None, None
+
+
+def norm(a, p="fro", dim=None, keepdim=False):
+    if p == "fro" or p is None:
+        p = 2
+    return Norm.apply(a, float(p), normalize_dims(dim, a.ndim), keepdim)
+
+
+def all(a, dim=None, keepdim=False):  # noqa: A001 - torch.all
+    axes = None if dim is None else normalize_dims(dim, a.ndim)
+    return Tensor._wrap(np.asarray(np.all(a._data, axis=axes, keepdims=keepdim)))
+
+
+def any(a, dim=None, keepdim=False):  # noqa: A001 - torch.any
+    axes = None if dim is None else normalize_dims(dim, a.ndim)
+    return Tensor._wrap(np.asarray(np.any(a._data, axis=axes, keepdims=keepdim)))
+
+
+class Cumsum(BuiltinFunction):
+    """d cumsum(a)/da = reversed cumsum of g"""
+
+    @staticmethod
+    def forward(ctx, a, dim):
+        ctx.dim = dim
+        return np.cumsum(a._data, axis=dim, dtype=_accumulate_dtype(a))
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad.flip(ctx.dim).cumsum(ctx.dim).flip(ctx.dim), None
+
+
+def cumsum(a, dim, dtype=None):
+    if dtype is not None:
+        a = a.to(dtype)
+    return Cumsum.apply(a, normalize_dim(dim, a.ndim))
+
+
+class Softmax(BuiltinFunction):
+    """softmax(a)_i = e**a_i / sum_j e**a_j; d/da = out*(g - sum(g*out))"""
+
+    @staticmethod
+    def forward(ctx, a, dim):
+        ctx.dim = dim
+        out = softmax_array(_floating(a), dim)
+        ctx.save_output(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        out = ctx.output
+        return out * (grad - (grad * out).sum(dim=ctx.dim, keepdim=True)), None
+
+
+class LogSoftmax(BuiltinFunction):
+    """log_softmax(a) = a - logsumexp(a); d/da = g - e**out * sum(g)"""
+
+    @staticmethod
+    def forward(ctx, a, dim):
+        ctx.dim = dim
+        x = _floating(a)
+        out = x - logsumexp_array(x, (dim,), True)
+        ctx.save_output(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad - ctx.output.exp() * grad.sum(dim=ctx.dim, keepdim=True), None
+
+
+def softmax_array(x, dim):
+    """Stable softmax along ``dim``: exponentiate after subtracting the row max."""
+    if x.size == 0:
+        return x.copy()
+    e = np.exp(x - np.max(x, axis=dim, keepdims=True))
+    return e / np.sum(e, axis=dim, keepdims=True)
+
+
+def _softmax_dim(a, dim):
+    if dim is None:  # torch's legacy implicit choice
+        dim = 0 if a.ndim in (0, 1, 3) else 1
+    return normalize_dim(dim, a.ndim)
+
+
+def softmax(a, dim=None, dtype=None):
+    if dtype is not None:
+        a = a.to(dtype)
+    return Softmax.apply(a, _softmax_dim(a, dim))
+
+
+def log_softmax(a, dim=None, dtype=None):
+    if dtype is not None:
+        a = a.to(dtype)
+    return LogSoftmax.apply(a, _softmax_dim(a, dim))
+

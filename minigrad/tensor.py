@@ -1,0 +1,1105 @@
+"""``Tensor``: an n-dimensional array with a dtype and a device, that can record the ops made
+from it so that ``backward()`` can compute gradients.
+
+A tensor holds:
+  _data            the array (NumPy on cpu, CuPy on cuda)
+  dtype            a minigrad dtype
+  _requires_grad   whether gradients flow to it
+  _grad            the accumulated gradient (leaves, or non-leaves that ``retain_grad()``)
+  grad_fn          the op (a ``Function`` node) that produced it; None for leaves
+  _vc              its version counter, shared with its views, bumped by in-place ops
+
+Math methods are one-line calls into ``minigrad/ops``, where each op's forward and backward live.
+"""
+import numpy as np
+
+from . import dtypes as _dt
+from ._backend import CPU, device as _device, device_of, host, to_device
+from .autograd import function as _function
+from .autograd.grad_mode import _state as _grad_state
+
+_new = object.__new__
+_FROM_NP = {d.np: d for d in _dt._ALL}
+_np_generic = np.generic
+
+
+class Size(tuple):
+    """A shape, printed like torch: ``torch.Size([2, 3])``."""
+
+    def __repr__(self):
+        return f"torch.Size({list(self)})"
+
+    def numel(self):
+        n = 1
+        for s in self:
+            n *= s
+        return n
+
+
+def _wrap(data, dtype=None):
+    """A new leaf Tensor around an array (no copy)."""
+    if isinstance(data, _np_generic):
+        data = np.asarray(data)
+    t = _new(Tensor)
+    t._data = data
+    t.dtype = dtype or _FROM_NP[data.dtype]
+    t._requires_grad = False
+    t._grad = None
+    t.grad_fn = None
+    t._vc = None
+    t._hooks = None
+    t._retains_grad = False
+    return t
+
+
+class Tensor:
+    """A multi-dimensional array with autograd (``minigrad.Tensor(data)`` makes float32, like torch)."""
+
+    __slots__ = ("_data", "dtype", "_requires_grad", "_grad", "grad_fn", "_vc", "_hooks", "_retains_grad",
+                 "__weakref__")
+    __array_priority__ = 1000  # NumPy operands defer to our reflected operators
+
+    def __new__(cls, *args, **kwargs):
+        """Legacy constructor: ``Tensor([1, 2])`` -> float32 data, ``Tensor(2, 3)`` -> uninitialised."""
+        from .factories import tensor, empty
+        if args and all(isinstance(a, int) for a in args):
+            t = empty(*args, dtype=_dt.float32)
+        elif not args:
+            t = empty(0, dtype=_dt.float32)
+        else:
+            t = tensor(args[0], dtype=_dt.float32)
+        if cls is Tensor:
+            return t
+        return cls._make_subclass(t, False)
+
+    @classmethod
+    def _make_subclass(cls, data, requires_grad):
+        t = _new(cls)
+        t._data, t.dtype = data._data, data.dtype
+        t._requires_grad, t._grad, t.grad_fn = bool(requires_grad), None, None
+        t._vc, t._hooks, t._retains_grad = None, None, False
+        return t
+
+    _wrap = staticmethod(_wrap)
+
+    def _wrap_like(self, array):
+        return _wrap(array, self.dtype)
+
+    # --- versions and views ------------------------------------------------------------------
+    @property
+    def _version(self):
+        vc = self._vc
+        return vc[0] if vc is not None else 0
+
+    def _bump_version(self):
+        if self._vc is None:
+            self._vc = [1]
+        else:
+            self._vc[0] += 1
+
+    def _share_version(self, base):
+        """Make this tensor a view of ``base``: in-place changes to either bump both versions."""
+        if base._vc is None:
+            base._vc = [0]
+        self._vc = base._vc
+
+    # --- attributes --------------------------------------------------------------------------
+    @property
+    def shape(self):
+        return Size(self._data.shape)
+
+    def size(self, dim=None):
+        if dim is None:
+            return Size(self._data.shape)
+        from .ops._util import normalize_dim
+        return self._data.shape[normalize_dim(dim, self._data.ndim)]
+
+    def dim(self):
+        return self._data.ndim
+
+    @property
+    def ndim(self):
+        return self._data.ndim
+
+    def ndimension(self):
+        return self._data.ndim
+
+    def numel(self):
+        return int(self._data.size)
+
+    nelement = numel
+
+    def element_size(self):
+        return self.dtype.itemsize
+
+    @property
+    def itemsize(self):
+        return self.dtype.itemsize
+
+    @property
+    def nbytes(self):
+        return int(self._data.nbytes)
+
+    def stride(self, dim=None):
+        strides = tuple(s // self.dtype.itemsize for s in self._data.strides)
+        return strides if dim is None else strides[dim]
+
+    def is_contiguous(self):
+        return bool(self._data.flags.c_contiguous)
+
+    def is_floating_point(self):
+        return self.dtype.is_floating_point
+
+    def is_complex(self):
+        return False
+
+    @property
+    def device(self):
+        return device_of(self._data)
+
+    @property
+    def is_cuda(self):
+        return self.device.type == "cuda"
+
+    @property
+    def is_leaf(self):
+        return self.grad_fn is None
+
+    @property
+    def requires_grad(self):
+        return self._requires_grad
+
+    @requires_grad.setter
+    def requires_grad(self, flag):
+        self.requires_grad_(flag)
+
+    def requires_grad_(self, requires_grad=True):
+        if self.grad_fn is not None and not requires_grad:
+            raise RuntimeError("you can only change requires_grad flags of leaf variables. If you want to use a "
+                               "computed variable in a subgraph that doesn't require differentiation use "
+                               "var_no_grad = var.detach().")
+        if requires_grad and not self.dtype.is_floating_point:
+            raise RuntimeError("only Tensors of floating point and complex dtype can require gradients")
+        self._requires_grad = bool(requires_grad) or self.grad_fn is not None
+        return self
+
+    @property
+    def grad(self):
+        if self.grad_fn is not None and not self._retains_grad and self._grad is None:
+            import warnings
+            warnings.warn("The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its "
+                          ".grad attribute won't be populated during autograd.backward(). If you indeed want "
+                          "the .grad field to be populated for a non-leaf Tensor, use .retain_grad() on the "
+                          "non-leaf Tensor.", UserWarning, stacklevel=2)
+        return self._grad
+
+    @grad.setter
+    def grad(self, value):
+        if value is not None:
+            if not isinstance(value, Tensor):
+                raise TypeError(f"assigned grad expected to be a Tensor or None but got grad of type "
+                                f"{type(value).__name__}")
+            if value.shape != self.shape:
+                raise RuntimeError(f"assigned grad has data of a different size")
+            if value.dtype is not self.dtype:
+                raise RuntimeError("assigned grad has data of a different type")
+        self._grad = value
+
+    @property
+    def data(self):
+        """The same memory, detached from the graph."""
+        return self.detach()
+
+    @data.setter
+    def data(self, value):
+        self._data = value._data
+        self.dtype = value.dtype
+
+    @property
+    def T(self):
+        if self.ndim > 2:
+            return self.permute(*range(self.ndim - 1, -1, -1))
+        return self.permute(*range(self.ndim - 1, -1, -1)) if self.ndim == 2 else self
+
+    @property
+    def mT(self):
+        if self.ndim < 2:
+            raise RuntimeError(f"tensor.mT is only supported on matrices or batches of matrices. Got {self.ndim}-D "
+                               "tensor.")
+        return self.transpose(-2, -1)
+
+    @property
+    def output_nr(self):
+        return 0
+
+    # --- conversions -------------------------------------------------------------------------
+    def numpy(self, force=False):
+        if self._requires_grad and not force:
+            raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() "
+                               "instead.")
+        if self.device.type != "cpu" and not force:
+            raise TypeError("can't convert cuda:0 device type tensor to numpy. Use Tensor.cpu() to copy the "
+                            "tensor to host memory first.")
+        return host(self._data)
+
+    def __array__(self, dtype=None, copy=None):
+        arr = self.numpy()
+        return arr if dtype is None else arr.astype(dtype)
+
+    def item(self):
+        if self._data.size != 1:
+            raise RuntimeError(f"a Tensor with {self._data.size} elements cannot be converted to Scalar")
+        return host(self._data).reshape(()).item()
+
+    def tolist(self):
+        return host(self._data).tolist()
+
+    def __len__(self):
+        if self._data.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return self._data.shape[0]
+
+    def __iter__(self):
+        if self._data.ndim == 0:
+            raise TypeError("iteration over a 0-d tensor")
+        return iter(self.unbind(0))
+
+    def __bool__(self):
+        if self._data.size != 1:
+            raise RuntimeError(f"Boolean value of Tensor with more than one value is ambiguous")
+        return bool(self.item())
+
+    def __float__(self):
+        return float(self.item())
+
+    def __int__(self):
+        return int(self.item())
+
+    def __index__(self):
+        if self.dtype.is_floating_point or self._data.size != 1:
+            raise TypeError("only integer tensors of a single element can be converted to an index")
+        return int(self.item())
+
+    def __hash__(self):
+        return id(self)
+
+    def __repr__(self):
+        from ._printing import tensor_repr
+        return tensor_repr(self)
+
+    __str__ = __repr__
+
+    def __format__(self, spec):
+        if self._data.ndim == 0 and spec:
+            return format(self.item(), spec)
+        return repr(self)
+
+    def to(self, *args, **kwargs):
+        """``to(dtype)``, ``to(device)``, ``to(device, dtype)``, ``to(other)``; a copy only when needed."""
+        dtype, dev, copy = kwargs.get("dtype"), kwargs.get("device"), kwargs.get("copy", False)
+        for a in args:
+            if isinstance(a, Tensor):
+                dtype, dev = a.dtype, a.device
+            elif isinstance(a, (str, _device)) or (isinstance(a, int) and not isinstance(a, bool)):
+                dev = a
+            elif a is not None:
+                dtype = a
+        out = self
+        if dev is not None:
+            dev = _device(dev)
+            if dev.type == "cuda" and dev.index is None:
+                dev = _device("cuda", 0)
+            if dev != out.device:
+                out = _ops_convert.ToDevice.apply(out, dev)
+        if dtype is not None:
+            dtype = _dt.to_dtype(dtype)
+            if dtype is not out.dtype:
+                out = _ops_convert.to_dtype(out, dtype)
+        if copy and out is self:
+            out = self.clone()
+        return out
+
+    def type(self, dtype=None, **kwargs):
+        if dtype is None:
+            prefix = "torch.cuda." if self.is_cuda else "torch."
+            return f"{prefix}{self.dtype.legacy_name}Tensor"
+        if isinstance(dtype, str):
+            name = dtype.rsplit(".", 1)[-1].replace("Tensor", "")
+            dtype = next(d for d in _dt._ALL if d.legacy_name == name)
+        return self.to(dtype)
+
+    def float(self):
+        return self.to(_dt.float32)
+
+    def double(self):
+        return self.to(_dt.float64)
+
+    def half(self):
+        return self.to(_dt.float16)
+
+    def long(self):
+        return self.to(_dt.int64)
+
+    def int(self):
+        return self.to(_dt.int32)
+
+    def short(self):
+        return self.to(_dt.int16)
+
+    def char(self):
+        return self.to(_dt.int8)
+
+    def byte(self):
+        return self.to(_dt.uint8)
+
+    def bool(self):
+        return self.to(_dt.bool)
+
+    def cpu(self):
+        return self.to("cpu")
+
+    def cuda(self, device=None):
+        return self.to(_device("cuda", 0 if device is None else (device if isinstance(device, int) else
+                                                                 _device(device).index or 0)))
+
+    def clone(self, memory_format=None):
+        return _ops_convert.Clone.apply(self)
+
+    def detach(self):
+        """The same data, cut from the graph (shares memory and version counter)."""
+        out = _wrap(self._data, self.dtype)
+        out._share_version(self)
+        return out
+
+    def detach_(self):
+        self.grad_fn = None
+        self._requires_grad = False
+        return self
+
+    def contiguous(self, memory_format=None):
+        return self if self._data.flags.c_contiguous else self.clone()
+
+    def retain_grad(self):
+        if not self._requires_grad:
+            raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
+        if self.grad_fn is not None and not self._retains_grad:
+            import weakref
+            self._retains_grad = True
+            self.grad_fn._retained = weakref.ref(self)
+
+    @property
+    def retains_grad(self):
+        return self._retains_grad
+
+    def register_hook(self, hook):
+        """Call ``hook(grad)`` when this tensor's gradient is computed; it may return a new one."""
+        if not self._requires_grad:
+            raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+        owner = self.grad_fn
+        if owner is None:
+            if self._hooks is None:
+                self._hooks = {}
+            hooks = self._hooks
+        else:
+            if owner._tensor_hooks is None:
+                owner._tensor_hooks = {}
+            hooks = owner._tensor_hooks
+        handle = _RemovableHandle(hooks)
+        hooks[handle.id] = hook
+        return handle
+
+    def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
+        from .autograd import backward
+        backward(self, gradient, retain_graph, create_graph, inputs=inputs)
+
+    def __deepcopy__(self, memo):
+        if self.grad_fn is not None:
+            raise RuntimeError("Only Tensors created explicitly by the user (graph leaves) support the deepcopy "
+                               "protocol at the moment.  If you were attempting to deepcopy a module, this may "
+                               "be because of a torch.nn.utils.weight_norm usage, see "
+                               "https://github.com/pytorch/pytorch/pull/103001")
+        if id(self) in memo:
+            return memo[id(self)]
+        new = type(self)._make_subclass(_wrap(self._data.copy(), self.dtype), self._requires_grad) \
+            if type(self) is not Tensor else _wrap(self._data.copy(), self.dtype)
+        new._requires_grad = self._requires_grad
+        if self._grad is not None:
+            new._grad = self._grad.__deepcopy__(memo)
+        memo[id(self)] = new
+        return new
+
+    def __reduce_ex__(self, protocol):
+        return (_rebuild, (type(self), host(self._data), self._requires_grad))
+
+    def __dlpack__(self, stream=None, **kwargs):
+        return self._data.__dlpack__(**({"stream": stream} if stream is not None else {}))
+
+    def __dlpack_device__(self):
+        return self._data.__dlpack_device__()
+
+    def data_ptr(self):
+        return self._data.__array_interface__["data"][0] if isinstance(self._data, np.ndarray) else \
+            self._data.data.ptr
+
+    def new_zeros(self, *size, dtype=None, device=None, requires_grad=False):
+        from .factories import zeros
+        return zeros(*size, dtype=dtype or self.dtype, device=device or self.device, requires_grad=requires_grad)
+
+    def new_ones(self, *size, dtype=None, device=None, requires_grad=False):
+        from .factories import ones
+        return ones(*size, dtype=dtype or self.dtype, device=device or self.device, requires_grad=requires_grad)
+
+    def new_full(self, size, fill_value, dtype=None, device=None, requires_grad=False):
+        from .factories import full
+        return full(size, fill_value, dtype=dtype or self.dtype, device=device or self.device,
+                    requires_grad=requires_grad)
+
+    def new_empty(self, *size, dtype=None, device=None, requires_grad=False):
+        return self.new_zeros(*size, dtype=dtype, device=device, requires_grad=requires_grad)
+
+    def new_tensor(self, data, dtype=None, device=None, requires_grad=False):
+        from .factories import tensor
+        return tensor(data, dtype=dtype or self.dtype, device=device or self.device, requires_grad=requires_grad)
+
+    # --- in place ------------------------------------------------------------------------------
+    def _check_in_place(self):
+        if self._requires_grad and self.grad_fn is None and _grad_state.enabled:
+            raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
+
+    def _modify_in_place(self, out_of_place, write, needs_grad=False):
+        """Run an in-place op. Without a graph, ``write()`` changes the array directly. With one, the op
+        runs out of place on a copy of the old value, the result is written into this tensor's memory,
+        and this tensor takes the new node as its ``grad_fn`` (torch's history rebase)."""
+        self._check_in_place()
+        if _grad_state.enabled and (self._requires_grad or needs_grad):
+            old = _wrap(self._data.copy(), self.dtype)
+            old._requires_grad, old.grad_fn = self._requires_grad, self.grad_fn
+            result = out_of_place(old)
+            self._write(result._data)
+            self.grad_fn, self._requires_grad = result.grad_fn, result._requires_grad
+        else:
+            write()
+        self._bump_version()
+        return self
+
+    def _write(self, array):
+        try:
+            self._data[...] = array
+        except ValueError:
+            raise RuntimeError(f"output with shape {list(self.shape)} doesn't match the broadcast shape "
+                               f"{list(np.broadcast_shapes(self._data.shape, np.shape(array)))}") from None
+
+    def _in_place(self, op, *args):
+        """``self.op_(*args)`` as ``op(self, *args)`` written back; torch's error if the dtype can't hold it."""
+        def write():
+            result = op(self, *args)
+            if result.dtype is not self.dtype and (result.dtype._category > self.dtype._category):
+                raise RuntimeError(f"result type {result.dtype.legacy_name} can't be cast to the desired output "
+                                   f"type {self.dtype.legacy_name}")
+            self._write(result._data)
+        needs = any(isinstance(a, Tensor) and a._requires_grad for a in args)
+        return self._modify_in_place(lambda old: op(old, *args).to(self.dtype), write, needs)
+
+    def add_(self, other, *, alpha=1):
+        return self._in_place(_arith.add, other, alpha)
+
+    def sub_(self, other, *, alpha=1):
+        return self._in_place(_arith.sub, other, alpha)
+
+    def mul_(self, other):
+        return self._in_place(_arith.mul, other)
+
+    def div_(self, other, *, rounding_mode=None):
+        return self._in_place(_arith.div, other, rounding_mode)
+
+    def pow_(self, exponent):
+        return self._in_place(_arith.pow, exponent)
+
+    def neg_(self):
+        return self._in_place(_arith.neg)
+
+    def abs_(self):
+        return self._in_place(_arith.abs)
+
+    def exp_(self):
+        return self._in_place(_unary.exp)
+
+    def log_(self):
+        return self._in_place(_unary.log)
+
+    def sqrt_(self):
+        return self._in_place(_unary.sqrt)
+
+    def sigmoid_(self):
+        return self._in_place(_unary.sigmoid)
+
+    def tanh_(self):
+        return self._in_place(_unary.tanh)
+
+    def relu_(self):
+        return self._in_place(_unary.relu)
+
+    def floor_(self):
+        return self._in_place(_unary.floor)
+
+    def round_(self):
+        return self._in_place(_unary.round)
+
+    def clamp_(self, min=None, max=None):  # noqa: A002
+        return self._in_place(_unary.clamp, min, max)
+
+    clip_ = clamp_
+
+    def masked_fill_(self, mask, value):
+        return self._in_place(_index.masked_fill, mask, value)
+
+    def scatter_(self, dim, index, src=None, value=None):
+        return self._in_place(_index.scatter, dim, index, src, value)
+
+    def scatter_add_(self, dim, index, src):
+        return self._in_place(_index.scatter_add, dim, index, src)
+
+    def zero_(self):
+        return self.fill_(0)
+
+    def fill_(self, value):
+        """Set every element to ``value`` (a number or a 0-dim tensor)."""
+        v = value._data if isinstance(value, Tensor) else value
+        def write():
+            self._data[...] = v
+        return self._modify_in_place(lambda old: old * 0 + value, write,
+                                     isinstance(value, Tensor) and value._requires_grad)
+
+    def copy_(self, src, non_blocking=False):
+        """Copy ``src`` into this tensor's memory (broadcasting, casting and moving devices as needed)."""
+        if not isinstance(src, Tensor):
+            raise TypeError(f"copy_(): argument 'other' (position 1) must be Tensor, not {type(src).__name__}")
+        def write():
+            self._write(to_device(src._data, self.device).astype(self.dtype.np, copy=False))
+        return self._modify_in_place(lambda old: (old * 0 + src.to(self.device)).to(self.dtype), write,
+                                     src._requires_grad)
+
+    def uniform_(self, a=0.0, b=1.0, *, generator=None):
+        return self._fill_random(lambda g: g.uniform(self._data.shape, self.dtype.np, a, b), generator)
+
+    def normal_(self, mean=0.0, std=1.0, *, generator=None):
+        return self._fill_random(lambda g: g.normal(self._data.shape, self.dtype.np, mean, std), generator)
+
+    def random_(self, from_=None, to=None, *, generator=None):
+        if to is None and from_ is not None:
+            from_, to = 0, from_
+        return self._fill_random(lambda g: g.random_(self._data.shape, self.dtype.np, from_, to), generator)
+
+    def bernoulli_(self, p=0.5, *, generator=None):
+        p = p._data if isinstance(p, Tensor) else p
+        return self._fill_random(lambda g: g.bernoulli(p, self._data.shape, self.dtype.np), generator)
+
+    def exponential_(self, lambd=1.0, *, generator=None):
+        return self._fill_random(lambda g: g.exponential(self._data.shape, self.dtype.np, lambd), generator)
+
+    def _fill_random(self, draw, generator):
+        from .random import _resolve
+        self._check_in_place()
+        values = draw(_resolve(generator))
+        self._data[...] = to_device(values, self.device)
+        self._bump_version()
+        return self
+
+    def __setitem__(self, index, value):
+        _index.setitem(self, index, value)
+
+    def __getitem__(self, index):
+        return _index.getitem(self, index)
+
+    # --- operators -----------------------------------------------------------------------------
+    def __add__(self, other):
+        return _arith.Add.apply(self, other)
+
+    def __radd__(self, other):
+        return _arith.Add.apply(self, other)
+
+    def __iadd__(self, other):
+        return self.add_(other)
+
+    def __sub__(self, other):
+        return _arith.Sub.apply(self, other)
+
+    def __rsub__(self, other):
+        return _arith.sub(other, self)
+
+    def __isub__(self, other):
+        return self.sub_(other)
+
+    def __mul__(self, other):
+        return _arith.Mul.apply(self, other)
+
+    def __rmul__(self, other):
+        return _arith.Mul.apply(self, other)
+
+    def __imul__(self, other):
+        return self.mul_(other)
+
+    def __truediv__(self, other):
+        return _arith.Div.apply(self, other)
+
+    def __rtruediv__(self, other):
+        return _arith.div(other, self)
+
+    def __itruediv__(self, other):
+        return self.div_(other)
+
+    def __floordiv__(self, other):
+        return _arith.floor_divide(self, other)
+
+    def __rfloordiv__(self, other):
+        return _arith.floor_divide(other, self)
+
+    def __mod__(self, other):
+        return _arith.remainder(self, other)
+
+    def __rmod__(self, other):
+        return _arith.remainder(other, self)
+
+    def __pow__(self, exponent):
+        return _arith.pow(self, exponent)
+
+    def __rpow__(self, base):
+        return _arith.pow(base, self)
+
+    def __ipow__(self, exponent):
+        return self.pow_(exponent)
+
+    def __matmul__(self, other):
+        return _linalg.matmul(self, other)
+
+    def __rmatmul__(self, other):
+        return _linalg.matmul(other, self)
+
+    def __neg__(self):
+        return _arith.Neg.apply(self)
+
+    def __pos__(self):
+        return self
+
+    def __abs__(self):
+        return _arith.Abs.apply(self)
+
+    def __invert__(self):
+        return _arith.bitwise_not(self)
+
+    def __and__(self, other):
+        return _arith.bitwise_and(self, other)
+
+    __rand__ = __and__
+
+    def __or__(self, other):
+        return _arith.bitwise_or(self, other)
+
+    __ror__ = __or__
+
+    def __xor__(self, other):
+        return _arith.bitwise_xor(self, other)
+
+    __rxor__ = __xor__
+
+    def __eq__(self, other):
+        if other is None:
+            return False
+        return _arith.eq(self, other)
+
+    def __ne__(self, other):
+        if other is None:
+            return True
+        return _arith.ne(self, other)
+
+    def __lt__(self, other):
+        return _arith.lt(self, other)
+
+    def __le__(self, other):
+        return _arith.le(self, other)
+
+    def __gt__(self, other):
+        return _arith.gt(self, other)
+
+    def __ge__(self, other):
+        return _arith.ge(self, other)
+
+    # --- math methods: one-line calls into ops/ ------------------------------------------------
+    def add(self, other, *, alpha=1):
+        return _arith.add(self, other, alpha)
+
+    def sub(self, other, *, alpha=1):
+        return _arith.sub(self, other, alpha)
+
+    subtract = sub
+
+    def mul(self, other):
+        return _arith.mul(self, other)
+
+    multiply = mul
+
+    def div(self, other, *, rounding_mode=None):
+        return _arith.div(self, other, rounding_mode)
+
+    divide = true_divide = div
+
+    def floor_divide(self, other):
+        return _arith.floor_divide(self, other)
+
+    def remainder(self, other):
+        return _arith.remainder(self, other)
+
+    def pow(self, exponent):
+        return _arith.pow(self, exponent)
+
+    def neg(self):
+        return _arith.neg(self)
+
+    negative = neg
+
+    def abs(self):
+        return _arith.abs(self)
+
+    absolute = abs
+
+    def maximum(self, other):
+        return _arith.maximum(self, other)
+
+    def minimum(self, other):
+        return _arith.minimum(self, other)
+
+    def eq(self, other):
+        return _arith.eq(self, other)
+
+    def ne(self, other):
+        return _arith.ne(self, other)
+
+    def lt(self, other):
+        return _arith.lt(self, other)
+
+    def le(self, other):
+        return _arith.le(self, other)
+
+    def gt(self, other):
+        return _arith.gt(self, other)
+
+    def ge(self, other):
+        return _arith.ge(self, other)
+
+    def equal(self, other):
+        return _arith.equal(self, other)
+
+    def isclose(self, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+        return _arith.isclose(self, other, rtol, atol, equal_nan)
+
+    def allclose(self, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+        return _arith.allclose(self, other, rtol, atol, equal_nan)
+
+    def logical_and(self, other):
+        return _arith.logical_and(self, other)
+
+    def logical_or(self, other):
+        return _arith.logical_or(self, other)
+
+    def logical_xor(self, other):
+        return _arith.logical_xor(self, other)
+
+    def logical_not(self):
+        return _arith.logical_not(self)
+
+    def where(self, condition, other):
+        return _arith.where(condition, self, other)
+
+    def exp(self):
+        return _unary.exp(self)
+
+    def expm1(self):
+        return _unary.expm1(self)
+
+    def log(self):
+        return _unary.log(self)
+
+    def log1p(self):
+        return _unary.log1p(self)
+
+    def log2(self):
+        return _unary.log2(self)
+
+    def log10(self):
+        return _unary.log10(self)
+
+    def sqrt(self):
+        return _unary.sqrt(self)
+
+    def rsqrt(self):
+        return _unary.rsqrt(self)
+
+    def sin(self):
+        return _unary.sin(self)
+
+    def cos(self):
+        return _unary.cos(self)
+
+    def tanh(self):
+        return _unary.tanh(self)
+
+    def sigmoid(self):
+        return _unary.sigmoid(self)
+
+    def relu(self):
+        return _unary.relu(self)
+
+    def reciprocal(self):
+        return _unary.reciprocal(self)
+
+    def square(self):
+        return _unary.square(self)
+
+    def sign(self):
+        return _unary.sign(self)
+
+    def floor(self):
+        return _unary.floor(self)
+
+    def ceil(self):
+        return _unary.ceil(self)
+
+    def round(self, decimals=0):
+        return _unary.round(self, decimals)
+
+    def trunc(self):
+        return _unary.trunc(self)
+
+    def clamp(self, min=None, max=None):  # noqa: A002
+        return _unary.clamp(self, min, max)
+
+    clip = clamp
+
+    def isnan(self):
+        return _unary.isnan(self)
+
+    def isinf(self):
+        return _unary.isinf(self)
+
+    def isfinite(self):
+        return _unary.isfinite(self)
+
+    def nan_to_num(self, nan=0.0, posinf=None, neginf=None):
+        return _unary.nan_to_num(self, nan, posinf, neginf)
+
+    def sum(self, dim=None, keepdim=False, dtype=None):
+        return _reduce.sum(self, dim, keepdim, dtype)
+
+    def mean(self, dim=None, keepdim=False, dtype=None):
+        return _reduce.mean(self, dim, keepdim, dtype)
+
+    def prod(self, dim=None, keepdim=False, dtype=None):
+        return _reduce.prod(self, dim, keepdim, dtype)
+
+    def max(self, dim=None, keepdim=False):
+        return _reduce.max(self, dim, keepdim)
+
+    def min(self, dim=None, keepdim=False):
+        return _reduce.min(self, dim, keepdim)
+
+    def amax(self, dim=(), keepdim=False):
+        return _reduce.amax(self, dim, keepdim)
+
+    def amin(self, dim=(), keepdim=False):
+        return _reduce.amin(self, dim, keepdim)
+
+    def argmax(self, dim=None, keepdim=False):
+        return _reduce.argmax(self, dim, keepdim)
+
+    def argmin(self, dim=None, keepdim=False):
+        return _reduce.argmin(self, dim, keepdim)
+
+    def var(self, dim=None, unbiased=None, keepdim=False, *, correction=None):
+        return _reduce.var(self, dim, unbiased, keepdim, correction=correction)
+
+    def std(self, dim=None, unbiased=None, keepdim=False, *, correction=None):
+        return _reduce.std(self, dim, unbiased, keepdim, correction=correction)
+
+    def logsumexp(self, dim, keepdim=False):
+        return _reduce.logsumexp(self, dim, keepdim)
+
+    def norm(self, p="fro", dim=None, keepdim=False):
+        return _reduce.norm(self, p, dim, keepdim)
+
+    def all(self, dim=None, keepdim=False):
+        return _reduce.all(self, dim, keepdim)
+
+    def any(self, dim=None, keepdim=False):
+        return _reduce.any(self, dim, keepdim)
+
+    def cumsum(self, dim, dtype=None):
+        return _reduce.cumsum(self, dim, dtype)
+
+    def softmax(self, dim, dtype=None):
+        return _reduce.softmax(self, dim, dtype)
+
+    def log_softmax(self, dim, dtype=None):
+        return _reduce.log_softmax(self, dim, dtype)
+
+    def reshape(self, *shape):
+        return _shape.reshape(self, *shape)
+
+    def view(self, *shape):
+        return _shape.view(self, *shape)
+
+    def view_as(self, other):
+        return _shape.view(self, other.shape)
+
+    def reshape_as(self, other):
+        return _shape.reshape(self, other.shape)
+
+    def flatten(self, start_dim=0, end_dim=-1):
+        return _shape.flatten(self, start_dim, end_dim)
+
+    def unflatten(self, dim, sizes):
+        return _shape.unflatten(self, dim, sizes)
+
+    def squeeze(self, dim=None):
+        return _shape.squeeze(self, dim)
+
+    def unsqueeze(self, dim):
+        return _shape.unsqueeze(self, dim)
+
+    def transpose(self, dim0, dim1):
+        return _shape.transpose(self, dim0, dim1)
+
+    swapaxes = transpose
+
+    def t(self):
+        return _shape.t(self)
+
+    def permute(self, *dims):
+        return _shape.permute(self, *dims)
+
+    def movedim(self, source, destination):
+        return _shape.movedim(self, source, destination)
+
+    def expand(self, *sizes):
+        return _shape.expand(self, *sizes)
+
+    def expand_as(self, other):
+        return _shape.expand(self, other.shape)
+
+    def sum_to_size(self, *size):
+        return _shape.sum_to_size(self, *size)
+
+    def repeat(self, *repeats):
+        return _shape.repeat(self, *repeats)
+
+    def flip(self, *dims):
+        return _shape.flip(self, *dims)
+
+    def split(self, split_size, dim=0):
+        return _shape.split(self, split_size, dim)
+
+    def chunk(self, chunks, dim=0):
+        return _shape.chunk(self, chunks, dim)
+
+    def unbind(self, dim=0):
+        return _shape.unbind(self, dim)
+
+    def narrow(self, dim, start, length):
+        return _shape.narrow(self, dim, start, length)
+
+    def select(self, dim, index):
+        return _index.select(self, dim, index)
+
+    def gather(self, dim, index):
+        return _index.gather(self, dim, index)
+
+    def scatter(self, dim, index, src=None, value=None):
+        return _index.scatter(self, dim, index, src, value)
+
+    def scatter_add(self, dim, index, src):
+        return _index.scatter_add(self, dim, index, src)
+
+    def index_select(self, dim, index):
+        return _index.index_select(self, dim, index)
+
+    def masked_fill(self, mask, value):
+        return _index.masked_fill(self, mask, value)
+
+    def masked_select(self, mask):
+        return _index.masked_select(self, mask)
+
+    def nonzero(self, as_tuple=False):
+        idx = np.nonzero(self._data)
+        if as_tuple:
+            return tuple(_wrap(i) for i in idx)
+        return _wrap(np.stack(idx, axis=1) if idx else np.zeros((1, 0), np.int64))
+
+    def matmul(self, other):
+        return _linalg.matmul(self, other)
+
+    def mm(self, other):
+        return _linalg.mm(self, other)
+
+    def bmm(self, other):
+        return _linalg.bmm(self, other)
+
+    def dot(self, other):
+        return _linalg.dot(self, other)
+
+    def mv(self, other):
+        return _linalg.mv(self, other)
+
+    def addmm(self, mat1, mat2, *, beta=1, alpha=1):
+        return _linalg.addmm(self, mat1, mat2, beta=beta, alpha=alpha)
+
+    def sort(self, dim=-1, descending=False):
+        return _sorting.sort(self, dim, descending)
+
+    def argsort(self, dim=-1, descending=False):
+        return _sorting.argsort(self, dim, descending)
+
+    def topk(self, k, dim=-1, largest=True, sorted=True):  # noqa: A002
+        return _sorting.topk(self, k, dim, largest, sorted)
+
+    def unique(self, sorted=True, return_inverse=False, return_counts=False, dim=None):  # noqa: A002
+        return _sorting.unique(self, sorted, return_inverse, return_counts, dim)
+
+
+class _RemovableHandle:
+    """Returned by ``register_hook``; ``remove()`` unregisters the hook."""
+
+    _next_id = [0]
+
+    def __init__(self, hooks):
+        self.hooks = hooks
+        self.id = self._next_id[0]
+        self._next_id[0] += 1
+
+    def remove(self):
+        self.hooks.pop(self.id, None)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.remove()
+
+
+def _rebuild(cls, array, requires_grad):
+    t = _wrap(array.copy())
+    if cls is not Tensor:
+        t = cls._make_subclass(t, requires_grad)
+    t._requires_grad = requires_grad
+    return t
+
+
+_function._install(Tensor, _wrap)
+
+# The op families import Tensor from this module, so they come last.
+from .ops import arithmetic as _arith  # noqa: E402
+from .ops import unary as _unary  # noqa: E402
+from .ops import reduction as _reduce  # noqa: E402
+from .ops import shape as _shape  # noqa: E402
+from .ops import indexing as _index  # noqa: E402
+from .ops import linalg as _linalg  # noqa: E402
+from .ops import convert as _ops_convert  # noqa: E402
+from .ops import sorting as _sorting  # noqa: E402
