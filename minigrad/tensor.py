@@ -643,7 +643,7 @@ class Tensor:
         return _arith.Div.apply(self, other)
 
     def __rtruediv__(self, other):
-        return _arith.div(other, self)
+        return self.reciprocal() * other  # as torch does (its node is MulBackward0)
 
     def __itruediv__(self, other):
         return self.div_(other)

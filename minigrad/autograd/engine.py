@@ -36,14 +36,24 @@ def _count_dependencies(roots):
     return deps
 
 
-def _fit(grad, meta):
+def _fit(grad, meta, node, index):
     """Reduce a broadcast gradient to the input's shape, and cast it to the input's dtype."""
     shape, dtype = meta
     if grad._data.shape != shape:
+        if not _expands_to(shape, grad._data.shape):
+            raise RuntimeError(f"Function {node.name()} returned an invalid gradient at index {index} - got "
+                               f"{list(grad._data.shape)} but expected shape compatible with {list(shape)}")
         grad = grad.sum_to_size(shape)
     if grad.dtype is not dtype:
         grad = grad.to(dtype)
     return grad
+
+
+def _expands_to(shape, target):
+    """Whether ``shape`` broadcasts to ``target`` (so a gradient of ``target`` can be summed back)."""
+    if len(shape) > len(target):
+        return False
+    return all(s == 1 or s == t for s, t in zip(shape[::-1], target[::-1]))
 
 
 def _call_backward(node, grad):
@@ -154,12 +164,12 @@ def run_backward(roots, root_grads, retain_graph, create_graph, inputs=None):
                 grads = _call_backward(node, grad)
             else:
                 grads = (None,) * len(node._edges)
-            for edge, g, meta in zip(node._edges, grads, node._meta):
+            for index, (edge, g, meta) in enumerate(zip(node._edges, grads, node._meta)):
                 if edge is None:
                     continue
                 key = id(edge)
                 if g is not None:
-                    g = _fit(g, meta)
+                    g = _fit(g, meta, node, index)
                     pending[key] = g if key not in pending else pending[key] + g
                 deps[key] -= 1
                 if deps[key] == 0:

@@ -177,10 +177,15 @@ class Function:
         self._released = True
 
     # --- introspection ------------------------------------------------------------------------
-    @classmethod
-    def name(cls):
+    _kind = None  # a per-node name, for ops whose torch name depends on their arguments
+
+    def name(self):
         """torch's node name, e.g. ``MulBackward0``."""
-        return cls.__dict__.get("_name") or f"{cls.__name__}Backward"
+        return self._kind or type(self).__dict__.get("_name") or self._default_name()
+
+    @classmethod
+    def _default_name(cls):
+        return f"{cls.__name__}Backward"
 
     @property
     def next_functions(self):
@@ -188,7 +193,7 @@ class Function:
                      for e in self._edges)
 
     def __repr__(self):
-        return f"<{self.name()} object at {id(self):#x}>"
+        return f"<{self.name().rsplit('::', 1)[-1]} object at {id(self):#x}>"
 
     @staticmethod
     def forward(ctx, *args):
@@ -204,8 +209,8 @@ class BuiltinFunction(Function):
     """Base of minigrad's own ops: named like torch's nodes (``AddBackward0``)."""
 
     @classmethod
-    def name(cls):
-        return cls.__dict__.get("_name") or f"{cls.__name__}Backward0"
+    def _default_name(cls):
+        return f"{cls.__name__}Backward0"
 
 
 def _install(tensor_cls, wrap):

@@ -6,7 +6,6 @@ numerical Jacobian against the analytical one obtained by backpropagating unit v
 """
 import numpy as np
 
-from .grad_mode import no_grad
 
 
 class GradcheckError(RuntimeError):
@@ -22,39 +21,45 @@ def _outputs(fn, inputs):
     return list(out) if isinstance(out, (tuple, list)) else [out]
 
 
+def _flat_outputs(fn, inputs):
+    return np.concatenate([o._data.astype(np.float64).ravel() for o in _outputs(fn, inputs)] or [np.zeros(0)])
+
+
 def _numerical_jacobian(fn, inputs, index, eps):
-    """d(all outputs)/d(inputs[index]) by central differences, one column per input element."""
-    x = inputs[index]
-    flat = x._data.reshape(-1)
-    columns = []
+    """d(all outputs)/d(inputs[index]) by central differences: one column per input element.
+    (fn runs with grad mode on: it may itself use autograd, as gradgradcheck's does.)"""
+    flat = inputs[index]._data.reshape(-1)
+    base = _flat_outputs(fn, inputs)
+    jacobian = np.zeros((base.size, flat.size))
     for k in range(flat.size):
         orig = flat[k]
-        with no_grad():
-            flat[k] = orig + eps
-            plus = [o._data.astype(np.float64).ravel().copy() for o in _outputs(fn, inputs)]
-            flat[k] = orig - eps
-            minus = [o._data.astype(np.float64).ravel().copy() for o in _outputs(fn, inputs)]
-            flat[k] = orig
-        columns.append(np.concatenate([(p - m) / (2 * eps) for p, m in zip(plus, minus)]))
-    return np.stack(columns, axis=1) if columns else np.zeros((0, 0))
+        flat[k] = orig + eps
+        plus = _flat_outputs(fn, inputs)
+        flat[k] = orig - eps
+        minus = _flat_outputs(fn, inputs)
+        flat[k] = orig
+        jacobian[:, k] = (plus - minus) / (2 * eps)
+    return jacobian
 
 
 def _analytical_jacobian(fn, inputs, index):
+    """The same Jacobian from autograd: one backward pass per output element (a row each)."""
     from . import grad as autograd_grad
-    outs = [o for o in _outputs(fn, inputs)]
+    from ..tensor import _wrap
+    x = inputs[index]
     rows = []
-    for o_index, out in enumerate(outs):
+    for out in _outputs(fn, inputs):
         for k in range(out._data.size):
-            seed = np.zeros(out._data.size, dtype=out._data.dtype)
-            seed[k] = 1
-            if not out._requires_grad:
-                rows.append(np.zeros(inputs[index]._data.size))
-                continue
-            from ..tensor import _wrap
-            g, = autograd_grad([out], [inputs[index]], [_wrap(seed.reshape(out._data.shape))],
-                               retain_graph=True, allow_unused=True)
-            rows.append(np.zeros(inputs[index]._data.size) if g is None else g._data.astype(np.float64).ravel())
-    return np.stack(rows, axis=0) if rows else np.zeros((0, 0))
+            row = np.zeros(x._data.size)
+            if out._requires_grad:
+                seed = np.zeros(out._data.size, dtype=out._data.dtype)
+                seed[k] = 1
+                g, = autograd_grad([out], [x], [_wrap(seed.reshape(out._data.shape))], retain_graph=True,
+                                   allow_unused=True)
+                if g is not None:
+                    row = g._data.astype(np.float64).ravel()
+            rows.append(row)
+    return np.stack(rows) if rows else np.zeros((0, x._data.size))
 
 
 def gradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True, **_):

@@ -46,6 +46,21 @@ class Sub(BuiltinFunction):
         return grad, -grad
 
 
+class RSub(BuiltinFunction):
+    """c - a for a number c; d/da = -g"""
+
+    _name = "RsubBackward1"
+
+    @staticmethod
+    def forward(ctx, a, c):
+        x, y, _ = operands(a, c)
+        return np.subtract(y, x)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return -grad, None
+
+
 class Mul(BuiltinFunction):
     """d(a*b)/da = g*b, d(a*b)/db = g*a"""
 
@@ -115,6 +130,7 @@ class Remainder(BuiltinFunction):
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
+        ctx._kind = "RemainderBackward1" if isinstance(b, Tensor) else "RemainderBackward0"
         x, y, _ = operands(a, b)
         with np.errstate(divide="ignore", invalid="ignore"):
             return _broadcasting(np.remainder, a, b, x, y)
@@ -258,6 +274,8 @@ def add(a, b, alpha=1):
 def sub(a, b, alpha=1):
     if alpha != 1:
         b = b * alpha
+    if not isinstance(a, Tensor):
+        return RSub.apply(b, a)
     return Sub.apply(a, b)
 
 

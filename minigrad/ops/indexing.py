@@ -78,9 +78,6 @@ class Index(BuiltinFunction):
     def backward(ctx, grad):
         return IndexAddInto.apply(grad, ctx.shape, ctx.index), None
 
-    def name(self):
-        return getattr(self, "_kind", "IndexBackward0")
-
 
 class IndexAddInto(BuiltinFunction):
     """zeros(shape) with g added at idx; d/dg = (its gradient)[idx]"""
@@ -113,11 +110,10 @@ def getitem(a, index):
 class IndexPut(BuiltinFunction):
     """a with a[idx] = v; d/da = g with zeros at idx, d/dv = g[idx]"""
 
-    _name = "CopySlices"
-
     @staticmethod
     def forward(ctx, a, index, value):
         ctx.index = index
+        ctx._kind = "torch::autograd::CopySlices" if _is_basic(index) else "IndexPutBackward0"
         out = a._data.copy()
         _write(out, index, value._data if isinstance(value, Tensor) else value, a._data.shape)
         return out

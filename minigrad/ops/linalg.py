@@ -44,8 +44,8 @@ def _matmul_name(a_ndim, b_ndim):
         return "MmBackward0"
     if a_ndim == 2 and b_ndim == 1:
         return "MvBackward0"
-    if a_ndim == 3 and b_ndim == 3:
-        return "BmmBackward0"
+    if a_ndim == 1 and b_ndim == 2:
+        return "SqueezeBackward4"
     return "UnsafeViewBackward0"
 
 
@@ -85,9 +85,6 @@ class Matmul(BuiltinFunction):
                 grad_b = grad_b.squeeze(-1)
         return grad_a, grad_b
 
-    def name(self):
-        return getattr(self, "_kind", "MmBackward0")
-
 
 def matmul(a, b):
     _check_matmul(a, b)
@@ -109,7 +106,10 @@ def bmm(a, b):
         raise RuntimeError(f"batch2 must be a 3D tensor")
     if a.shape[0] != b.shape[0]:
         raise RuntimeError(f"batch1 and batch2 must have same number of batches, got {a.shape[0]} and {b.shape[0]}")
-    return matmul(a, b)
+    out = matmul(a, b)
+    if out.grad_fn is not None:
+        out.grad_fn._kind = "BmmBackward0"
+    return out
 
 
 def dot(a, b):
@@ -178,9 +178,6 @@ class Linear(BuiltinFunction):
         if need_b:
             grad_b = g2.sum(0)
         return grad_x, grad_w, grad_b
-
-    def name(self):
-        return getattr(self, "_kind", "AddmmBackward0")
 
 
 def _linear_name(x_ndim, has_bias):

@@ -184,7 +184,7 @@ def transpose(a, dim0, dim1):
 def t(a):
     if a.ndim > 2:
         raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {a.ndim}D")
-    return _view(T.apply(a, 0, a.ndim - 1) if a.ndim == 2 else Reshape.apply(a, a._data.shape, False), a)
+    return _view(T.apply(a, 0, a.ndim - 1) if a.ndim else Reshape.apply(a, a._data.shape, False), a)
 
 
 class Expand(BuiltinFunction):
@@ -229,11 +229,14 @@ def expand(a, *sizes):
 class SumToSize(BuiltinFunction):
     """Sum a broadcast gradient back to ``shape``; d/da = g expanded again"""
 
+    _name = "SumBackward1"
+
     @staticmethod
     def forward(ctx, a, shape):
         ctx.shape = a._data.shape
         x = a._data
         lead = x.ndim - len(shape)
+        ctx._kind = "ViewBackward0" if lead else "SumBackward1"
         axes = tuple(range(lead)) + tuple(lead + i for i, n in enumerate(shape) if n == 1 and x.shape[lead + i] != 1)
         out = np.sum(x, axis=axes, keepdims=True) if axes else x
         return out.reshape(shape)
@@ -387,11 +390,19 @@ def split(a, split_size_or_sections, dim=0):
         if sum(sizes) != n:
             raise RuntimeError(f"split_with_sizes expects split_sizes to sum exactly to {n} (input tensor's size "
                                f"at dimension {d}), but got split_sizes={sizes}")
+    kind = "SplitBackward0" if isinstance(split_size_or_sections, int) else "SplitWithSizesBackward0"
     out, start = [], 0
     for size in sizes:
-        out.append(narrow(a, d, start, size))
+        out.append(_named(narrow(a, d, start, size), kind))
         start += size
     return tuple(out)
+
+
+def _named(t, kind):
+    """Give ``t``'s node torch's name for the op that made it (split and unbind are made of slices)."""
+    if t.grad_fn is not None:
+        t.grad_fn._kind = kind
+    return t
 
 
 def chunk(a, chunks, dim=0):
@@ -403,7 +414,7 @@ def chunk(a, chunks, dim=0):
 
 def unbind(a, dim=0):
     d = normalize_dim(dim, a.ndim)
-    return tuple(a.select(d, i) for i in range(a.shape[d]))
+    return tuple(_named(a.select(d, i), "UnbindBackward0") for i in range(a.shape[d]))
 
 
 def movedim(a, source, destination):

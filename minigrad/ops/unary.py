@@ -63,6 +63,8 @@ class Log(BuiltinFunction):
 class Log1p(BuiltinFunction):
     """d(log(1+a))/da = g/(1+a)"""
 
+    _name = "Log1PBackward0"
+
     @staticmethod
     def forward(ctx, a):
         ctx.save_for_backward(a)
@@ -236,6 +238,7 @@ class Clamp(BuiltinFunction):
     @staticmethod
     def forward(ctx, a, low, high):
         ctx.save_for_backward(a, low, high)
+        ctx._kind = "ClampBackward0" if isinstance(low, Tensor) or isinstance(high, Tensor) else "ClampBackward1"
         x = a._data
         lo = low._data if isinstance(low, Tensor) else low
         hi = high._data if isinstance(high, Tensor) else high
@@ -347,7 +350,7 @@ def reciprocal(a):
 
 
 def square(a):
-    return a * a
+    return a ** 2
 
 
 def clamp(a, min=None, max=None):  # noqa: A002 - torch's parameter names
