@@ -179,20 +179,20 @@ def arange(start, end=None, step=1, *, dtype=None, device=None, requires_grad=Fa
 
 
 def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False):
-    """``steps`` evenly spaced values, computed as torch does: from ``start`` for the first half
-    and back from ``end`` for the second, in the output precision."""
+    """``steps`` evenly spaced values, computed as torch's CPU kernel does: ``start + step*i`` for
+    the first half and ``end - step*(steps-1-i)`` for the second, with ``step`` rounded to the
+    output dtype and each value rounded once (the kernel's fused multiply-add)."""
     dtype = _float_dtype(dtype)
     if steps < 0:
         raise RuntimeError("number of steps must be non-negative")
-    kind = dtype.np.type if dtype.is_floating_point else np.float64
     i = np.arange(steps)
-    if steps <= 1:
-        values = np.full(steps, start, dtype=kind)
+    if steps == 1:
+        values = np.full(1, start, dtype=np.float64)
     else:
+        kind = dtype.np.type if dtype.is_floating_point else np.float64
         first, last = kind(start), kind(end)
-        step = (last - first) / kind(steps - 1)
-        values = np.where(i < steps // 2, first + step * i.astype(kind),
-                          last - step * (steps - 1 - i).astype(kind)).astype(kind)
+        step = np.float64((last - first) / kind(steps - 1))
+        values = np.where(i < steps // 2, np.float64(first) + step * i, np.float64(last) - step * (steps - 1 - i))
     return _finish(values, dtype, device, requires_grad)
 
 
@@ -220,7 +220,7 @@ def randn(*size, generator=None, dtype=None, device=None, requires_grad=False):
     return _finish(array, dtype, device, requires_grad)
 
 
-def randint(low, high=None, size=None, *, generator=None, dtype=None, device=None, requires_grad=False):
+def randint(low=0, high=None, size=None, *, generator=None, dtype=None, device=None, requires_grad=False):
     """Integers uniform on [low, high); ``randint(high, size)`` means low = 0."""
     if size is None:
         low, high, size = 0, low, high
