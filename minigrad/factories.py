@@ -23,7 +23,9 @@ def _finish(array, dtype, device, requires_grad):
             array = to_device(array, dev if dev.index is not None else _device("cuda", 0))
     t = _wrap(array, dtype)
     if requires_grad:
-        t.requires_grad_(True)
+        if not dtype.is_floating_point:
+            raise RuntimeError("Only Tensors of floating point and complex dtype can require gradients")
+        t._requires_grad = True
     return t
 
 
@@ -105,13 +107,13 @@ def scalar_tensor(value, dtype=None, device=None, requires_grad=False):
     return _finish(np.array(value), dtype or _dt.get_default_dtype(), device, requires_grad)
 
 
-def _size(size):
+def _size(size, name="empty"):
     """``f(2, 3)`` and ``f((2, 3))`` both mean shape (2, 3); torch's error for negative sizes."""
     if len(size) == 1 and isinstance(size[0], (tuple, list)):
         size = size[0]
     shape = tuple(int(s) for s in size)
     if any(s < 0 for s in shape):
-        raise RuntimeError(f"Trying to create tensor with negative dimension {min(shape)}: {list(shape)}")
+        raise RuntimeError(f"{name}: Dimension size must be non-negative.")
     return shape
 
 
@@ -120,11 +122,11 @@ def _float_dtype(dtype):
 
 
 def zeros(*size, dtype=None, device=None, requires_grad=False, out=None):
-    return _finish(np.zeros(_size(size), _float_dtype(dtype).np), dtype or _float_dtype(dtype), device, requires_grad)
+    return _finish(np.zeros(_size(size, "zeros"), _float_dtype(dtype).np), _float_dtype(dtype), device, requires_grad)
 
 
 def ones(*size, dtype=None, device=None, requires_grad=False, out=None):
-    return _finish(np.ones(_size(size), _float_dtype(dtype).np), dtype or _float_dtype(dtype), device, requires_grad)
+    return _finish(np.ones(_size(size, "ones"), _float_dtype(dtype).np), _float_dtype(dtype), device, requires_grad)
 
 
 def empty(*size, dtype=None, device=None, requires_grad=False, memory_format=None):
@@ -168,7 +170,7 @@ def arange(start, end=None, step=1, *, dtype=None, device=None, requires_grad=Fa
     if step == 0:
         raise RuntimeError("step must be nonzero")
     if (end - start) * step < 0:
-        raise RuntimeError("upper bound and larger bound inconsistent with step sign")
+        raise RuntimeError("upper bound and lower bound inconsistent with step sign")
     if dtype is None:
         is_float = any(isinstance(x, float) for x in (start, end, step))
         dtype = _dt.get_default_dtype() if is_float else _dt.int64

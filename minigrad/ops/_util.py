@@ -39,6 +39,23 @@ def broadcast_error(shape_a, shape_b):
     return RuntimeError(f"shapes {list(shape_a)} and {list(shape_b)} cannot be broadcast")
 
 
+def expand_error(shape, target):
+    """torch's message when ``shape`` cannot be expanded to ``target``."""
+    shape, target = tuple(shape), tuple(target)
+    if len(shape) > len(target):
+        return RuntimeError(f"expand(torch.FloatTensor{{{list(shape)}}}, size={list(target)}): the number of sizes "
+                            f"provided ({len(target)}) must be greater or equal to the number of dimensions in the "
+                            f"tensor ({len(shape)})")
+    lead = len(target) - len(shape)
+    for i in range(len(target) - 1, lead - 1, -1):
+        own = shape[i - lead]
+        if own != 1 and own != target[i]:
+            return RuntimeError(f"The expanded size of the tensor ({target[i]}) must match the existing size ({own}) "
+                                f"at non-singleton dimension {i}.  Target sizes: {list(target)}.  Tensor sizes: "
+                                f"{list(shape)}")
+    return RuntimeError(f"cannot expand {list(shape)} to {list(target)}")
+
+
 def shape_of(x):
     return x._data.shape if isinstance(x, Tensor) else ()
 

@@ -7,7 +7,7 @@ import numpy as np
 
 from ..autograd.function import BuiltinFunction
 from ..tensor import Tensor
-from ._util import normalize_dim
+from ._util import normalize_dim, expand_error
 
 
 def to_numpy_index(index):
@@ -130,8 +130,10 @@ def _write(array, index, value, shape):
         raise IndexError(_torch_index_message(str(exc), shape)) from None
     except ValueError:
         target = np.empty(shape)[index].shape
-        raise RuntimeError(f"shape mismatch: value tensor of shape {list(np.shape(value))} cannot be broadcast "
-                           f"to indexing result of shape {list(target)}") from None
+        if not _is_basic(index):
+            raise RuntimeError(f"shape mismatch: value tensor of shape {list(np.shape(value))} cannot be broadcast "
+                               f"to indexing result of shape {list(target)}") from None
+        raise expand_error(np.shape(value), target) from None
 
 
 def setitem(a, index, value):
@@ -153,8 +155,8 @@ def _grids(index_shape, dim, index):
 
 
 def _check_gather_index(name, a, dim, index):
-    if index.dtype.name != "int64":
-        raise RuntimeError(f"{name}(): Expected dtype int64 for index")
+    if index.dtype.name not in ("int32", "int64"):
+        raise RuntimeError(f"{name}(): Expected dtype int32/int64 for index")
     if index.ndim != a.ndim:
         raise RuntimeError(f"Index tensor must have the same number of dimensions as input tensor")
     if index._data.size and (index._data.min() < -a.shape[dim] or index._data.max() >= a.shape[dim]):

@@ -9,7 +9,7 @@ import numpy as np
 
 from ..autograd.function import BuiltinFunction
 from ..dtypes import result_type
-from ._util import normalize_dim, normalize_dims
+from ._util import normalize_dim, normalize_dims, expand_error
 
 
 def _view(out, base):
@@ -203,9 +203,7 @@ def expand(a, *sizes):
     sizes = _shape_args(sizes)
     shape = a._data.shape
     if len(sizes) < len(shape):
-        raise RuntimeError(f"expand(torch.FloatTensor{{{list(shape)}}}, size={list(sizes)}): the number of sizes "
-                           "provided (" + str(len(sizes)) + ") must be greater or equal to the number of "
-                           f"dimensions in the tensor ({len(shape)})")
+        raise expand_error(shape, sizes)
     lead = len(sizes) - len(shape)
     target = []
     for i, s in enumerate(sizes):
@@ -216,9 +214,7 @@ def expand(a, *sizes):
                                    f"non-existing dimension {i}")
             s = own
         elif own != 1 and own != s:
-            raise RuntimeError(f"The expanded size of the tensor ({s}) must match the existing size ({own}) at "
-                               f"non-singleton dimension {i}.  Target sizes: {list(sizes)}.  Tensor sizes: "
-                               f"{list(shape)}")
+            raise expand_error(shape, sizes)
         target.append(int(s))
     target = tuple(target)
     if target == shape:
@@ -319,7 +315,7 @@ class Cat(BuiltinFunction):
 def cat(tensors, dim=0):
     tensors = list(tensors)
     if not tensors:
-        raise RuntimeError("torch.cat(): expected a non-empty list of Tensors")
+        raise ValueError("torch.cat(): expected a non-empty list of Tensors")
     ref = next((t for t in tensors if t._data.shape != (0,)), tensors[0])
     if ref.ndim == 0:
         raise RuntimeError("zero-dimensional tensor (at position 0) cannot be concatenated")
