@@ -19,6 +19,7 @@ from .autograd import function as _function
 from .autograd.grad_mode import _state as _grad_state
 
 _new = object.__new__
+_add, _subtract, _multiply, _divide = np.add, np.subtract, np.multiply, np.true_divide
 _FROM_NP = {d.np: d for d in _dt._ALL}
 _np_generic = np.generic
 
@@ -34,6 +35,28 @@ class Size(tuple):
         for s in self:
             n *= s
         return n
+
+
+def _fast_binary(ufunc, a, b, floats_only=False):
+    """``ufunc(a, b)`` on the hot path: ``b`` a tensor of ``a``'s dtype or a Python number that keeps it,
+    and no graph to record. Returns None otherwise; then the op's Function does the general work
+    (promotion, autograd, torch's errors)."""
+    kind = b.__class__
+    if kind is Tensor:
+        if a.dtype is not b.dtype or ((a._requires_grad or b._requires_grad) and _grad_state.enabled):
+            return None
+        b = b._data
+    elif kind is float or kind is int:
+        if (a._requires_grad and _grad_state.enabled) or (kind is float and not a.dtype.is_floating_point):
+            return None
+    else:
+        return None
+    if floats_only and not a.dtype.is_floating_point:
+        return None
+    try:
+        return _wrap(ufunc(a._data, b), a.dtype)
+    except (ValueError, OverflowError, TypeError):
+        return None
 
 
 def _wrap(data, dtype=None):
@@ -613,16 +636,19 @@ class Tensor:
 
     # --- operators -----------------------------------------------------------------------------
     def __add__(self, other):
-        return _arith.Add.apply(self, other)
+        out = _fast_binary(_add, self, other)
+        return out if out is not None else _arith.Add.apply(self, other)
 
     def __radd__(self, other):
-        return _arith.Add.apply(self, other)
+        out = _fast_binary(_add, self, other)
+        return out if out is not None else _arith.Add.apply(self, other)
 
     def __iadd__(self, other):
         return self.add_(other)
 
     def __sub__(self, other):
-        return _arith.Sub.apply(self, other)
+        out = _fast_binary(_subtract, self, other, True)
+        return out if out is not None else _arith.Sub.apply(self, other)
 
     def __rsub__(self, other):
         return _arith.sub(other, self)
@@ -631,16 +657,19 @@ class Tensor:
         return self.sub_(other)
 
     def __mul__(self, other):
-        return _arith.Mul.apply(self, other)
+        out = _fast_binary(_multiply, self, other)
+        return out if out is not None else _arith.Mul.apply(self, other)
 
     def __rmul__(self, other):
-        return _arith.Mul.apply(self, other)
+        out = _fast_binary(_multiply, self, other)
+        return out if out is not None else _arith.Mul.apply(self, other)
 
     def __imul__(self, other):
         return self.mul_(other)
 
     def __truediv__(self, other):
-        return _arith.Div.apply(self, other)
+        out = _fast_binary(_divide, self, other, True)
+        return out if out is not None else _arith.Div.apply(self, other)
 
     def __rtruediv__(self, other):
         return self.reciprocal() * other  # as torch does (its node is MulBackward0)
