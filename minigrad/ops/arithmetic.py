@@ -15,6 +15,11 @@ def _broadcasting(fn, a, b, x, y):
         return fn(x, y)
     except ValueError:
         raise broadcast_error(shape_of(a), shape_of(b)) from None
+    except TypeError:  # a NumPy array meeting a CuPy array
+        if isinstance(a, Tensor) and isinstance(b, Tensor) and a.device != b.device:
+            raise RuntimeError(f"Expected all tensors to be on the same device, but found at least two devices, "
+                               f"{b.device} and {a.device}!") from None
+        raise
 
 
 class Add(BuiltinFunction):

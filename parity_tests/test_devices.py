@@ -1,0 +1,59 @@
+"""Devices and DLPack: CPU always; CUDA against torch CUDA when CuPy and a GPU are present."""
+import numpy as np
+import pytest
+import torch
+
+import minigrad
+from conftest import cuda_skip_reason
+
+
+def test_device_objects_print_like_torch():
+    for spec in ["cpu", "cuda", "cuda:1"]:
+        assert repr(minigrad.device(spec)) == repr(torch.device(spec))
+        assert str(minigrad.device(spec)) == str(torch.device(spec))
+    assert minigrad.ones(2).device == minigrad.device("cpu") and minigrad.ones(2).device == "cpu"
+    assert not minigrad.ones(2).is_cuda
+
+
+def test_bad_device_string():
+    for lib in (minigrad, torch):
+        with pytest.raises(RuntimeError, match="Expected one of cpu, cuda"):
+            lib.device("gpu")
+
+
+@pytest.mark.skipif(cuda_skip_reason() is None, reason="a GPU is present: the error path does not apply")
+def test_asking_for_cuda_without_a_gpu_is_a_clear_error():
+    assert not minigrad.cuda.is_available() and minigrad.cuda.device_count() == 0
+    for make in (lambda: minigrad.ones(2, device="cuda"), lambda: minigrad.ones(2).cuda(),
+                 lambda: minigrad.ones(2).to("cuda")):
+        with pytest.raises(RuntimeError, match="CuPy"):
+            make()
+
+
+def test_dlpack_zero_copy_with_torch_on_cpu():
+    t = torch.arange(6.0).reshape(2, 3)
+    m = minigrad.from_dlpack(t)
+    m[0, 0] = 42.0
+    assert t[0, 0].item() == 42.0
+    back = torch.from_dlpack(m)
+    back[1, 2] = -1.0
+    assert m[1, 2].item() == -1.0 and m.dtype == minigrad.float32
+
+
+def test_to_same_device_is_a_no_op():
+    x = minigrad.ones(2)
+    assert x.to("cpu") is x and x.cpu() is x
+
+
+def test_cuda_tensors_round_trip(device):
+    if device != "cuda":
+        pytest.skip("runs on cuda only")
+    x = minigrad.randn(3, 4, requires_grad=True)
+    y = x.to("cuda")
+    assert y.is_cuda and str(y.device) == "cuda:0"
+    (y * y).sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), 2 * x.detach().numpy(), rtol=1e-6)
+    with pytest.raises(RuntimeError, match="Expected all tensors to be on the same device"):
+        minigrad.cat([x.detach(), y.detach()])
+    t = torch.from_dlpack(y.detach())
+    assert t.is_cuda and minigrad.from_dlpack(t).is_cuda
