@@ -28,6 +28,7 @@ from .ops.indexing import gather, scatter, scatter_add, index_select, masked_fil
 from .ops.linalg import matmul, mm, bmm, dot, mv, addmm
 from .ops.sorting import sort, argsort, topk, unique
 from . import autograd, cuda
+from ._printing import set_printoptions
 
 subtract, multiply, divide, true_divide, negative, absolute = sub, mul, div, div, neg, abs
 clip, concat, concatenate, swapaxes = clamp, cat, cat, transpose
@@ -35,9 +36,3 @@ result_type = _result_type
 
 __version__ = "0.1.0"
 
-
-def set_printoptions(precision=None, threshold=None, edgeitems=None, linewidth=None, profile=None, sci_mode=None):
-    """Printing options, as ``torch.set_printoptions``."""
-    from ._printing import set_printoptions as _set
-    _set(precision=precision, threshold=threshold, edgeitems=edgeitems, linewidth=linewidth, profile=profile,
-         sci_mode=sci_mode)
