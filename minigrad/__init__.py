@@ -29,6 +29,8 @@ from .ops.linalg import matmul, mm, bmm, dot, mv, addmm
 from .ops.sorting import sort, argsort, topk, unique
 from . import autograd, cuda
 from ._printing import set_printoptions
+from .serialization import save, load
+from . import nn, optim, utils  # noqa: E402 - they build on everything above
 
 subtract, multiply, divide, true_divide, negative, absolute = sub, mul, div, div, neg, abs
 clip, concat, concatenate, swapaxes = clamp, cat, cat, transpose

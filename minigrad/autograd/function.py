@@ -88,51 +88,23 @@ class Function:
 
     @classmethod
     def apply(cls, *args):
-        """Run forward; when grad mode is on and any input requires grad, record the node."""
-        record = False
-        if _grad_state.enabled:
-            for a in args:
-                if isinstance(a, _Tensor) and a._requires_grad:
-                    record = True
-                    break
-        if not record:
-            return cls._run_forward(_NULL_CTX, args)
+        """Run a user-defined Function: ``forward`` under no_grad with a fresh ctx; when grad mode is
+        on and an input requires grad, the ctx becomes the result's ``grad_fn``."""
         ctx = cls()
-        edges, meta, needs = [], [], []
-        for a in args:
-            if isinstance(a, _Tensor):
-                meta.append((a._data.shape, a.dtype))
-                if a._requires_grad:
-                    edges.append(a.grad_fn if a.grad_fn is not None else a)
-                    needs.append(True)
-                    continue
-            else:
-                meta.append(None)
-            edges.append(None)
-            needs.append(False)
-        ctx._edges = edges
-        ctx._meta = meta
-        ctx.needs_input_grad = tuple(needs)
-        if anomaly_mode._enabled[0]:
-            ctx._trace = "".join(traceback.format_stack()[:-2])
-        out = cls._run_forward(ctx, args)
-        if ctx._non_differentiable:
-            return out
-        out._requires_grad = True
-        out.grad_fn = ctx
+        record = _connect(ctx, args) and _grad_state.enabled
+        prev = _grad_state.enabled
+        _grad_state.enabled = False
+        try:
+            out = cls.forward(ctx, *args)
+        finally:
+            _grad_state.enabled = prev
+        if not isinstance(out, _Tensor):
+            raise TypeError(f"{cls.__name__}.forward must return a single Tensor, got {type(out).__name__}")
+        out = _wrap(out._data, out.dtype)  # the result gets its own identity, as in torch
+        if record and not ctx._non_differentiable:
+            out._requires_grad = True
+            out.grad_fn = ctx
         return out
-
-    @classmethod
-    def _run_forward(cls, ctx, args):
-        """Built-in ops return an array, which is wrapped; custom Functions return a Tensor."""
-        out = cls.forward(ctx, *args)
-        if isinstance(out, _Tensor):
-            if ctx is not _NULL_CTX:  # a user Function: give the result its own identity
-                out = _wrap(out._data, out.dtype)
-            return out
-        if out.__class__ is tuple:
-            raise TypeError(f"{cls.__name__}.forward must return a single Tensor")
-        return _wrap(out)
 
     # --- ctx API, as in torch ----------------------------------------------------------------
     def save_for_backward(self, *tensors):
@@ -206,11 +178,48 @@ class Function:
 
 
 class BuiltinFunction(Function):
-    """Base of minigrad's own ops: named like torch's nodes (``AddBackward0``)."""
+    """Base of minigrad's own ops: ``forward`` takes Tensors (or numbers) and returns an array;
+    nodes are named like torch's (``AddBackward0``)."""
+
+    @classmethod
+    def apply(cls, *args):
+        """Run forward; when grad mode is on and any input requires grad, record the node."""
+        if _grad_state.enabled:
+            for a in args:
+                if isinstance(a, _Tensor) and a._requires_grad:
+                    ctx = cls()
+                    _connect(ctx, args)
+                    out = _wrap(cls.forward(ctx, *args))
+                    out._requires_grad = True
+                    out.grad_fn = ctx
+                    return out
+        return _wrap(cls.forward(_NULL_CTX, *args))
 
     @classmethod
     def _default_name(cls):
         return f"{cls.__name__}Backward0"
+
+
+def _connect(ctx, args):
+    """Record on ``ctx`` the edges to the inputs' nodes (their grad_fn, or the leaf itself), the
+    inputs' shapes and dtypes (for the engine's broadcast reduction) and ``needs_input_grad``.
+    Returns whether any input requires grad."""
+    edges, meta, needs = [], [], []
+    for a in args:
+        if isinstance(a, _Tensor):
+            meta.append((a._data.shape, a.dtype))
+            if a._requires_grad:
+                edges.append(a.grad_fn if a.grad_fn is not None else a)
+                needs.append(True)
+                continue
+        else:
+            meta.append(None)
+        edges.append(None)
+        needs.append(False)
+    ctx._edges, ctx._meta, ctx.needs_input_grad = edges, meta, tuple(needs)
+    if anomaly_mode._enabled[0]:
+        ctx._trace = "".join(traceback.format_stack()[:-3])
+    return any(needs)
 
 
 def _install(tensor_cls, wrap):

@@ -62,6 +62,8 @@ def shape_of(x):
 
 def normalize_dim(dim, ndim):
     """A dim in ``[-ndim, ndim)`` as a non-negative index, with torch's IndexError otherwise."""
+    if 0 <= dim < ndim:
+        return dim
     n = max(ndim, 1)
     if not -n <= dim < n:
         raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})")

@@ -96,7 +96,7 @@ class Div(BuiltinFunction):
     def backward(ctx, grad):
         a, b = ctx.saved_tensors
         return (grad / b if ctx.needs_input_grad[0] else None,
-                -grad * a / (b * b) if ctx.needs_input_grad[1] else None)
+                -grad * ((a / b) / b) if ctx.needs_input_grad[1] else None)  # torch's order; b*b can overflow
 
 
 class Neg(BuiltinFunction):

@@ -31,7 +31,9 @@ class Sum(BuiltinFunction):
     @staticmethod
     def forward(ctx, a, axes, keepdim):
         ctx.shape, ctx.axes, ctx.keepdim = a._data.shape, axes, keepdim
-        return np.sum(a._data, axis=axes, keepdims=keepdim, dtype=_accumulate_dtype(a))
+        if a.dtype.is_floating_point:
+            return np.add.reduce(a._data, axis=axes, keepdims=keepdim)
+        return np.add.reduce(a._data, axis=axes, keepdims=keepdim, dtype=np.int64)
 
     @staticmethod
     def backward(ctx, grad):
@@ -472,7 +474,11 @@ class LogSoftmax(BuiltinFunction):
     def forward(ctx, a, dim):
         ctx.dim = dim
         x = _floating(a)
-        out = x - logsumexp_array(x, (dim,), True)
+        # (x - max) - log(sum(e**(x - max))), as torch: exact at large logits, where
+        # x - logsumexp(x) would round logsumexp to the spacing of floats near the max
+        shifted = x - np.max(x, axis=dim, keepdims=True) if x.size else x
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out = shifted - np.log(np.sum(np.exp(shifted), axis=dim, keepdims=True))
         ctx.save_output(out)
         return out
 
@@ -485,8 +491,9 @@ def softmax_array(x, dim):
     """Stable softmax along ``dim``: exponentiate after subtracting the row max."""
     if x.size == 0:
         return x.copy()
-    e = np.exp(x - np.max(x, axis=dim, keepdims=True))
-    return e / np.sum(e, axis=dim, keepdims=True)
+    with np.errstate(invalid="ignore"):  # an infinite max gives nan, silently, as in torch
+        e = np.exp(x - np.max(x, axis=dim, keepdims=True))
+        return e / np.sum(e, axis=dim, keepdims=True)
 
 
 def _softmax_dim(a, dim):
