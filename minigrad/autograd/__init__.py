@@ -1,5 +1,7 @@
 """Reverse-mode automatic differentiation: ``backward``, ``grad``, custom ``Function``s,
 grad-mode switches, gradient checks and anomaly detection."""
+import numpy as np
+
 from .function import Function
 from .grad_mode import no_grad, enable_grad, set_grad_enabled, inference_mode, is_grad_enabled
 from .anomaly_mode import detect_anomaly, set_detect_anomaly, is_anomaly_enabled
@@ -19,7 +21,6 @@ def _as_list(x):
 
 def _root_grads(outputs, grad_outputs):
     """The seed gradient of each output: given, or ones for a scalar (torch's rules and errors)."""
-    from ..factories import ones_like
     grads = _as_list(grad_outputs) or [None] * len(outputs)
     if len(grads) != len(outputs):
         raise RuntimeError(f"grad can be implicitly created only for scalar outputs")
@@ -30,7 +31,7 @@ def _root_grads(outputs, grad_outputs):
         if g is None:
             if out._data.size != 1:
                 raise RuntimeError("grad can be implicitly created only for scalar outputs")
-            g = ones_like(out)
+            g = out._wrap_like(np.ones_like(out._data))
         elif g.shape != out.shape:
             raise RuntimeError(f"Mismatch in shape: grad_output[{i}] has a shape of {g.shape} and output[{i}] has "
                                f"a shape of {out.shape}.")

@@ -169,7 +169,8 @@ def run_backward(roots, root_grads, retain_graph, create_graph, inputs=None):
                     continue
                 key = id(edge)
                 if g is not None:
-                    g = _fit(g, meta, node, index)
+                    if g._data.shape != meta[0] or g.dtype is not meta[1]:
+                        g = _fit(g, meta, node, index)
                     pending[key] = g if key not in pending else pending[key] + g
                 deps[key] -= 1
                 if deps[key] == 0:
