@@ -8,6 +8,7 @@ the engine sums the gradient back over the ones an input did not have.
 import numpy as np
 
 from ..autograd.function import BuiltinFunction
+from ._util import expand_error
 
 
 def _type_char(dtype):
@@ -199,8 +200,10 @@ def linear(x, weight, bias=None):
         other = bias.dtype if x.dtype is weight.dtype else x.dtype
         raise RuntimeError(f"mat1 and mat2 must have the same dtype, but got {other.legacy_name} and "
                            f"{weight.dtype.legacy_name}")
+    rows = int(np.prod(x.shape[:-1])) if x.ndim > 1 else 1
     if x.shape[-1] != weight.shape[-1]:
-        rows = int(np.prod(x.shape[:-1])) if x.ndim > 1 else 1
         raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({rows}x{x.shape[-1]} and "
                            f"{weight.shape[-1]}x{weight.shape[0]})")
+    if bias is not None and bias.ndim == 1 and bias.shape[0] not in (1, weight.shape[0]):
+        raise expand_error(bias.shape, (rows, weight.shape[0]))
     return Linear.apply(x, weight, bias)

@@ -502,14 +502,25 @@ def _softmax_dim(a, dim):
     return normalize_dim(dim, a.ndim)
 
 
+def _check_floating(a, dim, kernel):
+    """torch has no integer softmax kernels (``dtype=`` computes in a floating type instead)."""
+    if not a.dtype.is_floating_point:
+        impl = "lastdim_kernel_impl" if dim >= a.ndim - 1 else "kernel_impl"
+        raise NotImplementedError(f"\"{kernel}_{impl}\" not implemented for '{a.dtype.legacy_name}'")
+
+
 def softmax(a, dim=None, dtype=None):
     if dtype is not None:
         a = a.to(dtype)
-    return Softmax.apply(a, _softmax_dim(a, dim))
+    dim = _softmax_dim(a, dim)
+    _check_floating(a, dim, "softmax")
+    return Softmax.apply(a, dim)
 
 
 def log_softmax(a, dim=None, dtype=None):
     if dtype is not None:
         a = a.to(dtype)
-    return LogSoftmax.apply(a, _softmax_dim(a, dim))
+    dim = _softmax_dim(a, dim)
+    _check_floating(a, dim, "log_softmax")
+    return LogSoftmax.apply(a, dim)
 
