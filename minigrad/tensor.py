@@ -19,7 +19,7 @@ from .autograd import function as _function
 from .autograd.grad_mode import _state as _grad_state
 
 _new = object.__new__
-_add, _subtract, _multiply, _divide = np.add, np.subtract, np.multiply, np.true_divide
+_add, _subtract, _multiply = np.add, np.subtract, np.multiply
 _FROM_NP = {d.np: d for d in _dt._ALL}
 _np_generic = np.generic
 
@@ -223,7 +223,9 @@ class Tensor:
                 raise TypeError(f"assigned grad expected to be a Tensor or None but got grad of type "
                                 f"{type(value).__name__}")
             if value.shape != self.shape:
-                raise RuntimeError(f"assigned grad has data of a different size")
+                raise RuntimeError(f"attempting to assign a gradient of size '{list(value.shape)}' to a tensor of "
+                                   f"size '{list(self.shape)}'. Please ensure that the gradient and the tensor are "
+                                   "the same size")
             if value.dtype is not self.dtype:
                 raise RuntimeError("assigned grad has data of a different type")
         self._grad = value
@@ -509,8 +511,12 @@ class Tensor:
         try:
             self._data[...] = array
         except ValueError:
+            try:
+                shape = np.broadcast_shapes(self._data.shape, np.shape(array))
+            except ValueError:
+                raise _arith.broadcast_error(self._data.shape, np.shape(array)) from None
             raise RuntimeError(f"output with shape {list(self.shape)} doesn't match the broadcast shape "
-                               f"{list(np.broadcast_shapes(self._data.shape, np.shape(array)))}") from None
+                               f"{list(shape)}") from None
 
     def _in_place(self, op, *args):
         """``self.op_(*args)`` as ``op(self, *args)`` written back; torch's error if the dtype can't hold it."""
@@ -587,6 +593,9 @@ class Tensor:
 
     def fill_(self, value):
         """Set every element to ``value`` (a number or a 0-dim tensor)."""
+        if isinstance(value, Tensor) and value.dim() != 0:
+            raise RuntimeError(f"fill_ only supports 0-dimension value tensor but got tensor with {value.dim()} "
+                               "dimensions.")
         v = value._data if isinstance(value, Tensor) else value
         def write():
             self._data[...] = v
@@ -668,8 +677,7 @@ class Tensor:
         return self.mul_(other)
 
     def __truediv__(self, other):
-        out = _fast_binary(_divide, self, other, True)
-        return out if out is not None else _arith.Div.apply(self, other)
+        return _arith.Div.apply(self, other)  # no fast path: Div silences x/0's warnings, as torch is silent
 
     def __rtruediv__(self, other):
         return self.reciprocal() * other  # as torch does (its node is MulBackward0)
