@@ -47,8 +47,8 @@ def _fast_binary(ufunc, a, b, floats_only=False):
             return None
         b = b._data
     elif kind is float or kind is int:
-        if (a._requires_grad and _grad_state.enabled) or (kind is float and not a.dtype.is_floating_point):
-            return None
+        if (a._requires_grad and _grad_state.enabled) or a.dtype._category < (2 if kind is float else 1):
+            return None  # the number would promote the tensor's dtype (e.g. int * 2.5, bool + 1)
     else:
         return None
     if floats_only and not a.dtype.is_floating_point:
