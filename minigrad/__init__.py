@@ -30,7 +30,7 @@ from .ops.sorting import sort, argsort, topk, unique
 from . import autograd, cuda
 from ._printing import set_printoptions
 from .serialization import save, load
-from . import nn, optim, utils  # noqa: E402 - they build on everything above
+from . import nn, optim, utils, metrics  # noqa: E402 - they build on everything above
 
 subtract, multiply, divide, true_divide, negative, absolute = sub, mul, div, div, neg, abs
 clip, concat, concatenate, swapaxes = clamp, cat, cat, transpose

@@ -29,8 +29,9 @@ def _finish(array, dtype, device, requires_grad):
     return t
 
 
-def _infer_array(data):
-    """NumPy array of Python data with torch's dtype inference (floats -> default dtype)."""
+def _infer_array(data, dtype=None):
+    """NumPy array of Python data with torch's dtype inference (floats -> default dtype, unless an
+    explicit ``dtype`` will be applied: then floats keep double precision until that cast)."""
     if isinstance(data, Tensor):
         return data._data.copy() if isinstance(data._data, np.ndarray) else data._data.get()
     if isinstance(data, np.ndarray):
@@ -43,7 +44,7 @@ def _infer_array(data):
         raise ValueError(f"expected sequence of equal lengths: {exc}") from None
     if array.dtype == object:
         raise TypeError(f"Could not infer dtype of {type(data).__name__}")
-    if array.dtype.kind == "f" and not isinstance(data, np.generic):
+    if array.dtype.kind == "f" and dtype is None and not isinstance(data, np.generic):
         array = array.astype(_dt.get_default_dtype().np)
     elif array.dtype.kind in "iu" and not isinstance(data, np.generic):
         array = array.astype(np.int64)
@@ -75,7 +76,7 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=Fal
                       "torch.tensor(sourceTensor).", UserWarning, stacklevel=2)
         if device is None:
             device = data.device
-    return _finish(_infer_array(data), dtype, device, requires_grad)
+    return _finish(_infer_array(data, dtype), dtype, device, requires_grad)
 
 
 def as_tensor(data, dtype=None, device=None):
@@ -85,7 +86,7 @@ def as_tensor(data, dtype=None, device=None):
     if isinstance(data, np.ndarray) and (dtype is None or _dt.to_dtype(dtype).np == data.dtype) and \
             (device is None or _device(device).type == "cpu"):
         return _wrap(data, _dt.from_numpy_dtype(data.dtype))
-    return _finish(_infer_array(data), dtype, device, False)
+    return _finish(_infer_array(data, dtype), dtype, device, False)
 
 
 def from_numpy(array):

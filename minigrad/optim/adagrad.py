@@ -1,0 +1,56 @@
+"""Adagrad: each coordinate's step shrinks with the sum of its squared gradients so far.
+
+For each parameter ``p`` with gradient ``g`` at step ``t``::
+
+    g = g + weight_decay * p
+    clr = lr / (1 + (t - 1) * lr_decay)
+    s = s + g * g                       (s starts at initial_accumulator_value)
+    p = p - clr * g / (sqrt(s) + eps)
+"""
+import numpy as np
+
+from ..factories import full_like
+from .optimizer import Optimizer
+
+
+class Adagrad(Optimizer):
+    """``Adagrad(params, lr=1e-2, lr_decay=0, weight_decay=0, initial_accumulator_value=0, eps=1e-10,
+    foreach=None, *, maximize=False, differentiable=False, fused=None)``."""
+
+    def __init__(self, params, lr=1e-2, lr_decay=0, weight_decay=0, initial_accumulator_value=0, eps=1e-10,
+                 foreach=None, *, maximize=False, differentiable=False, fused=None):
+        if not 0.0 <= lr:
+            raise ValueError(f"Invalid learning rate: {lr}")
+        if not 0.0 <= lr_decay:
+            raise ValueError(f"Invalid lr_decay value: {lr_decay}")
+        if not 0.0 <= weight_decay:
+            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+        if not 0.0 <= initial_accumulator_value:
+            raise ValueError(f"Invalid initial_accumulator_value value: {initial_accumulator_value}")
+        if not 0.0 <= eps:
+            raise ValueError(f"Invalid epsilon value: {eps}")
+        defaults = {"lr": lr, "lr_decay": lr_decay, "eps": eps, "weight_decay": weight_decay,
+                    "initial_accumulator_value": initial_accumulator_value, "foreach": foreach,
+                    "maximize": maximize, "differentiable": differentiable, "fused": fused}
+        super().__init__(params, defaults)
+        for group in self.param_groups:  # unlike the other optimizers, the state exists from the start
+            for p in group["params"]:
+                self._init_state(self.state[p], p)
+
+    def _init_state(self, state, p):
+        state["step"] = self._new_step()
+        state["sum"] = full_like(p, self.defaults["initial_accumulator_value"])
+
+    def _update(self, p, grad, group):
+        state = self.state[p]
+        if len(state) == 0:  # a parameter of a group added after construction
+            self._init_state(state, p)
+        x, s = p._data, state["sum"]._data
+        step = self._advance_step(state)
+        g = -grad if group["maximize"] else grad
+        if group["weight_decay"] != 0:
+            g = g + group["weight_decay"] * x
+        clr = group["lr"] / (1 + (step - 1) * group["lr_decay"])
+        s += g * g
+        std = np.sqrt(s) + group["eps"]
+        x += -clr * g / std

@@ -1,0 +1,218 @@
+"""``Optimizer``: the base class of SGD, Adam, ... .
+
+An optimizer holds ``param_groups`` (a list of dicts: ``{"params": [...], "lr": ..., ...}``, each
+option defaulting to the constructor's value) and ``state`` (a dict keyed by parameter holding
+momentum buffers, running averages, step counts, ...).
+
+``step()`` walks every parameter that has a ``.grad`` and calls the subclass's ``_update(p, grad,
+group)``, which changes ``p``'s array in place with whole-array NumPy operations in the same order
+as torch's single-tensor (``foreach=False``) implementation, so float32 trajectories stay close to
+torch's. No graph is recorded: updates write arrays directly.
+
+``state_dict()`` has torch's layout: ``{"state": {index: {...}}, "param_groups": [{..., "params":
+[index, ...]}]}``, parameters replaced by their position across all groups.
+"""
+import warnings
+from collections import defaultdict
+from copy import deepcopy
+from itertools import chain
+
+from ..autograd.grad_mode import enable_grad
+from ..dtypes import float32, float64, get_default_dtype
+from ..factories import tensor
+from ..tensor import Tensor
+from ..utils import _typename
+
+
+class Optimizer:
+    """Base class for all optimizers: ``params`` is an iterable of tensors or of dicts (param groups)."""
+
+    def __init__(self, params, defaults):
+        self.defaults = defaults
+        if isinstance(params, Tensor):
+            raise TypeError("params argument given to the optimizer should be an iterable of Tensors or dicts, "
+                            "but got " + _typename(params))
+        self.state = defaultdict(dict)
+        self.param_groups = []
+        param_groups = list(params)
+        if len(param_groups) == 0:
+            raise ValueError("optimizer got an empty parameter list")
+        if not isinstance(param_groups[0], dict):
+            param_groups = [{"params": param_groups}]
+        for param_group in param_groups:
+            self.add_param_group(param_group)
+
+    def __getstate__(self):
+        return {"defaults": self.defaults, "state": self.state, "param_groups": self.param_groups}
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+
+    def __repr__(self):
+        text = self.__class__.__name__ + " ("
+        for i, group in enumerate(self.param_groups):
+            text += f"\nParameter Group {i}\n"
+            for key in sorted(group.keys()):
+                if key != "params":
+                    text += f"    {key}: {group[key]}\n"
+        return text + ")"
+
+    def add_param_group(self, param_group):
+        """Add a group (a dict with ``"params"`` and optional per-group options) to ``param_groups``."""
+        if not isinstance(param_group, dict):
+            raise TypeError(f"param_group must be a dict, but got {type(param_group)}")
+        params = param_group["params"]
+        if isinstance(params, Tensor):
+            params = [params]
+        elif isinstance(params, set):
+            raise TypeError("optimizer parameters need to be organized in ordered collections, but the ordering "
+                            "of tensors in sets will change between runs. Please use a list instead.")
+        params = list(params)
+        names = [p[0] for p in params if isinstance(p, tuple)]  # from named_parameters()
+        param_group["params"] = [p[1] if isinstance(p, tuple) else p for p in params]
+        if names:
+            if len(names) != len(params):
+                raise ValueError("all optimizer params should be with/without names. Some param names are missing")
+            param_group["param_names"] = names
+
+        for param in param_group["params"]:
+            if not isinstance(param, Tensor):
+                raise TypeError("optimizer can only optimize Tensors, but one of the params is " + _typename(param))
+            if not self.defaults.get("differentiable", None) and not (param.is_leaf or param.retains_grad):
+                raise ValueError("can't optimize a non-leaf Tensor")
+        for name, default in self.defaults.items():
+            param_group.setdefault(name, default)
+
+        params = param_group["params"]
+        if len(params) != len(set(params)):
+            warnings.warn("optimizer contains a parameter group with duplicate parameters; in future, this will "
+                          "cause an error; see github.com/pytorch/pytorch/issues/40967 for more information",
+                          stacklevel=3)
+        param_set = set()
+        for group in self.param_groups:
+            param_set.update(group["params"])
+            if ("param_names" in param_group) != ("param_names" in group):
+                current = "with names" if "param_names" in param_group else "without names"
+                raise ValueError("all optimizer param groups should be with/without names. "
+                                 f"cannot add param group {current} to the optimizer")
+        if not param_set.isdisjoint(params):
+            raise ValueError("some parameters appear in more than one parameter group")
+        self.param_groups.append(param_group)
+
+    def zero_grad(self, set_to_none=True):
+        """Reset the gradients: to None (default), or to zeros in place."""
+        for group in self.param_groups:
+            for p in group["params"]:
+                if p.grad is not None:
+                    if set_to_none:
+                        p.grad = None
+                    else:
+                        if p.grad.grad_fn is not None:
+                            p.grad.detach_()
+                        else:
+                            p.grad.requires_grad_(False)
+                        p.grad.zero_()
+
+    # --- stepping --------------------------------------------------------------------------------
+    def step(self, closure=None):
+        """One update of every parameter that has a gradient. ``closure`` (optional) re-evaluates
+        the model and returns the loss, which ``step`` returns."""
+        loss = None
+        if closure is not None:
+            with enable_grad():
+                loss = closure()
+        todo = [(p, group) for group in self.param_groups for p in group["params"] if p.grad is not None]
+        for p, _ in todo:  # check everything first: a failed step changes nothing
+            _check_grad(p)
+        for p, group in todo:
+            self._update(p, p.grad._data, group)
+            p._bump_version()
+        return loss
+
+    def _update(self, p, grad, group):
+        """Change ``p._data`` in place from the gradient array ``grad`` and the group's options."""
+        raise NotImplementedError
+
+    @staticmethod
+    def _advance_step(state):
+        """Add one to ``state["step"]`` (a 0-dim tensor, as torch keeps it) and return the new count."""
+        step = state["step"]
+        step._data += 1
+        return step.item()
+
+    @staticmethod
+    def _new_step():
+        """A fresh step counter: torch keeps it as a 0-dim float32 tensor (float64 when that is the
+        default dtype) on the CPU."""
+        return tensor(0.0, dtype=float64 if get_default_dtype() is float64 else float32)
+
+    # --- saving and loading --------------------------------------------------------------------------
+    def state_dict(self):
+        """``{"state": {index: per-parameter state}, "param_groups": [group options + "params": [index]]}``."""
+        index_of = {}
+        start = 0
+
+        def pack(group):
+            nonlocal start
+            packed = {k: v for k, v in group.items() if k != "params"}
+            index_of.update({id(p): i for i, p in enumerate(group["params"], start) if id(p) not in index_of})
+            packed["params"] = [index_of[id(p)] for p in group["params"]]
+            start += len(packed["params"])
+            return packed
+
+        param_groups = [pack(g) for g in self.param_groups]
+        state = {(index_of[id(k)] if isinstance(k, Tensor) else k): v for k, v in self.state.items()}
+        return {"state": state, "param_groups": param_groups}
+
+    def load_state_dict(self, state_dict):
+        """Load a ``state_dict()`` (of this optimizer class, with groups of the same sizes)."""
+        groups = self.param_groups
+        saved_groups = deepcopy(state_dict["param_groups"])
+        if len(groups) != len(saved_groups):
+            raise ValueError("loaded state dict has a different number of parameter groups")
+        if any(len(g["params"]) != len(s["params"]) for g, s in zip(groups, saved_groups)):
+            raise ValueError("loaded state dict contains a parameter group that doesn't match the size of "
+                             "optimizer's group")
+        id_map = dict(zip(chain.from_iterable(g["params"] for g in saved_groups),
+                          chain.from_iterable(g["params"] for g in groups)))
+
+        def cast(param, value, key=None):
+            """Float state takes the parameter's dtype and device ("step" stays as is). Like torch, a
+            tensor that already matches is taken as is, not copied."""
+            if isinstance(value, Tensor):
+                if key == "step":
+                    return value
+                if param.is_floating_point():
+                    return value.to(dtype=param.dtype, device=param.device)
+                return value.to(device=param.device)
+            if isinstance(value, dict):
+                return {k: cast(param, v, key=k) for k, v in value.items()}
+            return value
+
+        state = defaultdict(dict)
+        for k, v in state_dict["state"].items():
+            if k in id_map:
+                state[id_map[k]] = cast(id_map[k], v)
+            else:
+                state[k] = v
+        for group, new_group in zip(groups, saved_groups):
+            new_group["params"] = group["params"]
+            if "param_names" in group and "param_names" not in new_group:
+                new_group["param_names"] = group["param_names"]
+        self.__setstate__({"state": state, "param_groups": saved_groups})
+
+
+def _check_grad(p):
+    g = p.grad
+    if g.shape != p.shape or g.dtype is not p.dtype or g.device != p.device:
+        raise RuntimeError(f"the gradient of a parameter must match it: parameter {p.dtype} {list(p.shape)} on "
+                           f"{p.device}, gradient {g.dtype} {list(g.shape)} on {g.device}")
+
+
+def _lerp_(start, end, weight):
+    """``start.lerp_(end, weight)`` on arrays, as torch computes it: from whichever end is nearer."""
+    w = start.dtype.type(weight)
+    if abs(w) < 0.5:
+        start += w * (end - start)
+    else:
+        start[...] = end - (end - start) * (1 - w)

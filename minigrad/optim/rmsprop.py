@@ -1,0 +1,69 @@
+"""RMSprop: divide the gradient by a running root-mean-square of recent gradients.
+
+For each parameter ``p`` with gradient ``g``::
+
+    g = g + weight_decay * p
+    v = alpha * v + (1 - alpha) * g * g
+    avg = sqrt(v) + eps                       or, centered:
+    avg = sqrt(v - mean_g**2) + eps           with mean_g.lerp_(g, 1 - alpha)
+    buf = momentum * buf + g / avg; p = p - lr * buf      (momentum > 0)
+    p = p - lr * g / avg                                   (otherwise)
+"""
+import numpy as np
+
+from ..factories import zeros_like
+from .optimizer import Optimizer, _lerp_
+
+
+class RMSprop(Optimizer):
+    """``RMSprop(params, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0, momentum=0, centered=False,
+    capturable=False, foreach=None, maximize=False, differentiable=False)``."""
+
+    def __init__(self, params, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0, momentum=0, centered=False,
+                 capturable=False, foreach=None, maximize=False, differentiable=False):
+        if not 0.0 <= lr:
+            raise ValueError(f"Invalid learning rate: {lr}")
+        if not 0.0 <= eps:
+            raise ValueError(f"Invalid epsilon value: {eps}")
+        if not 0.0 <= momentum:
+            raise ValueError(f"Invalid momentum value: {momentum}")
+        if not 0.0 <= weight_decay:
+            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+        if not 0.0 <= alpha:
+            raise ValueError(f"Invalid alpha value: {alpha}")
+        defaults = {"lr": lr, "momentum": momentum, "alpha": alpha, "eps": eps, "centered": centered,
+                    "weight_decay": weight_decay, "capturable": capturable, "foreach": foreach,
+                    "maximize": maximize, "differentiable": differentiable}
+        super().__init__(params, defaults)
+
+    def _update(self, p, grad, group):
+        state = self.state[p]
+        if len(state) == 0:
+            state["step"] = self._new_step()
+            state["square_avg"] = zeros_like(p)
+            if group["momentum"] > 0:
+                state["momentum_buffer"] = zeros_like(p)
+            if group["centered"]:
+                state["grad_avg"] = zeros_like(p)
+        alpha, eps = group["alpha"], group["eps"]
+        x, v = p._data, state["square_avg"]._data
+        g = -grad if group["maximize"] else grad
+        self._advance_step(state)
+        if group["weight_decay"] != 0:
+            g = g + group["weight_decay"] * x
+        v *= alpha
+        v += (1 - alpha) * g * g
+        if group["centered"]:
+            mean_g = state["grad_avg"]._data
+            _lerp_(mean_g, g, 1 - alpha)
+            avg = np.sqrt(v + -1 * mean_g * mean_g)
+        else:
+            avg = np.sqrt(v)
+        avg += eps
+        if group["momentum"] > 0:
+            buf = state["momentum_buffer"]._data
+            buf *= group["momentum"]
+            buf += g / avg
+            x += -group["lr"] * buf
+        else:
+            x += -group["lr"] * g / avg
