@@ -163,7 +163,7 @@ class PowScalar(BuiltinFunction):
     def backward(ctx, grad):
         a, exponent = ctx.saved_tensors
         if exponent == 0:
-            return grad * 0, None
+            return grad.new_zeros(grad.shape), None
         return grad * exponent * a ** (exponent - 1), None
 
 
@@ -244,7 +244,8 @@ class Minimum(BuiltinFunction):
 
 
 def _split_by(grad, wins, ties):
-    return grad * wins + grad * ties * 0.5
+    """The gradient where this input wins, half of it where the inputs tie, 0 elsewhere."""
+    return where(wins, grad, where(ties, grad * 0.5, 0.0))
 
 
 class Where(BuiltinFunction):

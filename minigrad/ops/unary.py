@@ -9,6 +9,7 @@ import numpy as np
 from ..autograd.function import BuiltinFunction
 from ..dtypes import get_default_dtype
 from ..tensor import Tensor
+from .arithmetic import where
 
 
 def _floating(a):
@@ -213,7 +214,7 @@ class Relu(BuiltinFunction):
 
     @staticmethod
     def backward(ctx, grad):
-        return grad * (ctx.output > 0)
+        return where(ctx.output > 0, grad, 0.0)  # a select, not a product: an inf gradient stays out
 
 
 class Reciprocal(BuiltinFunction):
@@ -256,7 +257,7 @@ class Clamp(BuiltinFunction):
             inside = inside & (a >= low)
         if high is not None:
             inside = inside & (a <= high)
-        return grad * inside, None, None
+        return where(inside, grad, 0.0), None, None
 
 
 class ZeroGradient(BuiltinFunction):
@@ -270,7 +271,7 @@ class ZeroGradient(BuiltinFunction):
 
     @staticmethod
     def backward(ctx, grad):
-        return grad * 0
+        return grad.new_zeros(grad.shape)
 
 
 class Sign(ZeroGradient):
