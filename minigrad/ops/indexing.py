@@ -87,7 +87,7 @@ class IndexAddInto(BuiltinFunction):
     @staticmethod
     def forward(ctx, grad, shape, index):
         ctx.index = index
-        out = np.zeros(shape, dtype=grad._data.dtype)
+        out = np.zeros_like(grad._data, shape=shape)  # on grad's device
         if _is_basic(index):
             out[index] = grad._data
         else:

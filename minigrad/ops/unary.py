@@ -252,11 +252,12 @@ class Clamp(BuiltinFunction):
     @staticmethod
     def backward(ctx, grad):
         a, low, high = ctx.saved_tensors
-        inside = Tensor._wrap(np.ones(a._data.shape, dtype=bool))
-        if low is not None:
-            inside = inside & (a >= low)
-        if high is not None:
-            inside = inside & (a <= high)
+        if low is None:
+            inside = a <= high
+        elif high is None:
+            inside = a >= low
+        else:
+            inside = (a >= low) & (a <= high)
         return where(inside, grad, 0.0), None, None
 
 
