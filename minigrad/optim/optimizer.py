@@ -203,8 +203,9 @@ class Optimizer:
 
 
 def _check_grad(p):
-    g = p.grad
-    if g.shape != p.shape or g.dtype is not p.dtype or g.device != p.device:
+    g = p._grad
+    x, y = g._data, p._data
+    if x.shape != y.shape or g.dtype is not p.dtype or type(x) is not type(y):  # (type: same device)
         raise RuntimeError(f"the gradient of a parameter must match it: parameter {p.dtype} {list(p.shape)} on "
                            f"{p.device}, gradient {g.dtype} {list(g.shape)} on {g.device}")
 
