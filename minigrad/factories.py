@@ -270,9 +270,6 @@ def normal(mean, std=1.0, size=None, *, generator=None, dtype=None, device=None,
 def bernoulli(input, p=None, *, generator=None):  # noqa: A002 - torch's parameter name
     """0/1 samples with probabilities ``input`` (or a float ``p``), same shape and dtype."""
     probs = p if p is not None else input._data
-    if p is None and ((input._data < 0).any() or (input._data > 1).any()):
-        raise RuntimeError("Expected p_in >= 0 && p_in <= 1 to be true, but got false.  (Could this error message "
-                           "be improved?  If so, please report an enhancement request to PyTorch.)")
     array = _random._resolve(generator).bernoulli(probs, input._data.shape, input.dtype.np)
     return _finish(array, input.dtype, input.device, False)
 

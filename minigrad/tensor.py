@@ -59,6 +59,9 @@ def _fast_binary(ufunc, a, b, floats_only=False):
         return None
 
 
+_UNSET = object()  # an argument not given (where None means something)
+
+
 def _wrap(data, dtype=None):
     """A new leaf Tensor around an array (no copy)."""
     if isinstance(data, _np_generic):
@@ -617,9 +620,11 @@ class Tensor:
     def normal_(self, mean=0.0, std=1.0, *, generator=None):
         return self._fill_random(lambda g: g.normal(self._data.shape, self.dtype.np, mean, std), generator)
 
-    def random_(self, from_=None, to=None, *, generator=None):
-        if to is None and from_ is not None:
-            from_, to = 0, from_
+    def random_(self, from_=None, to=_UNSET, *, generator=None):
+        """``random_()`` any value, ``random_(to)`` in [0, to), ``random_(from, to)``; ``to=None``: up to
+        the dtype's maximum."""
+        if to is _UNSET:
+            from_, to = (0, from_) if from_ is not None else (None, None)
         return self._fill_random(lambda g: g.random_(self._data.shape, self.dtype.np, from_, to), generator)
 
     def bernoulli_(self, p=0.5, *, generator=None):
