@@ -233,6 +233,17 @@ class Tensor:
                 raise RuntimeError("assigned grad has data of a different type")
         self._grad = value
 
+    def _reset_grad(self, set_to_none=True):
+        """What ``zero_grad`` does to each parameter: drop ``.grad``, or zero it in place (detached)."""
+        g = self._grad
+        if g is None:
+            return
+        if set_to_none:
+            self._grad = None
+        else:
+            g.detach_()
+            g.zero_()
+
     @property
     def data(self):
         """The same memory, detached from the graph."""

@@ -103,15 +103,7 @@ class Optimizer:
         """Reset the gradients: to None (default), or to zeros in place."""
         for group in self.param_groups:
             for p in group["params"]:
-                if p.grad is not None:
-                    if set_to_none:
-                        p.grad = None
-                    else:
-                        if p.grad.grad_fn is not None:
-                            p.grad.detach_()
-                        else:
-                            p.grad.requires_grad_(False)
-                        p.grad.zero_()
+                p._reset_grad(set_to_none)
 
     # --- stepping --------------------------------------------------------------------------------
     def step(self, closure=None):
