@@ -274,7 +274,7 @@ class Where(BuiltinFunction):
 def add(a, b, alpha=1):
     if alpha != 1:
         b = b * alpha
-    return Add.apply(a, b)
+    return a + b if isinstance(a, Tensor) else Add.apply(a, b)  # the operator has the fast path
 
 
 def sub(a, b, alpha=1):
@@ -282,11 +282,11 @@ def sub(a, b, alpha=1):
         b = b * alpha
     if not isinstance(a, Tensor):
         return RSub.apply(b, a)
-    return Sub.apply(a, b)
+    return a - b
 
 
 def mul(a, b):
-    return Mul.apply(a, b)
+    return a * b if isinstance(a, Tensor) else Mul.apply(a, b)
 
 
 def div(a, b, rounding_mode=None):

@@ -3,6 +3,8 @@
 Every reduction takes ``dim`` (None, an int or a tuple) and ``keepdim``. Backward first puts the
 reduced dims back as size 1 (``_unreduce``), then broadcasts against the input.
 """
+import math
+
 import numpy as np
 
 from ..autograd.function import BuiltinFunction
@@ -52,10 +54,13 @@ class Mean(BuiltinFunction):
         if not a.dtype.is_floating_point:
             raise RuntimeError("mean(): could not infer output dtype. Input dtype must be either a floating "
                                f"point or complex dtype. Got: {a.dtype.legacy_name}")
-        ctx.shape, ctx.axes, ctx.keepdim = a._data.shape, axes, keepdim
-        ctx.count = int(np.prod([a._data.shape[i] for i in axes]))
-        with np.errstate(invalid="ignore", divide="ignore"):
-            return np.mean(a._data, axis=axes, keepdims=keepdim)
+        x = a._data
+        ctx.shape, ctx.axes, ctx.keepdim = x.shape, axes, keepdim
+        ctx.count = count = _count(a, axes)
+        if count and x.dtype != np.float16:
+            return np.add.reduce(x, axis=axes, keepdims=keepdim) / count
+        with np.errstate(invalid="ignore", divide="ignore"):  # the mean of nothing is nan, silently
+            return np.mean(x, axis=axes, keepdims=keepdim)
 
     @staticmethod
     def backward(ctx, grad):
@@ -96,7 +101,7 @@ def _prod_of_others(a, axes):
     """prod_{j != i} a_j along ``axes``, exact when some a_j are 0 (exclusive cumulative products)."""
     x = np.moveaxis(a._data, axes, tuple(range(-len(axes), 0)))
     flat = x.reshape(x.shape[:x.ndim - len(axes)] + (-1,))
-    ones = np.ones(flat.shape[:-1] + (1,), flat.dtype)
+    ones = np.ones_like(flat, shape=flat.shape[:-1] + (1,))
     left = np.cumprod(np.concatenate([ones, flat[..., :-1]], -1), -1)
     right = np.cumprod(np.concatenate([ones, flat[..., :0:-1]], -1), -1)[..., ::-1]
     others = (left * right).reshape(x.shape)
@@ -110,7 +115,7 @@ class Extreme(BuiltinFunction):
 
     @classmethod
     def forward(cls, ctx, a, axes, keepdim):
-        if a._data.size == 0 and not axes == ():
+        if 0 in [a._data.shape[d] for d in axes]:  # a full reduction of an empty tensor
             raise RuntimeError(f"{cls._op}(): Expected reduction dim to be specified for input.numel() == 0. "
                                "Specify the reduction dim with the 'dim' argument.")
         out = cls._reduce(a._data, axis=axes, keepdims=keepdim)
@@ -234,11 +239,20 @@ def min(a, dim=None, keepdim=False):  # noqa: A001 - torch.min
     return _extreme(a, dim, keepdim, Min, MinDim, np.argmin, return_types.min)
 
 
+def _check_nonempty(op, a, dim):
+    """amax/amin over given dims: torch's IndexError, naming the dim as given, when one is empty."""
+    for d in (dim,) if isinstance(dim, int) else dim or ():
+        if a._data.ndim and a._data.shape[normalize_dim(d, a.ndim)] == 0:
+            raise IndexError(f"{op}(): Expected reduction dim {d} to have non-zero size.")
+
+
 def amax(a, dim=(), keepdim=False):
+    _check_nonempty("amax", a, dim)
     return Amax.apply(a, normalize_dims(dim if dim != () else None, a.ndim), keepdim)
 
 
 def amin(a, dim=(), keepdim=False):
+    _check_nonempty("amin", a, dim)
     return Amin.apply(a, normalize_dims(dim if dim != () else None, a.ndim), keepdim)
 
 
@@ -254,28 +268,25 @@ def argmin(a, dim=None, keepdim=False):
     return Tensor._wrap(np.argmin(a._data, axis=normalize_dim(dim, a.ndim), keepdims=keepdim))
 
 
-def sum(a, dim=None, keepdim=False, dtype=None):  # noqa: A001 - torch.sum
+def _reduce(full_op, dim_op, a, dim, keepdim, dtype):
+    """Run a reduction over everything (``dim=None``: torch's ...Backward0 node) or over ``dim``."""
     if dtype is not None:
         a = a.to(dtype)
     if dim is None:
-        return Sum.apply(a, tuple(range(a.ndim)), False)
-    return SumDim.apply(a, normalize_dims(dim, a.ndim), keepdim)
+        return full_op.apply(a, tuple(range(a.ndim)), False)
+    return dim_op.apply(a, normalize_dims(dim, a.ndim), keepdim)
+
+
+def sum(a, dim=None, keepdim=False, dtype=None):  # noqa: A001 - torch.sum
+    return _reduce(Sum, SumDim, a, dim, keepdim, dtype)
 
 
 def mean(a, dim=None, keepdim=False, dtype=None):
-    if dtype is not None:
-        a = a.to(dtype)
-    if dim is None:
-        return Mean.apply(a, tuple(range(a.ndim)), False)
-    return MeanDim.apply(a, normalize_dims(dim, a.ndim), keepdim)
+    return _reduce(Mean, MeanDim, a, dim, keepdim, dtype)
 
 
 def prod(a, dim=None, keepdim=False, dtype=None):
-    if dtype is not None:
-        a = a.to(dtype)
-    if dim is None:
-        return Prod.apply(a, tuple(range(a.ndim)), False)
-    return ProdDim.apply(a, (normalize_dim(dim, a.ndim),), keepdim)
+    return _reduce(Prod, ProdDim, a, dim, keepdim, dtype)
 
 
 class Var(BuiltinFunction):
@@ -287,16 +298,15 @@ class Var(BuiltinFunction):
     def forward(ctx, a, axes, correction, keepdim):
         ctx.save_for_backward(a)
         ctx.axes, ctx.correction, ctx.keepdim = axes, correction, keepdim
-        with np.errstate(invalid="ignore", divide="ignore"):
-            return np.var(_floating(a), axis=axes, ddof=correction, keepdims=keepdim)
+        return var_array(_floating(a), axes, correction, keepdim)
 
     @staticmethod
     def backward(ctx, grad):
         a, = ctx.saved_tensors
-        n = _count(a, ctx.axes)
+        dof = _count(a, ctx.axes) - ctx.correction
         centered = a - a.mean(dim=ctx.axes, keepdim=True)
-        return _unreduce(grad, a._data.shape, ctx.axes, ctx.keepdim) * centered * (2.0 / (n - ctx.correction)), \
-            None, None, None
+        scale = 2.0 / dof if dof else float("inf")  # as torch: no degrees of freedom give nan, not an error
+        return _unreduce(grad, a._data.shape, ctx.axes, ctx.keepdim) * centered * scale, None, None, None
 
 
 class Std(BuiltinFunction):
@@ -308,8 +318,9 @@ class Std(BuiltinFunction):
     def forward(ctx, a, axes, correction, keepdim):
         ctx.save_for_backward(a)
         ctx.axes, ctx.correction, ctx.keepdim = axes, correction, keepdim
-        with np.errstate(invalid="ignore", divide="ignore"):
-            out = np.std(_floating(a), axis=axes, ddof=correction, keepdims=keepdim)
+        x = _floating(a)
+        out = np.sqrt(var_array(x, axes, correction, keepdim, x.dtype if x.dtype == np.float64 else np.float64))
+        out = out.astype(x.dtype, copy=False)
         ctx.save_output(out)
         return out
 
@@ -319,13 +330,30 @@ class Std(BuiltinFunction):
         shape = a._data.shape
         n = _count(a, ctx.axes)
         centered = a - a.mean(dim=ctx.axes, keepdim=True)
-        std = _unreduce(ctx.output, shape, ctx.axes, ctx.keepdim)
-        return _unreduce(grad, shape, ctx.axes, ctx.keepdim) * centered / (std * (n - ctx.correction)), \
-            None, None, None
+        std = ctx.output
+        zero = std == 0  # as torch: no gradient where std is 0 (it would be 0/0)
+        g = (grad / std.masked_fill(zero, 1)).masked_fill(zero, 0)
+        return _unreduce(g, shape, ctx.axes, ctx.keepdim) * centered / (n - ctx.correction), None, None, None
+
+
+def var_array(x, axes, correction, keepdim, out_dtype=None):
+    """Variance as torch's CPU kernels compute it: accumulated in float64, around the mean taken in
+    the input's own precision for a full reduction (torch's all-reduce), in one Welford pass otherwise
+    (exact to float64 rounding). So a float32 row of 1e8 + tiny noise has variance 0, not 64."""
+    wide = x.astype(np.float64)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        if len(axes) == x.ndim and x.size:
+            centered = wide - np.float64(np.mean(x))
+            out = np.sum(centered * centered, axis=axes, keepdims=keepdim) / np.maximum(x.size - correction, 0)
+        else:
+            out = np.var(wide, axis=axes, ddof=correction, keepdims=keepdim)
+    return np.asarray(out).astype(out_dtype or x.dtype, copy=False)
 
 
 def _count(a, axes):
-    return int(np.prod([a._data.shape[i] for i in axes]))
+    """How many elements a reduction over ``axes`` combines."""
+    shape = a._data.shape
+    return math.prod(shape[i] for i in axes)
 
 
 def _correction(unbiased, correction):
@@ -438,7 +466,7 @@ class Cumsum(BuiltinFunction):
     @staticmethod
     def forward(ctx, a, dim):
         ctx.dim = dim
-        return np.cumsum(a._data, axis=dim, dtype=_accumulate_dtype(a))
+        return np.cumsum(a._data, axis=dim, dtype=_accumulate_dtype(a)).reshape(a._data.shape)  # 0-d stays 0-d
 
     @staticmethod
     def backward(ctx, grad):
