@@ -229,7 +229,7 @@ def test_custom_metric_subclass():
     for lib, lib_metrics in ((minigrad, mm), (torch, torchmetrics)):
         metric = build(lib, lib_metrics)
         values = [metric(lib.tensor(RNG_FIXED[i])).item() for i in range(3)]
-        results.append((values, metric.compute().item()))
+        results.append(values + [metric.compute().item()])
     assert results[0] == pytest.approx(results[1])
 
 
