@@ -75,8 +75,8 @@ def normalize_dims(dim, ndim):
     if dim is None:
         return tuple(range(ndim))
     if isinstance(dim, int):
-        return (normalize_dim(dim, ndim),) if ndim else ()
-    axes = tuple(normalize_dim(d, ndim) for d in dim) if ndim else ()
+        dim = (dim,)
+    axes = tuple(normalize_dim(d, ndim) for d in dim)  # a 0-d tensor accepts dims 0 and -1, like torch
     if len(set(axes)) != len(axes):
         raise RuntimeError(f"dim {axes[0]} appears multiple times in the list of dims")
-    return tuple(sorted(axes))
+    return tuple(sorted(axes)) if ndim else ()

@@ -135,7 +135,6 @@ class Remainder(BuiltinFunction):
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
-        ctx._kind = "RemainderBackward1" if isinstance(b, Tensor) else "RemainderBackward0"
         x, y, _ = operands(a, b)
         with np.errstate(divide="ignore", invalid="ignore"):
             return _broadcasting(np.remainder, a, b, x, y)
@@ -144,6 +143,9 @@ class Remainder(BuiltinFunction):
     def backward(ctx, grad):
         a, b = ctx.saved_tensors
         return grad, (-grad * (a / b).floor() if ctx.needs_input_grad[1] else None)
+
+    def name(self):
+        return "RemainderBackward1" if self._meta[1] is not None else "RemainderBackward0"  # b a tensor?
 
 
 class PowScalar(BuiltinFunction):

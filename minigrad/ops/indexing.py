@@ -70,13 +70,15 @@ class Index(BuiltinFunction):
     @staticmethod
     def forward(ctx, a, index):
         ctx.shape, ctx.index = a._data.shape, index
-        ctx._kind = _node_name(index)
         out = _read(a._data, index, a._data.shape)
         return out if isinstance(out, np.ndarray) else np.asarray(out)
 
     @staticmethod
     def backward(ctx, grad):
         return IndexAddInto.apply(grad, ctx.shape, ctx.index), None
+
+    def name(self):
+        return self._kind or _node_name(self.index)
 
 
 class IndexAddInto(BuiltinFunction):
@@ -113,7 +115,6 @@ class IndexPut(BuiltinFunction):
     @staticmethod
     def forward(ctx, a, index, value):
         ctx.index = index
-        ctx._kind = "torch::autograd::CopySlices" if _is_basic(index) else "IndexPutBackward0"
         out = a._data.copy()
         _write(out, index, value._data if isinstance(value, Tensor) else value, a._data.shape)
         return out
@@ -121,6 +122,9 @@ class IndexPut(BuiltinFunction):
     @staticmethod
     def backward(ctx, grad):
         return IndexPut.apply(grad, ctx.index, 0.0), None, grad[ctx.index] if ctx.needs_input_grad[2] else None
+
+    def name(self):
+        return "torch::autograd::CopySlices" if _is_basic(self.index) else "IndexPutBackward0"
 
 
 def _write(array, index, value, shape):

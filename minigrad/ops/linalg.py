@@ -60,7 +60,6 @@ class Matmul(BuiltinFunction):
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
-        ctx._kind = _matmul_name(a._data.ndim, b._data.ndim)
         try:
             return np.matmul(a._data, b._data)
         except ValueError:
@@ -89,6 +88,9 @@ class Matmul(BuiltinFunction):
             if b.ndim == 1:
                 grad_b = grad_b.squeeze(-1)
         return grad_a, grad_b
+
+    def name(self):
+        return self._kind or _matmul_name(len(self._meta[0][0]), len(self._meta[1][0]))
 
 
 def matmul(a, b):
@@ -164,7 +166,6 @@ class Linear(BuiltinFunction):
     @staticmethod
     def forward(ctx, x, weight, bias):
         ctx.save_for_backward(x, weight)
-        ctx._kind = _linear_name(x._data.ndim, bias is not None)
         out = np.matmul(x._data, weight._data.T)
         if bias is not None:
             out += bias._data
@@ -178,11 +179,14 @@ class Linear(BuiltinFunction):
         grad_x = grad @ weight if need_x else None
         grad_w = grad_b = None
         if need_w:
-            x2 = x.reshape(-1, x.shape[-1]) if x.ndim != 2 else x
+            x2 = x.reshape(g2.shape[0], x.shape[-1]) if x.ndim != 2 else x  # not -1: x may be empty
             grad_w = g2.mT @ x2
         if need_b:
             grad_b = g2.sum(0)
         return grad_x, grad_w, grad_b
+
+    def name(self):
+        return _linear_name(len(self._meta[0][0]), self._meta[2] is not None)
 
 
 def _linear_name(x_ndim, has_bias):

@@ -112,6 +112,8 @@ class Extreme(BuiltinFunction):
     """max()/min()/amax/amin: the gradient is split evenly among the elements equal to the result"""
 
     _reduce = None
+    _masked = False  # max()/min(): as torch, the share goes only where the extreme is (0 elsewhere, even
+                     # for a nan gradient), and a nan extreme is shared among the nans
 
     @classmethod
     def forward(cls, ctx, a, axes, keepdim):
@@ -130,6 +132,9 @@ class Extreme(BuiltinFunction):
         shape = a._data.shape
         out = _unreduce(ctx.output, shape, ctx.axes, ctx.keepdim)
         hits = a == out
+        if ctx._masked:
+            hits = hits | (a.isnan() & out.isnan())
+            return (_unreduce(grad, shape, ctx.axes, ctx.keepdim) / hits.sum()).masked_fill(~hits, 0), None, None
         count = hits.sum(dim=ctx.axes, keepdim=True)
         return _unreduce(grad, shape, ctx.axes, ctx.keepdim) * hits / count, None, None
 
@@ -137,11 +142,13 @@ class Extreme(BuiltinFunction):
 class Max(Extreme):
     _name, _op = "MaxBackward1", "max"
     _reduce = staticmethod(np.max)
+    _masked = True
 
 
 class Min(Extreme):
     _name, _op = "MinBackward1", "min"
     _reduce = staticmethod(np.min)
+    _masked = True
 
 
 class Amax(Extreme):

@@ -239,7 +239,6 @@ class Clamp(BuiltinFunction):
     @staticmethod
     def forward(ctx, a, low, high):
         ctx.save_for_backward(a, low, high)
-        ctx._kind = "ClampBackward0" if isinstance(low, Tensor) or isinstance(high, Tensor) else "ClampBackward1"
         x = a._data
         lo = low._data if isinstance(low, Tensor) else low
         hi = high._data if isinstance(high, Tensor) else high
@@ -259,6 +258,10 @@ class Clamp(BuiltinFunction):
         else:
             inside = (a >= low) & (a <= high)
         return where(inside, grad, 0.0), None, None
+
+    def name(self):
+        tensor_bounds = self._meta[1] is not None or self._meta[2] is not None
+        return "ClampBackward0" if tensor_bounds else "ClampBackward1"
 
 
 class ZeroGradient(BuiltinFunction):
