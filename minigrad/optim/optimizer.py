@@ -202,6 +202,18 @@ def _check_grad(p):
                            f"{p.device}, gradient {g.dtype} {list(g.shape)} on {g.device}")
 
 
+def chunks(*arrays, size=1 << 16):
+    """Aligned flat pieces of same-shape arrays, so that an in-place update runs piece by piece and
+    its temporaries stay small (torch's fused kernels have none). Arrays that are not contiguous
+    come back whole, since their flat view would be a copy."""
+    if not all(a.flags.c_contiguous for a in arrays) or arrays[0].size <= size:
+        yield arrays
+        return
+    flats = [a.reshape(-1) for a in arrays]
+    for start in range(0, flats[0].size, size):
+        yield tuple(f[start:start + size] for f in flats)
+
+
 def _lerp_(start, end, weight):
     """``start.lerp_(end, weight)`` on arrays, as torch computes it: from whichever end is nearer."""
     w = start.dtype.type(weight)

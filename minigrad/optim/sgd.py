@@ -9,7 +9,7 @@ For each parameter ``p`` with gradient ``g`` (``-g`` when ``maximize``)::
     p = p - lr * g
 """
 from ..tensor import Tensor
-from .optimizer import Optimizer
+from .optimizer import Optimizer, chunks
 
 
 class SGD(Optimizer):
@@ -48,4 +48,6 @@ class SGD(Optimizer):
                 buf._data *= momentum
                 buf._data += (1 - group["dampening"]) * g
             g = g + momentum * buf._data if group["nesterov"] else buf._data
-        x -= group["lr"] * g
+        lr = group["lr"]
+        for x_part, g_part in chunks(x, g):  # p -= lr * g without a parameter-sized temporary
+            x_part -= lr * g_part
