@@ -9,6 +9,8 @@ import numpy as np
 
 from ..autograd.function import BuiltinFunction
 from ._util import expand_error
+from .reduction import SumDim
+from .shape import Transpose
 
 
 def _type_char(dtype):
@@ -175,14 +177,16 @@ class Linear(BuiltinFunction):
     def backward(ctx, grad):
         x, weight = ctx.saved_tensors
         need_x, need_w, need_b = ctx.needs_input_grad
+        # The ops are applied directly (their shapes are known to fit): a training step runs this
+        # once per layer, and the public wrappers' checks would cost more than the tiny matmuls.
         g2 = grad.reshape(-1, grad.shape[-1]) if grad.ndim != 2 else grad
-        grad_x = grad @ weight if need_x else None
+        grad_x = Matmul.apply(grad, weight) if need_x else None
         grad_w = grad_b = None
         if need_w:
             x2 = x.reshape(g2.shape[0], x.shape[-1]) if x.ndim != 2 else x  # not -1: x may be empty
-            grad_w = g2.mT @ x2
+            grad_w = Matmul.apply(Transpose.apply(g2, 0, 1), x2)
         if need_b:
-            grad_b = g2.sum(0)
+            grad_b = SumDim.apply(g2, (0,), False)
         return grad_x, grad_w, grad_b
 
     def name(self):

@@ -214,7 +214,25 @@ class Relu(BuiltinFunction):
 
     @staticmethod
     def backward(ctx, grad):
-        return where(ctx.output > 0, grad, 0.0)  # a select, not a product: an inf gradient stays out
+        return ReluGrad.apply(grad, ctx.output)
+
+
+class ReluGrad(BuiltinFunction):
+    """relu's backward as an op of its own (torch's threshold_backward): 0 where out <= 0, else g —
+    a select, not a product, so an inf gradient stays out (and a nan output passes g through, as in
+    torch); d/dg = (its gradient) where out > 0"""
+
+    _name = "ThresholdBackwardBackward0"
+
+    @staticmethod
+    def forward(ctx, grad, out):
+        ctx.save_for_backward(out)
+        return np.where(out._data <= 0, 0, grad._data)
+
+    @staticmethod
+    def backward(ctx, grad):
+        out, = ctx.saved_tensors
+        return ReluGrad.apply(grad, out), None
 
 
 class Reciprocal(BuiltinFunction):
@@ -279,7 +297,7 @@ class ZeroGradient(BuiltinFunction):
 
 
 class Sign(ZeroGradient):
-    _fn = staticmethod(np.sign)
+    _fn = staticmethod(lambda x: np.sign(x) if x.dtype.kind != "f" else np.sign(np.nan_to_num(x)))  # sign(nan) = 0
 
 
 class Floor(ZeroGradient):
