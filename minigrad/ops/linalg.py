@@ -202,6 +202,11 @@ def _linear_name(x_ndim, has_bias):
 
 
 def linear(x, weight, bias=None):
+    """x @ W^T + b, after torch's checks (the common case passes them in a few comparisons)."""
+    xs, ws = x._data.shape, weight._data.shape
+    if (xs and xs[-1] == ws[-1] and x.dtype is weight.dtype and
+            (bias is None or (bias.dtype is weight.dtype and bias._data.shape == ws[:1]))):
+        return Linear.apply(x, weight, bias)
     if x.ndim == 0:
         raise RuntimeError("both arguments to linear need to be at least 1D, but they are 0D and 2D")
     if x.dtype is not weight.dtype or (bias is not None and bias.dtype is not weight.dtype):
