@@ -18,9 +18,8 @@ from .grad_mode import _state as _grad_state
 
 def _count_dependencies(roots):
     """Number of incoming edges of every node/leaf reachable from ``roots`` (keyed by id)."""
-    deps = {}
-    stack = [r for r in roots if r is not None]
-    seen = {id(r) for r in stack}
+    deps = dict.fromkeys(map(id, roots), 0)  # a root may also be reached from another root
+    stack = list(roots)
     while stack:
         node = stack.pop()
         if not isinstance(node, Function):
@@ -29,9 +28,10 @@ def _count_dependencies(roots):
             if edge is None:
                 continue
             key = id(edge)
-            deps[key] = deps.get(key, 0) + 1
-            if key not in seen:
-                seen.add(key)
+            if key in deps:
+                deps[key] += 1
+            else:  # first time seen: walk on from it
+                deps[key] = 1
                 stack.append(edge)
     return deps
 
