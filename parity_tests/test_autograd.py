@@ -286,3 +286,14 @@ def test_grad_of_an_exponent():
         grads.append((base.grad, e.grad))
     assert_close(grads[0][1], grads[1][1])
     assert_close(grads[0][0], grads[1][0])
+
+
+def test_backward_from_several_roots_where_one_feeds_another():
+    grads = []
+    for lib in LIBS:
+        x = _leaf(lib, [1.0, 2.0])
+        y = x * 3
+        z = (y * y).sum()
+        lib.autograd.backward([z, y.sum()])
+        grads.append(x.grad)
+    assert_close(*grads)
