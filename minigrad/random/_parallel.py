@@ -24,7 +24,12 @@ def quiet(function):
 def map_chunks(function, draws, out):
     """``out[i:j] = function(draws[i:j])`` over cache-sized chunks, on all cores (numpy
     releases the GIL inside its loops, so chunks really run in parallel). Chunks are a
-    multiple of 16 long, so Box-Muller blocks never straddle two chunks."""
+    multiple of 16 long, so Box-Muller blocks never straddle two chunks. Callers are ``quiet``;
+    a single chunk runs right here, under their errstate."""
+    if draws.size <= _CHUNK:
+        out[...] = function(draws)
+        return out
+
     @quiet                                      # errstate does not follow into threads
     def kernel(start):
         out[start:start + _CHUNK] = function(draws[start:start + _CHUNK])
