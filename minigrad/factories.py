@@ -2,12 +2,11 @@
 ``ones``, ``full``, ``arange``, ``linspace``, ``eye``, ...) and random (``rand``, ``randn``, ...;
 drawn from ``minigrad.random`` so seeds give torch's numbers)."""
 import math
-import numbers
 
 import numpy as np
 
 from . import dtypes as _dt
-from ._backend import CPU, device as _device, to_device, xp
+from ._backend import device as _device, to_device
 from .tensor import Tensor, _wrap
 from . import random as _random
 

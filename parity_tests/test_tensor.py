@@ -53,7 +53,7 @@ def test_type_promotion_matches_torch(da, db, ka, kb):
     for op in (lambda x, y: x + y, lambda x, y: x * y, lambda x, y: x / y, lambda x, y: x > y):
         try:
             expected = op(_operand(torch, ka, da), _operand(torch, kb, db))
-        except RuntimeError as exc:
+        except RuntimeError:
             with pytest.raises(RuntimeError):
                 op(_operand(minigrad, ka, da), _operand(minigrad, kb, db))
             continue
