@@ -13,7 +13,8 @@ from .factories import (tensor, as_tensor, from_numpy, from_dlpack, scalar_tenso
                         randn, randint, randperm, rand_like, randn_like, randint_like, normal, bernoulli,
                         multinomial, is_tensor, numel, is_floating_point)
 from .random import Generator, manual_seed, seed, initial_seed, get_rng_state, set_rng_state, default_generator
-from .autograd import no_grad, enable_grad, set_grad_enabled, inference_mode, is_grad_enabled
+from .autograd import (no_grad, enable_grad, set_grad_enabled, inference_mode, is_grad_enabled, is_anomaly_enabled,
+                       is_anomaly_check_nan_enabled)
 from .ops.arithmetic import (add, sub, mul, div, floor_divide, remainder, pow, neg, abs, maximum, minimum,  # noqa: A004
                              where, eq, ne, lt, le, gt, ge, equal, isclose, allclose, logical_and, logical_or,
                              logical_xor, logical_not, bitwise_and, bitwise_or, bitwise_xor, bitwise_not)

@@ -17,6 +17,7 @@ import json
 import math
 import os
 import zipfile
+import zlib
 from collections import OrderedDict
 
 import numpy as np
@@ -93,7 +94,7 @@ def _load(fh, name, map_location):
                                                                        archive.files) else ""
             raise RuntimeError(f"{name} is not a minigrad checkpoint: it has no '{_STRUCTURE}' entry.{hint}")
         try:
-            structure = json.loads(archive[_STRUCTURE].tobytes().decode("utf-8"))
+            structure = json.loads(_read_entry(archive, _STRUCTURE, name).tobytes().decode("utf-8"))
         except (ValueError, UnicodeDecodeError) as exc:
             raise RuntimeError(f"{name} is a corrupt minigrad checkpoint: its structure is not valid JSON "
                                f"({exc})") from None
@@ -106,6 +107,19 @@ def _load(fh, name, map_location):
             return _Decoder(archive, name, map_location).decode(structure["object"])
         except (TypeError, KeyError, AttributeError) as exc:  # e.g. an unhashable key
             raise RuntimeError(f"{name} is a corrupt minigrad checkpoint: {exc!r}") from None
+
+
+def _read_entry(archive, key, name):
+    """One array of the archive, or RuntimeError when the entry is damaged or is not a plain .npy array
+    (e.g. an object array, which would need pickle)."""
+    try:
+        array = archive[key]
+    except (ValueError, OSError, EOFError, zipfile.BadZipFile, zlib.error) as exc:
+        raise RuntimeError(f"{name} is a corrupt minigrad checkpoint: entry {key!r} cannot be read safely "
+                           f"({exc})") from None
+    if not isinstance(array, np.ndarray):  # NumPy hands back the raw bytes of an entry that is not .npy
+        raise RuntimeError(f"{name} is a corrupt minigrad checkpoint: entry {key!r} is not a NumPy array")
+    return array
 
 
 class _Decoder:
@@ -149,10 +163,7 @@ class _Decoder:
             return self.tensors[key]
         if not isinstance(key, str) or key not in self.archive.files or key == _STRUCTURE:
             self.fail(f"tensor data {key!r} is missing")
-        try:
-            array = self.archive[key]
-        except ValueError as exc:  # e.g. an object array, which would need pickle
-            self.fail(f"tensor data {key!r} cannot be read safely ({exc})")
+        array = _read_entry(self.archive, key, self.name)
         dtype = _dt._BY_NAME.get(node.get("dtype"))
         if dtype is None or array.dtype != dtype.np:
             self.fail(f"tensor {key!r} has dtype {array.dtype}, expected {node.get('dtype')}")

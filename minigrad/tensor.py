@@ -14,7 +14,7 @@ Math methods are one-line calls into ``minigrad/ops``, where each op's forward a
 import numpy as np
 
 from . import dtypes as _dt
-from ._backend import CPU, device as _device, device_of, host, to_device
+from ._backend import device as _device, device_of, host, to_device
 from .autograd import function as _function
 from .autograd.grad_mode import _state as _grad_state
 
@@ -523,6 +523,8 @@ class Tensor:
 
     def _write(self, array):
         try:
+            if np.ndim(array) > self._data.ndim:  # NumPy would drop leading 1s; torch refuses
+                raise ValueError
             self._data[...] = array
         except ValueError:
             try:

@@ -68,21 +68,8 @@ def _call_backward(node, grad):
             raise RuntimeError(f"function {node.name()} returned an incorrect number of gradients "
                                f"(expected {n_inputs}, got {len(grads)})")
     if anomaly_mode._enabled[0]:
-        _check_finite(node, grads)
+        anomaly_mode.check_gradients(node, grads)
     return grads
-
-
-def _check_finite(node, grads):
-    import numpy as np
-    for i, g in enumerate(grads):
-        if g is not None and g.dtype.is_floating_point and bool(np.isnan(np.asarray(_host(g._data))).any()):
-            trace = node._trace or "(no traceback: the op was created outside detect_anomaly)\n"
-            raise RuntimeError(f"Function '{node.name()}' returned nan values in its {i}th output.\n"
-                               f"Traceback of the forward call that created it:\n{trace}")
-
-
-def _host(array):
-    return array.get() if hasattr(array, "get") else array
 
 
 class _LeafSink:

@@ -20,8 +20,6 @@ keeps what backward needs and the edges to the inputs' nodes.
 Backward may return a gradient of the *broadcast* shape; the engine reduces it to each input's
 shape and dtype in one place (``engine._fit``), so no op handles broadcasting itself.
 """
-import traceback
-
 from . import grad_mode
 from . import anomaly_mode
 
@@ -218,7 +216,7 @@ def _connect(ctx, args):
         needs.append(False)
     ctx._edges, ctx._meta, ctx.needs_input_grad = edges, meta, tuple(needs)
     if anomaly_mode._enabled[0]:
-        ctx._trace = "".join(traceback.format_stack()[:-3])
+        ctx._trace = anomaly_mode.creation_stack()
     return any(needs)
 
 

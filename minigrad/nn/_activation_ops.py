@@ -69,7 +69,7 @@ class Hardtanh(BuiltinFunction):
     @staticmethod
     def backward(ctx, grad):
         a, = ctx.saved_tensors
-        return grad * ((a > ctx.low) & (a < ctx.high)), None, None
+        return where((a <= ctx.low) | (a >= ctx.high), 0.0, grad), None, None  # nan passes, as in torch
 
 
 class Threshold(BuiltinFunction):
@@ -85,7 +85,7 @@ class Threshold(BuiltinFunction):
     @staticmethod
     def backward(ctx, grad):
         a, = ctx.saved_tensors
-        return grad * (a > ctx.threshold), None, None
+        return where(a <= ctx.threshold, 0.0, grad), None, None  # nan passes, as in torch
 
 
 class ThresholdInPlace(Threshold):
@@ -195,7 +195,7 @@ class Elu(BuiltinFunction):
     def backward(ctx, grad):
         a, = ctx.saved_tensors
         slope = (a.clamp(max=0.0) * ctx.input_scale).exp() * (ctx.alpha * ctx.scale * ctx.input_scale)
-        return where(a > 0, grad * ctx.scale, grad * slope), None, None, None
+        return where(a <= 0, grad * slope, grad * ctx.scale), None, None, None  # nan: the positive side, as torch
 
 
 class EluInPlace(Elu):

@@ -133,6 +133,8 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
                     ("bias", bias)):
         if t is not None and t.numel() != c:
             raise RuntimeError(f"{name} should contain {c} elements not {t.numel()}")
+    if not input.dtype.is_floating_point:
+        raise NotImplementedError(f"\"batch_norm\" not implemented for '{input.dtype.legacy_name}'")
     return NativeBatchNorm.apply(input, weight, bias, running_mean, running_var, training, momentum, eps)
 
 
@@ -187,6 +189,8 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-05):  # n
     if input.ndim < len(shape) or list(input.shape[input.ndim - len(shape):]) != shape:
         raise RuntimeError(f"Given normalized_shape={shape}, expected input with shape [*, "
                            f"{', '.join(map(str, shape))}], but got input of size{list(input.shape)}")
+    if not input.dtype.is_floating_point:
+        raise NotImplementedError(f"\"LayerNormKernelImpl\" not implemented for '{input.dtype.legacy_name}'")
     return NativeLayerNorm.apply(input, len(shape), weight, bias, eps)
 
 

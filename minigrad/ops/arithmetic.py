@@ -227,7 +227,7 @@ class Maximum(BuiltinFunction):
     @staticmethod
     def backward(ctx, grad):
         a, b = ctx.saved_tensors
-        return _split_by(grad, a > b, a == b), _split_by(grad, b > a, a == b)
+        return _split_by(grad, a < b, a == b), _split_by(grad, b < a, a == b)
 
 
 class Minimum(BuiltinFunction):
@@ -242,12 +242,13 @@ class Minimum(BuiltinFunction):
     @staticmethod
     def backward(ctx, grad):
         a, b = ctx.saved_tensors
-        return _split_by(grad, a < b, a == b), _split_by(grad, b < a, a == b)
+        return _split_by(grad, a > b, a == b), _split_by(grad, b > a, a == b)
 
 
-def _split_by(grad, wins, ties):
-    """The gradient where this input wins, half of it where the inputs tie, 0 elsewhere."""
-    return where(wins, grad, where(ties, grad * 0.5, 0.0))
+def _split_by(grad, loses, ties):
+    """Half the gradient where the inputs tie, 0 where this input loses, all of it elsewhere (also
+    where a nan makes the comparison undecided, as in torch)."""
+    return where(ties, grad * 0.5, where(loses, 0.0, grad))
 
 
 class Where(BuiltinFunction):

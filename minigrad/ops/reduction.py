@@ -8,7 +8,7 @@ import math
 import numpy as np
 
 from ..autograd.function import BuiltinFunction
-from ..dtypes import int64, get_default_dtype
+from ..autograd.grad_mode import is_grad_enabled
 from ..tensor import Tensor
 from ._util import normalize_dims, normalize_dim
 from .unary import _floating
@@ -74,6 +74,8 @@ class MeanDim(Mean):
 class Prod(BuiltinFunction):
     """d(prod a)/da_i = g * prod of the other elements"""
 
+    _over_all = True  # prod(): torch's shortcut for two or more zeros applies (not to prod(dim))
+
     @staticmethod
     def forward(ctx, a, axes, keepdim):
         ctx.save_for_backward(a)
@@ -88,13 +90,17 @@ class Prod(BuiltinFunction):
         shape = a._data.shape
         grad = _unreduce(grad, shape, ctx.axes, ctx.keepdim)
         out = _unreduce(ctx.output, shape, ctx.axes, ctx.keepdim)
-        if not (a._data == 0).any():
+        zeros = np.count_nonzero(a._data == 0)
+        if not zeros:
             return grad * out / a, None, None
+        if zeros > 1 and ctx._over_all and not is_grad_enabled():  # every product of others is 0: torch
+            return grad.new_zeros(shape), None, None                   # returns zeros, even for a nan grad
         return grad * _prod_of_others(a, ctx.axes), None, None
 
 
 class ProdDim(Prod):
     _name = "ProdBackward1"
+    _over_all = False
 
 
 def _prod_of_others(a, axes):

@@ -1,0 +1,330 @@
+"""Numerical stability equal to torch's: the same values AND gradients at extreme inputs.
+
+Softmax-like ops must not overflow at logits of +-1e4, must give torch's nan where torch gives
+nan (a row of -inf) and its exact 0 / -inf elsewhere; losses clamp like torch (BCE's log at -100);
+var/std of data with a large offset accumulate as torch does; exp overflows to inf and log(0) is
+-inf, with the gradients torch gives there (inf, nan, 0).
+
+Gradients are of ``sum(out * w)`` for a fixed random ``w``, so that ops whose plain sum is constant
+(softmax) still have a meaningful gradient. Comparisons demand the same shape and dtype, nan in the
+same places, infinities of the same sign in the same places, and the finite values within tight
+tolerances.
+"""
+import math
+import os
+
+import numpy as np
+import pytest
+import torch
+
+import minigrad
+from _compare import assert_close
+
+# NumPy reports overflow/invalid values with RuntimeWarnings (torch is silent); the values are the point here.
+pytestmark = pytest.mark.filterwarnings("ignore::RuntimeWarning", "ignore::UserWarning")
+
+INF = math.inf
+INPUTS = {
+    "large": [[1e4, -1e4, 0.0], [-1e4, -1e4, -1e4], [1e4, 1e4, 1e4], [1e4, 1e4 - 1, -1e4]],
+    "minus_inf": [[-INF, 0.0, 1.0], [-INF, -INF, -INF], [-INF, 1e4, -1e4], [-INF, -INF, 5.0]],
+    "plus_inf": [[INF, 0.0, 1.0], [INF, INF, 0.0], [INF, -INF, 0.0], [1e4, -INF, -1e4]],
+}
+TOL = {"float32": (1e-6, 1e-5), "float64": (1e-12, 1e-12)}  # (atol, rtol)
+
+
+def _classes(lib, x):
+    return lib.tensor([0, 1, 2, 2])
+
+
+def _quarter(lib, x):
+    return lib.full(x.shape, 0.25, dtype=x.dtype)
+
+
+OPS = {
+    "softmax": lambda lib, x: x.softmax(-1),
+    "softmax_dim0": lambda lib, x: lib.nn.functional.softmax(x, dim=0),
+    "log_softmax": lambda lib, x: x.log_softmax(-1),
+    "log_softmax_dim0": lambda lib, x: lib.nn.functional.log_softmax(x, dim=0),
+    "logsumexp": lambda lib, x: x.logsumexp(-1),
+    "logsumexp_dim0": lambda lib, x: lib.logsumexp(x, 0),
+    "cross_entropy": lambda lib, x: lib.nn.functional.cross_entropy(x, _classes(lib, x), reduction="none"),
+    "cross_entropy_mean": lambda lib, x: lib.nn.functional.cross_entropy(x, _classes(lib, x)),
+    "cross_entropy_smoothed": lambda lib, x: lib.nn.functional.cross_entropy(x, _classes(lib, x), reduction="none",
+                                                                             label_smoothing=0.1),
+    "cross_entropy_probabilities": lambda lib, x: lib.nn.functional.cross_entropy(
+        x, lib.full(x.shape, 1 / 3, dtype=x.dtype), reduction="none"),
+    "bce_with_logits": lambda lib, x: lib.nn.functional.binary_cross_entropy_with_logits(x, _quarter(lib, x),
+                                                                                         reduction="none"),
+    "bce_with_logits_pos_weight": lambda lib, x: lib.nn.functional.binary_cross_entropy_with_logits(
+        x, _quarter(lib, x), pos_weight=lib.full((3,), 2.0, dtype=x.dtype), reduction="none"),
+    "sigmoid": lambda lib, x: x.sigmoid(),
+    "logsigmoid": lambda lib, x: lib.nn.functional.logsigmoid(x),
+    "softplus": lambda lib, x: lib.nn.functional.softplus(x),
+    "softplus_beta": lambda lib, x: lib.nn.functional.softplus(x, beta=2.0, threshold=10.0),
+    "tanh": lambda lib, x: x.tanh(),
+    "exp": lambda lib, x: x.exp(),
+    "silu": lambda lib, x: lib.nn.functional.silu(x),
+    "elu": lambda lib, x: lib.nn.functional.elu(x),
+}
+
+
+def _run(lib, fn, x, dtype, w_seed=0):
+    """Value of ``fn`` on ``x`` and the gradient of sum(out * w) (w fixed, the same for both libraries)."""
+    t = lib.tensor(np.asarray(x, dtype=dtype), requires_grad=True)
+    out = fn(lib, t)
+    w = np.random.default_rng(w_seed).uniform(0.5, 1.5, tuple(out.shape)).astype(dtype)
+    (out * lib.tensor(w)).sum().backward()
+    return out, t.grad
+
+
+def _compare(fn, x, dtype, atol=None, rtol=None):
+    (ours, our_grad), (theirs, their_grad) = (_run(lib, fn, x, dtype) for lib in (minigrad, torch))
+    default_atol, default_rtol = TOL[dtype]
+    tol = {"atol": default_atol if atol is None else atol, "rtol": default_rtol if rtol is None else rtol}
+    assert_close(ours, theirs, what="value", **tol)
+    assert_close(our_grad, their_grad, what="gradient", **tol)
+    return ours, our_grad
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("inputs", list(INPUTS))
+@pytest.mark.parametrize("op", list(OPS))
+def test_extreme_inputs_give_torchs_values_and_gradients(op, inputs, dtype):
+    _compare(OPS[op], INPUTS[inputs], dtype)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_softmax_family_is_exact_where_it_should_be(dtype):
+    """No overflow at +-1e4: softmax rows sum to 1, log_softmax of the max is 0, a -inf logit gets
+    probability 0 and log-probability -inf, an all -inf row is nan (as in torch)."""
+    x = minigrad.tensor(np.asarray(INPUTS["large"] + INPUTS["minus_inf"], dtype=dtype))
+    p, logp, lse = x.softmax(-1), x.log_softmax(-1), x.logsumexp(-1)
+    finite_rows = [0, 1, 2, 3, 4, 6, 7]
+    assert np.allclose(p.numpy()[finite_rows].sum(-1), 1.0)
+    assert logp[0, 0].item() == 0.0 and lse[0].item() == 1e4
+    assert lse[1].item() == pytest.approx(-1e4 + math.log(3), rel=1e-7)
+    assert p[4, 0].item() == 0.0 and logp[4, 0].item() == -INF
+    assert np.isnan(p[5].numpy()).all() and np.isnan(logp[5].numpy()).all() and lse[5].item() == -INF
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("reduction", ["none", "mean", "sum"])
+def test_binary_cross_entropy_clamps_its_log_at_minus_100(dtype, reduction):
+    """log(0) is clamped to -100, so a confident wrong prediction costs exactly 100 (and the
+    gradient is the large finite one torch computes, not inf or nan)."""
+    x = [1.0, 0.0, 1.0, 0.0, 0.0, 1 - 1e-7, 1e-30, 1e-44]
+    target = np.array([0.0, 1.0, 1.0, 0.0, 0.5, 1.0, 1.0, 0.0], dtype=dtype)
+
+    def bce(lib, t):
+        return lib.nn.functional.binary_cross_entropy(t, lib.tensor(target), reduction=reduction)
+    loss, grad = _compare(bce, x, dtype)
+    if reduction == "none":
+        assert loss[:2].tolist() == [100.0, 100.0] and loss[4].item() == 50.0
+    assert np.isfinite(grad.numpy()).all()
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_binary_cross_entropy_with_weight_at_the_clamp(dtype):
+    def bce(lib, t):
+        return lib.nn.functional.binary_cross_entropy(t, lib.tensor(np.array([0.0, 1.0, 0.5], dtype=dtype)),
+                                                      weight=lib.tensor(np.array([2.0, 0.5, 1.0], dtype=dtype)))
+    _compare(bce, [1.0, 0.0, 0.0], dtype)
+
+
+def _offset_data(offset, dtype):
+    return offset + np.random.default_rng(0).standard_normal(1000)
+
+
+VARIANCES = {
+    "var": lambda lib, x: x.var().reshape(1),
+    "std": lambda lib, x: x.std().reshape(1),
+    "var_dim0": lambda lib, x: x.reshape(10, 100).var(0),
+    "var_dim1_keepdim": lambda lib, x: x.reshape(10, 100).var(1, keepdim=True),
+    "std_dim1_biased": lambda lib, x: x.reshape(10, 100).std(1, correction=0),
+    "std_dims": lambda lib, x: x.reshape(10, 10, 10).std((0, 2)),
+    "mean": lambda lib, x: x.mean().reshape(1),
+}
+
+
+@pytest.mark.parametrize("dtype,offset", [("float64", 1e8), ("float64", 1e4), ("float32", 1e8), ("float32", 1e4)])
+@pytest.mark.parametrize("op", list(VARIANCES))
+def test_variance_of_large_offset_data(op, dtype, offset):
+    """var/std of 1e8 + N(0, 1) noise. torch accumulates in float64 (along dims, in one pass; over
+    everything, around the mean taken in the input's precision): so a float32 row whose noise is
+    below the float32 spacing at 1e8 (8.0) has variance exactly 0, as in torch, not 64.
+
+    The gradient 2(x - mean)/(n - 1) depends on the mean, which two summation orders may round
+    one unit in the last place apart; the absolute tolerance allows exactly that."""
+    x = _offset_data(offset, dtype)
+    ulp = float(np.spacing(np.asarray(offset, dtype=dtype)))
+    atol = max(TOL[dtype][0], 4 * ulp / 10)  # one ulp of the mean over the smallest reduced count (10)
+    _compare(VARIANCES[op], x, dtype, atol=atol, rtol=max(TOL[dtype][1], 2e-6))
+
+
+def test_float32_variance_along_a_dim_is_accumulated_in_float64():
+    rows = np.full((10, 100), 1e8, dtype=np.float32)  # 1e8 + noise below the float32 spacing there
+    for lib in (minigrad, torch):
+        t = lib.tensor(rows)
+        assert t.var(1).tolist() == [0.0] * 10 and t.std(0, keepdim=True).abs().sum().item() == 0.0
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_std_of_constant_data_has_zero_gradient(dtype):
+    """std is 0, its gradient 0/0: torch defines it as 0 (not nan); also for double backward."""
+    results = []
+    for lib in (minigrad, torch):
+        x = lib.tensor(np.array([[2.0, 2.0, 2.0], [1.0, 2.0, 4.0]], dtype=dtype), requires_grad=True)
+        g, = lib.autograd.grad(x.std(1).sum(), x, create_graph=True)
+        gg, = lib.autograd.grad((g * g).sum(), x)
+        results.append((g, gg))
+    assert results[0][0][0].tolist() == [0.0, 0.0, 0.0]
+    assert_close(results[0][0], results[1][0], *TOL[dtype])
+    assert_close(results[0][1], results[1][1], *TOL[dtype])
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_exp_overflows_to_inf(dtype):
+    x = [88.0, 89.0, 710.0, 1e4, -1e4, -INF, INF]
+    out, grad = _compare(lambda lib, t: t.exp(), x, dtype, rtol=1e-6)
+    assert out[3].item() == INF and out[4].item() == 0.0 and grad[3].item() == INF
+    _compare(lambda lib, t: t.expm1(), [1e-10, 100.0, 1e4, -1e4], dtype, rtol=1e-6)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_log_of_zero_is_minus_inf(dtype):
+    out, grad = _compare(lambda lib, t: t.log(), [0.0, -0.0, 1.0, -1.0, INF], dtype)
+    assert out[0].item() == -INF and grad[0].item() == INF and grad[1].item() == -INF and math.isnan(out[3].item())
+    _compare(lambda lib, t: t.log1p(), [-1.0, 0.0, 1e-30], dtype)
+    _compare(lambda lib, t: t * t.log(), [0.0, 1.0], dtype)  # 0 * -inf = nan, as in torch
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_gradients_at_the_edges_of_their_domain(dtype):
+    """sqrt and x**0.5 at 0 (inf), 1/x at +-0, norm of a zero vector (0, not nan)."""
+    _compare(lambda lib, t: t.sqrt(), [0.0, 1.0], dtype)
+    _compare(lambda lib, t: t ** 0.5, [0.0, 1.0], dtype)
+    _compare(lambda lib, t: 1 / t, [0.0, -0.0, 1.0], dtype)
+    _compare(lambda lib, t: t.norm().reshape(1), [0.0, 0.0], dtype)
+    _compare(lambda lib, t: lib.nn.functional.mse_loss(t, lib.zeros_like(t), reduction="none"),
+             [1e20, 1e30, 1e200], dtype)
+
+
+# --- anomaly mode: which forward op made the NaN ---------------------------------------------------
+def _anomaly(lib, forward, *values, backward=lambda out, leaves: out.sum().backward(), record=True):
+    """Run ``forward`` (under detect_anomaly when ``record``) and ``backward`` under it; return the
+    RuntimeError's message (or None), the warnings' messages and the inputs."""
+    import warnings
+    leaves = [lib.tensor(v, dtype=lib.float64, requires_grad=True) for v in values]
+    error = None
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            if record:
+                with lib.autograd.detect_anomaly():
+                    out = forward(lib, *leaves)
+            else:
+                out = forward(lib, *leaves)
+            with lib.autograd.detect_anomaly():
+                backward(out, leaves)
+        except RuntimeError as exc:
+            error = str(exc)
+    messages = [str(w.message).split(" (Triggered internally")[0] for w in caught
+                if issubclass(w.category, UserWarning)]
+    return error, messages, leaves
+
+
+NAN_MAKERS = {
+    "SqrtBackward0": lambda lib, x: x.sqrt() * 0,  # sqrt'(0) = inf, times 0
+    "LogBackward0": lambda lib, x: (x - 1).log() * 0,
+    "PowBackward0": lambda lib, x: x ** 0.5 * 0,
+    "DivBackward0": lambda lib, x: (x / x) * 0 + x,
+    "ReciprocalBackward0": lambda lib, x: x.reciprocal() * 0,
+}
+
+
+@pytest.mark.parametrize("node", list(NAN_MAKERS))
+def test_detect_anomaly_names_the_op_and_shows_the_users_forward_line(node):
+    """Same error as torch, and the same warning: the node's name and the stack of the forward call,
+    ending at the user's line (minigrad's own frames are left out, as torch's C++ has none)."""
+    results = [_anomaly(lib, NAN_MAKERS[node], [0.0, 1.0]) for lib in (minigrad, torch)]
+    (ours, our_warnings, _), (theirs, their_warnings, _) = results
+    assert theirs == f"Function '{node}' returned nan values in its 0th output."
+    assert ours == theirs
+    assert our_warnings[0] == their_warnings[0] == (
+        "Anomaly Detection has been enabled. This mode will increase the runtime and should only be enabled for "
+        "debugging.")
+    assert our_warnings[-1].startswith(f"Error detected in {node}. Traceback of forward call that caused the error:")
+    assert our_warnings[-1].rstrip().splitlines()[-1].strip().startswith(f'"{node}": lambda lib, x:')  # user's line
+    assert "minigrad" + os.sep not in our_warnings[-1]
+    assert our_warnings[-1].rstrip() == _without_torch_frames(their_warnings[-1]).rstrip()  # the same stack
+
+
+def _without_torch_frames(trace):
+    """torch's stack less the frames of torch's own Python code (e.g. ``Tensor.__pow__``'s wrapper)."""
+    torch_dir = os.path.dirname(torch.__file__) + os.sep
+    head, *frames = trace.split('\n  File "')
+    return "\n  File \"".join([head] + [f for f in frames if not f.startswith(torch_dir)])
+
+
+def test_detect_anomaly_in_a_module_forward_and_a_custom_function():
+    def make(lib):
+        class Sqrt0(lib.nn.Module):
+            def forward(self, x):
+                return x.sqrt() * 0  # the user's forward line
+
+        class NanSecond(lib.autograd.Function):
+            @staticmethod
+            def forward(ctx, a, b):
+                return a * b
+
+            @staticmethod
+            def backward(ctx, g):
+                return g, g * float("nan")
+        return Sqrt0(), NanSecond
+
+    for lib in (minigrad, torch):
+        module, function = make(lib)
+        error, warned, _ = _anomaly(lib, lambda lib, x, module=module: module(x), [0.0, 1.0])
+        assert error == "Function 'SqrtBackward0' returned nan values in its 0th output."
+        assert "return x.sqrt() * 0  # the user's forward line" in warned[-1]
+        error, warned, _ = _anomaly(lib, lambda lib, a, b, function=function: function.apply(a, b), [1.0], [2.0])
+        assert error == "Function 'NanSecondBackward' returned nan values in its 1th output."
+        assert "function.apply(a, b)" in warned[-1]
+
+
+def test_an_infinite_gradient_is_not_an_anomaly():
+    """torch checks for NaN only: sqrt at 0 gives an inf gradient and no error."""
+    for lib in (minigrad, torch):
+        error, warned, (x,) = _anomaly(lib, lambda lib, x: x.sqrt(), [0.0, 4.0])
+        assert error is None and x.grad.tolist() == [math.inf, 0.25]
+        assert not any(m.startswith("Error detected") for m in warned)
+
+
+def test_anomaly_without_forward_information():
+    for lib in (minigrad, torch):
+        error, warned, _ = _anomaly(lib, NAN_MAKERS["SqrtBackward0"], [0.0], record=False)
+        assert error == "Function 'SqrtBackward0' returned nan values in its 0th output."
+        assert warned[-1] == ("Error detected in SqrtBackward0. No forward pass information available. Enable "
+                              "detect anomaly during forward pass for more information.")
+
+
+def test_anomaly_is_checked_in_autograd_grad_and_can_skip_the_nan_check():
+    for lib in (minigrad, torch):
+        error, _, (x,) = _anomaly(lib, NAN_MAKERS["LogBackward0"], [1.0],
+                                  backward=lambda out, leaves, lib=lib: lib.autograd.grad(out.sum(), leaves))
+        assert error == "Function 'LogBackward0' returned nan values in its 0th output." and x.grad is None
+        with pytest.warns(UserWarning, match="Anomaly Detection has been enabled"):
+            off = lib.autograd.detect_anomaly(check_nan=False)
+        with off:
+            assert lib.is_anomaly_enabled() and not lib.is_anomaly_check_nan_enabled()
+            x = lib.tensor([0.0], requires_grad=True)
+            (x.sqrt() * 0).sum().backward()
+            assert math.isnan(x.grad.item())
+        assert not lib.is_anomaly_enabled() and lib.is_anomaly_check_nan_enabled()
+        with lib.autograd.set_detect_anomaly(True):
+            assert lib.is_anomaly_enabled()
+        assert not lib.is_anomaly_enabled()
+        lib.autograd.set_detect_anomaly(True)
+        assert lib.is_anomaly_enabled()
+        lib.autograd.set_detect_anomaly(False)
+        assert not lib.is_anomaly_enabled()
