@@ -21,7 +21,7 @@ from .autograd.grad_mode import _state as _grad_state
 _new = object.__new__
 _add, _subtract, _multiply = np.add, np.subtract, np.multiply
 _FROM_NP = {d.np: d for d in _dt._ALL}
-_np_generic = np.generic
+_np_generic, _ndarray = np.generic, np.ndarray
 
 
 class Size(tuple):
@@ -64,7 +64,7 @@ _UNSET = object()  # an argument not given (where None means something)
 
 def _wrap(data, dtype=None):
     """A new leaf Tensor around an array (no copy)."""
-    if isinstance(data, _np_generic):
+    if data.__class__ is not _ndarray and isinstance(data, _np_generic):  # 0-d results come as scalars
         data = np.asarray(data)
     t = _new(Tensor)
     t._data = data
