@@ -27,6 +27,18 @@ def assert_close(actual, expected, atol=1e-5, rtol=1e-4, what="value"):
                                err_msg=what)
 
 
+def outcome(fn, lib):
+    """(exception type, message) that ``fn(lib)`` raises, or (None, None); warnings are silenced."""
+    import warnings
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            fn(lib)
+    except Exception as exc:  # noqa: BLE001 - the exception is what is compared
+        return type(exc), str(exc)
+    return None, None
+
+
 def tolerances(op, dtype):
     if dtype == "float64":
         return op.atol * 1e-5, op.rtol * 1e-5

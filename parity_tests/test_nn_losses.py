@@ -16,7 +16,7 @@ from hypothesis import given, strategies as st
 
 import minigrad
 import minigrad.nn  # noqa: F401 - makes minigrad.nn reachable as lib.nn
-from _compare import assert_close
+from _compare import assert_close, outcome
 
 TOL = {"float32": (1e-5, 1e-5), "float64": (1e-12, 1e-10)}
 REDUCTIONS = ["mean", "sum", "none"]
@@ -349,18 +349,8 @@ ERRORS = {
 }
 
 
-def _outcome(fn, lib):
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            fn(lib)
-    except Exception as exc:  # noqa: BLE001 - the exception is what is compared
-        return type(exc), str(exc)
-    return None, None
-
-
 @pytest.mark.parametrize("name", list(ERRORS))
 def test_errors_match_torch(name):
-    theirs = _outcome(ERRORS[name], torch)
+    theirs = outcome(ERRORS[name], torch)
     assert theirs[0] is not None, "torch accepts this input; the case is wrong"
-    assert _outcome(ERRORS[name], minigrad) == theirs
+    assert outcome(ERRORS[name], minigrad) == theirs

@@ -15,8 +15,7 @@ import warnings
 import numpy as np
 
 from ..autograd.grad_mode import no_grad
-from ..factories import empty_like, eye
-from ..ops.arithmetic import where
+from ..factories import eye
 
 
 def calculate_gain(nonlinearity, param=None):
@@ -55,47 +54,11 @@ def normal_(tensor, mean=0.0, std=1.0, generator=None):
 
 
 def trunc_normal_(tensor, mean=0.0, std=1.0, a=-2.0, b=2.0, generator=None):
-    """Fill with N(mean, std^2) restricted to [a, b], by rejection sampling as torch does: redraw
-    the normals outside [a, b] when most draws land inside (p > 0.3), else draw U(a, b) and accept
-    each with probability exp(-((x - mean)/std)^2 / 2 - log_peak)."""
-    def norm_cdf(x):
-        return (1.0 + math.erf(x / math.sqrt(2.0))) / 2.0
-
-    if mean < a - 2 * std or mean > b + 2 * std:
-        warnings.warn("mean is more than 2 std from [a, b] in nn.init.trunc_normal_. The distribution of values "
-                      "may be incorrect.", stacklevel=2)
+    """Fill with N(mean, std^2) restricted to [a, b], by torch's rejection sampling (see
+    ``minigrad/random/_trunc_normal.py``: the same draws, so the same numbers after a seed)."""
+    shape, dtype = tensor._data.shape, tensor.dtype.np
     with no_grad():
-        p = norm_cdf((b - mean) / std) - norm_cdf((a - mean) / std)
-        if p > 0.3:
-            lo, hi = tensor.new_tensor(a).item(), tensor.new_tensor(b).item()
-            result = tensor.normal_(mean, std, generator=generator)
-            while True:
-                mask = (result < lo) | (result > hi)
-                if not mask.any():
-                    break
-                result = where(mask, empty_like(result).normal_(mean, std, generator=generator), result)
-            if tensor is not result:
-                tensor.copy_(result)
-        else:
-            mode = max(a, min(mean, b))
-            log_peak = -0.5 * ((mode - mean) / std) ** 2
-            candidates, accept_buf = empty_like(tensor), empty_like(tensor)
-            tensor.uniform_(a, b, generator=generator)
-            candidates.copy_(tensor)
-            candidates.sub_(mean).div_(std).pow_(2).mul_(-0.5).sub_(log_peak)
-            pending = accept_buf.uniform_(generator=generator).log_().gt(candidates)
-            if pending.any():
-                result = tensor
-                while True:
-                    candidates.uniform_(a, b, generator=generator)
-                    result = where(pending, candidates, result)
-                    candidates.sub_(mean).div_(std).pow_(2).mul_(-0.5).sub_(log_peak)
-                    pending = where(pending, accept_buf.uniform_(generator=generator).log_().gt(candidates),
-                                    pending)
-                    if not pending.any():
-                        break
-                tensor.copy_(result)
-        return tensor
+        return tensor._fill_random(lambda gen: gen.trunc_normal(shape, dtype, mean, std, a, b), generator)
 
 
 def constant_(tensor, val):
