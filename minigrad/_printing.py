@@ -25,6 +25,8 @@ import math
 
 import numpy as np
 
+from ._backend import host
+
 __all__ = ["tensor_repr", "set_printoptions", "get_printoptions", "printoptions"]
 
 _PREFIX = "tensor("
@@ -224,17 +226,9 @@ def _join_suffixes(text, suffixes):
     return "".join(parts) + ")"
 
 
-def _host_array(t):
-    """The tensor's values as a NumPy array (copied from the GPU for CuPy arrays)."""
-    data = t._data
-    if hasattr(data, "get"):
-        data = data.get()
-    return np.asarray(data)
-
-
 def tensor_repr(t):
     """The text torch prints for a tensor with ``t``'s values, dtype, device and autograd state."""
-    a = _host_array(t)
+    a = host(t._data)
     suffixes = []
     if t.device.type != "cpu":
         suffixes.append(f"device='{t.device}'")

@@ -14,6 +14,8 @@ import warnings
 
 import numpy as np
 
+from .._backend import host
+
 _enabled = [False]     # record creation stacks (and check, when _check_nan)
 _check_nan = [True]
 _PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep  # .../minigrad/
@@ -79,7 +81,7 @@ def check_gradients(node, grads):
     if not _check_nan[0]:
         return
     for i, g in enumerate(grads):
-        if g is not None and g.dtype.is_floating_point and bool(np.isnan(np.asarray(_host(g._data))).any()):
+        if g is not None and g.dtype.is_floating_point and bool(np.isnan(host(g._data)).any()):
             if node._trace is None:
                 where = ("No forward pass information available. Enable detect anomaly during forward pass for more "
                          "information.")
@@ -87,7 +89,3 @@ def check_gradients(node, grads):
                 where = f"Traceback of forward call that caused the error:\n{node._trace}"
             warnings.warn(f"Error detected in {node.name()}. {where}", stacklevel=2)
             raise RuntimeError(f"Function '{node.name()}' returned nan values in its {i}th output.")
-
-
-def _host(array):
-    return array.get() if hasattr(array, "get") else array
