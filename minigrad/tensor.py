@@ -19,7 +19,6 @@ from .autograd import function as _function
 from .autograd.grad_mode import _state as _grad_state
 
 _new = object.__new__
-_add, _subtract, _multiply = np.add, np.subtract, np.multiply
 _FROM_NP = {d.np: d for d in _dt._ALL}
 _np_generic, _ndarray = np.generic, np.ndarray
 
@@ -37,26 +36,29 @@ class Size(tuple):
         return n
 
 
-def _fast_binary(ufunc, a, b, floats_only=False):
-    """``ufunc(a, b)`` on the hot path: ``b`` a tensor of ``a``'s dtype or a Python number that keeps it,
-    and no graph to record. Returns None otherwise; then the op's Function does the general work
-    (promotion, autograd, torch's errors)."""
-    kind = b.__class__
-    if kind is Tensor:
-        if a.dtype is not b.dtype or ((a._requires_grad or b._requires_grad) and _grad_state.enabled):
-            return None
-        b = b._data
-    elif kind is float or kind is int:
-        if (a._requires_grad and _grad_state.enabled) or a.dtype._category < (2 if kind is float else 1):
-            return None  # the number would promote the tensor's dtype (e.g. int * 2.5, bool + 1)
-    else:
-        return None
-    if floats_only and not a.dtype.is_floating_point:
-        return None
-    try:
-        return _wrap(ufunc(a._data, b), a.dtype)
-    except (ValueError, OverflowError, TypeError):
-        return None
+def _elementwise_operator(ufunc, general, floats_only=False):
+    """The method for an operator such as ``+``: the hot path inline (``b`` a tensor of ``a``'s dtype,
+    or a Python number that keeps it, and no graph to record: one ufunc call), and otherwise
+    ``general(a, b)``, the op's Function, which does promotion, autograd and torch's errors."""
+    def operator(a, b):
+        kind = b.__class__
+        if kind is Tensor:
+            if a.dtype is b.dtype and not ((a._requires_grad or b._requires_grad) and _grad_state.enabled):
+                if not floats_only or a.dtype.is_floating_point:
+                    try:
+                        return _wrap(ufunc(a._data, b._data), a.dtype)
+                    except (ValueError, TypeError):  # shapes or devices: the general path names it
+                        pass
+        elif kind is float or kind is int:
+            # (a number must not promote the dtype: int * 2.5 and bool + 1 take the general path)
+            if a.dtype._category >= (2 if kind is float else 1) and not (a._requires_grad and _grad_state.enabled):
+                if not floats_only or a.dtype.is_floating_point:
+                    try:
+                        return _wrap(ufunc(a._data, b), a.dtype)
+                    except OverflowError:
+                        pass
+        return general(a, b)
+    return operator
 
 
 _UNSET = object()  # an argument not given (where None means something)
@@ -662,20 +664,12 @@ class Tensor:
         return _index.getitem(self, index)
 
     # --- operators -----------------------------------------------------------------------------
-    def __add__(self, other):
-        out = _fast_binary(_add, self, other)
-        return out if out is not None else _arith.Add.apply(self, other)
-
-    def __radd__(self, other):
-        out = _fast_binary(_add, self, other)
-        return out if out is not None else _arith.Add.apply(self, other)
+    __add__ = __radd__ = _elementwise_operator(np.add, lambda a, b: _arith.Add.apply(a, b))
 
     def __iadd__(self, other):
         return self.add_(other)
 
-    def __sub__(self, other):
-        out = _fast_binary(_subtract, self, other, True)
-        return out if out is not None else _arith.Sub.apply(self, other)
+    __sub__ = _elementwise_operator(np.subtract, lambda a, b: _arith.Sub.apply(a, b), floats_only=True)
 
     def __rsub__(self, other):
         return _arith.sub(other, self)
@@ -683,13 +677,7 @@ class Tensor:
     def __isub__(self, other):
         return self.sub_(other)
 
-    def __mul__(self, other):
-        out = _fast_binary(_multiply, self, other)
-        return out if out is not None else _arith.Mul.apply(self, other)
-
-    def __rmul__(self, other):
-        out = _fast_binary(_multiply, self, other)
-        return out if out is not None else _arith.Mul.apply(self, other)
+    __mul__ = __rmul__ = _elementwise_operator(np.multiply, lambda a, b: _arith.Mul.apply(a, b))
 
     def __imul__(self, other):
         return self.mul_(other)

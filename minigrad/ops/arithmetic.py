@@ -6,7 +6,7 @@ input's shape. Inputs may be Tensors or Python scalars (then no gradient flows t
 import numpy as np
 
 from ..autograd.function import BuiltinFunction
-from ..tensor import Tensor, _fast_binary
+from ..tensor import Tensor
 from ._util import operands, float_result_type, broadcast_error, shape_of
 
 
@@ -277,8 +277,7 @@ class Where(BuiltinFunction):
 def add(a, b, alpha=1):
     if alpha != 1:
         b = b * alpha
-    out = _fast_binary(np.add, a, b) if isinstance(a, Tensor) else None  # as the + operator does
-    return out if out is not None else Add.apply(a, b)
+    return a + b if isinstance(a, Tensor) else Add.apply(a, b)  # the operator has the fast path
 
 
 def sub(a, b, alpha=1):
@@ -290,8 +289,7 @@ def sub(a, b, alpha=1):
 
 
 def mul(a, b):
-    out = _fast_binary(np.multiply, a, b) if isinstance(a, Tensor) else None  # as the * operator does
-    return out if out is not None else Mul.apply(a, b)
+    return a * b if isinstance(a, Tensor) else Mul.apply(a, b)  # the operator has the fast path
 
 
 def div(a, b, rounding_mode=None):
