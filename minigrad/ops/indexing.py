@@ -152,8 +152,12 @@ def setitem(a, index, value):
 
 
 def _grids(index_shape, dim, index):
-    """The fancy index that reads ``input[i0, .., index[i0, .., id, ..], ..]`` for gather/scatter."""
-    grids = list(np.indices(index_shape, sparse=True))
+    """The fancy index that reads ``input[i0, .., index[i0, .., id, ..], ..]`` for gather/scatter:
+    an ``arange`` per dim shaped to broadcast (made on ``index``'s device via ``like=``), and
+    ``index`` itself along ``dim``."""
+    ndim = len(index_shape)
+    grids = [np.arange(n, like=index).reshape((1,) * k + (n,) + (1,) * (ndim - k - 1))
+             for k, n in enumerate(index_shape)]
     grids[dim] = index
     return tuple(grids)
 
