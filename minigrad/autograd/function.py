@@ -1,11 +1,12 @@
 """``Function``: one differentiable op, and the node that records it in the graph.
 
-An op is a subclass with two static methods side by side::
+An op is a subclass with two static methods side by side (minigrad's own ops subclass
+``BuiltinFunction``; users subclass ``Function``, whose forward returns a Tensor)::
 
-    class Mul(Function):
+    class Mul(BuiltinFunction):
         '''d(a*b)/da = g*b, d(a*b)/db = g*a'''
         @staticmethod
-        def forward(ctx, a, b):          # Tensors in, an array (built-in ops) or Tensor out
+        def forward(ctx, a, b):          # Tensors (or numbers) in, an array out
             ctx.save_for_backward(a, b)
             return a._data * b._data
         @staticmethod
@@ -77,7 +78,7 @@ class Function:
     #   _meta:  per input, (shape, dtype) of a Tensor input, else None
     _saved = ()
     _saved_versions = ()
-    _output = None            # (array, version box) when the op saved its own output
+    _output = None            # the op's own result (an array), when it saved it with save_output
     _tensor_hooks = None      # hooks registered on the (non-leaf) output tensor
     _retained = None          # weakref to the output when it called retain_grad()
     _released = False
