@@ -146,6 +146,16 @@ case("backward_without_grad", r"element 0 of tensors does not require grad and d
     lambda lib: lib.ones(2).sum().backward())
 case("in_place_leaf", r"a leaf Variable that requires grad is being used in an in-place operation")(
     lambda lib: lib.ones(2, requires_grad=True).mul_(2))
+def _in_place_saved_output(lib):
+    x = lib.ones(2, requires_grad=True)
+    y = x.exp()
+    y.add_(1)
+    y.sum().backward()
+
+
+case("in_place_saved_output", r"one of the variables needed for gradient computation has been modified by an "
+                              r"inplace operation: \[torch.FloatTensor \[2\]\], which is output 0 of Exp, "
+                              r"is at version 1; expected version 0 instead")(_in_place_saved_output)
 case("in_place_saved", r"one of the variables needed for gradient computation has been modified by an inplace "
                        r"operation")(_in_place_saved)
 case("non_leaf_flag", r"you can only change requires_grad flags of leaf variables")(_non_leaf_requires_grad_false)

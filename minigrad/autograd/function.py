@@ -79,6 +79,7 @@ class Function:
     _saved = ()
     _saved_versions = ()
     _output = None            # the op's own result (an array), when it saved it with save_output
+    _output_version = (0,)    # the version counter of that result (in-place changes bump it)
     _tensor_hooks = None      # hooks registered on the (non-leaf) output tensor
     _retained = None          # weakref to the output when it called retain_grad()
     _released = False
@@ -121,18 +122,25 @@ class Function:
             raise RuntimeError(_FREED)
         for t, v in zip(self._saved, self._saved_versions):
             if v is not None and t._version != v:
-                raise RuntimeError(
-                    "one of the variables needed for gradient computation has been modified by an "
-                    f"inplace operation: [{t.type()} {list(t.shape)}] is at version {t._version}; "
-                    f"expected version {v} instead. Hint: the operation that saved it is "
-                    f"{self.name()}; avoid modifying its inputs in place.")
+                raise self._modified_error(f"[{t.type()} {list(t.shape)}]", t._version, v)
         return self._saved
+
+    def _modified_error(self, what, version, expected):
+        return RuntimeError(
+            "one of the variables needed for gradient computation has been modified by an inplace "
+            f"operation: {what} is at version {version}; expected version {expected} instead. Hint: "
+            f"the operation that saved it is {self.name()}; avoid modifying it in place.")
 
     @property
     def output(self):
         """The op's result as a Tensor whose grad_fn is this node (for double backward)."""
         if self._released:
             raise RuntimeError(_FREED)
+        version = self._output_version[0]
+        if version:
+            result = _wrap(self._output)
+            op = self.name().split("Backward")[0]  # torch names the forward op: "output 0 of Exp"
+            raise self._modified_error(f"[{result.type()} {list(result.shape)}], which is output 0 of {op},", version, 0)
         out = _wrap(self._output)
         out._requires_grad = True
         out.grad_fn = self
@@ -191,6 +199,8 @@ class BuiltinFunction(Function):
                     out = _wrap(cls.forward(ctx, *args))
                     out._requires_grad = True
                     out.grad_fn = ctx
+                    if ctx._output is not None:  # the result is saved: watch its version
+                        out._vc = ctx._output_version = [0]
                     return out
         return _wrap(cls.forward(_NULL_CTX, *args))
 
