@@ -140,7 +140,8 @@ class Function:
         if version:
             result = _wrap(self._output)
             op = self.name().split("Backward")[0]  # torch names the forward op: "output 0 of Exp"
-            raise self._modified_error(f"[{result.type()} {list(result.shape)}], which is output 0 of {op},", version, 0)
+            what = f"[{result.type()} {list(result.shape)}], which is output 0 of {op},"
+            raise self._modified_error(what, version, 0)
         out = _wrap(self._output)
         out._requires_grad = True
         out.grad_fn = self
