@@ -423,3 +423,34 @@ def test_user_defined_optimizer_subclass():
     for a, b in zip(results[0][0], results[1][0]):
         np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-14)
     assert results[0][1] == results[1][1] == {i: {"n": 30} for i in range(4)}
+
+
+@pytest.mark.parametrize("opt_name,kwargs", [("SGD", {"lr": 0.05, "momentum": 0.9}), ("Adam", {"lr": 1e-2})])
+def test_module_and_optimizer_on_device(opt_name, kwargs, device):
+    """A model moved with Module.to(device) trains like torch's on the same device, and the
+    optimizer keeps its state on the parameters' device."""
+    results = []
+    for lib in (minigrad, torch):
+        model = lib.nn.Sequential(lib.nn.Linear(4, 8), lib.nn.ReLU(), lib.nn.Linear(8, 1))
+        with lib.no_grad():
+            for p, values in zip(model.parameters(), _DEVICE_WEIGHTS):
+                p.copy_(lib.tensor(values))
+        model.to(device)
+        opt = getattr(lib.optim, opt_name)(model.parameters(), **kwargs)
+        x, y = lib.tensor(X[:, :4].astype(np.float32), device=device), lib.tensor(Y.astype(np.float32), device=device)
+        losses = []
+        for _ in range(50):
+            opt.zero_grad()
+            loss = lib.nn.functional.mse_loss(model(x), y[:, :1])
+            loss.backward()
+            opt.step()
+            losses.append(loss.item())
+        state_devices = {str(v.device) for s in opt.state.values() for k, v in s.items()
+                         if k != "step" and isinstance(v, (minigrad.Tensor, torch.Tensor))}
+        results.append((losses, state_devices))
+    np.testing.assert_allclose(results[0][0], results[1][0], rtol=1e-5)
+    assert results[0][1] == results[1][1]
+
+
+_DEVICE_WEIGHTS = [np.random.default_rng(5).standard_normal(shape).astype(np.float32) * 0.5
+                   for shape in [(8, 4), (8,), (1, 8), (1,)]]
