@@ -517,9 +517,9 @@ class LogSoftmax(BuiltinFunction):
         x = _floating(a)
         # (x - max) - log(sum(e**(x - max))), as torch: exact at large logits, where
         # x - logsumexp(x) would round logsumexp to the spacing of floats near the max
-        shifted = x - np.max(x, axis=dim, keepdims=True) if x.size else x
         with np.errstate(divide="ignore", invalid="ignore"):
-            out = shifted - np.log(np.sum(np.exp(shifted), axis=dim, keepdims=True))
+            shifted = x - np.maximum.reduce(x, axis=dim, keepdims=True) if x.size else x
+            out = shifted - np.log(np.add.reduce(np.exp(shifted), axis=dim, keepdims=True))
         ctx.save_output(out)
         return out
 
@@ -533,8 +533,9 @@ def softmax_array(x, dim):
     if x.size == 0:
         return x.copy()
     with np.errstate(invalid="ignore"):  # an infinite max gives nan, silently, as in torch
-        e = np.exp(x - np.max(x, axis=dim, keepdims=True))
-        return e / np.sum(e, axis=dim, keepdims=True)
+        e = np.exp(x - np.maximum.reduce(x, axis=dim, keepdims=True))
+        e /= np.add.reduce(e, axis=dim, keepdims=True)
+        return e
 
 
 def _softmax_dim(a, dim):
