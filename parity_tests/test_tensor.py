@@ -141,3 +141,10 @@ def test_integer_tensors_cannot_require_grad():
     for lib in (minigrad, torch):
         with pytest.raises(RuntimeError, match="floating point and complex dtype can require gradients"):
             lib.tensor([1, 2], requires_grad=True)
+
+
+@pytest.mark.parametrize("reduce", [lambda t: t.sum(dim=()), lambda t: t.mean(dim=[]), lambda t: t.var(dim=()),
+                                    lambda t: t.std(dim=[]), lambda t: t.norm(dim=()),
+                                    lambda t: t.sum(dim=(), keepdim=True)])
+def test_an_empty_dim_reduces_everything_like_torch(reduce):
+    _same(reduce(minigrad.arange(6.0).reshape(2, 3)), reduce(torch.arange(6.0).reshape(2, 3)))

@@ -163,16 +163,15 @@ class NativeLayerNorm(BuiltinFunction):
     def backward(ctx, grad):
         x, weight = ctx.saved_tensors
         dims = ctx.axes
-        batch_dims = tuple(range(x.ndim - len(dims)))
         xhat, invstd = _normalized(x, dims, ctx.eps)
         need_x, _, need_w, need_b, _ = ctx.needs_input_grad
         grad_x = grad_w = grad_b = None
         if need_x:
             grad_x = _norm_input_grad(grad if weight is None else grad * weight, xhat, invstd, dims)
         if need_w:
-            grad_w = (grad * xhat).sum(batch_dims)
+            grad_w = grad * xhat  # the engine sums it over the batch dims, down to weight's shape
         if need_b:
-            grad_b = grad.sum(batch_dims)
+            grad_b = grad
         return grad_x, None, grad_w, grad_b, None
 
 

@@ -281,13 +281,21 @@ def argmin(a, dim=None, keepdim=False):
     return Tensor._wrap(np.argmin(a._data, axis=normalize_dim(dim, a.ndim), keepdims=keepdim))
 
 
+def _reduced_axes(dim, ndim):
+    """The axes a reduction combines: all of them for ``dim=None`` and, as in torch, for an empty
+    ``dim`` (``sum(dim=())`` sums everything); otherwise ``dim``'s, normalised."""
+    if dim is not None and not isinstance(dim, int) and len(dim) == 0:
+        dim = None
+    return normalize_dims(dim, ndim)
+
+
 def _reduce(full_op, dim_op, a, dim, keepdim, dtype):
     """Run a reduction over everything (``dim=None``: torch's ...Backward0 node) or over ``dim``."""
     if dtype is not None:
         a = a.to(dtype)
     if dim is None:
         return full_op.apply(a, tuple(range(a.ndim)), False)
-    return dim_op.apply(a, normalize_dims(dim, a.ndim), keepdim)
+    return dim_op.apply(a, _reduced_axes(dim, a.ndim), keepdim)
 
 
 def sum(a, dim=None, keepdim=False, dtype=None):  # noqa: A001 - torch.sum
@@ -378,13 +386,13 @@ def _correction(unbiased, correction):
 def var(a, dim=None, unbiased=None, keepdim=False, *, correction=None):
     if isinstance(dim, bool):  # var(unbiased) positional form
         dim, unbiased = None, dim
-    return Var.apply(a, normalize_dims(dim, a.ndim), _correction(unbiased, correction), keepdim)
+    return Var.apply(a, _reduced_axes(dim, a.ndim), _correction(unbiased, correction), keepdim)
 
 
 def std(a, dim=None, unbiased=None, keepdim=False, *, correction=None):
     if isinstance(dim, bool):
         dim, unbiased = None, dim
-    return Std.apply(a, normalize_dims(dim, a.ndim), _correction(unbiased, correction), keepdim)
+    return Std.apply(a, _reduced_axes(dim, a.ndim), _correction(unbiased, correction), keepdim)
 
 
 class Logsumexp(BuiltinFunction):
@@ -460,7 +468,7 @@ class Norm(BuiltinFunction):
 def norm(a, p="fro", dim=None, keepdim=False):
     if p == "fro" or p is None:
         p = 2
-    return Norm.apply(a, float(p), normalize_dims(dim, a.ndim), keepdim)
+    return Norm.apply(a, float(p), _reduced_axes(dim, a.ndim), keepdim)
 
 
 def all(a, dim=None, keepdim=False):  # noqa: A001 - torch.all
