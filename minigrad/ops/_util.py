@@ -56,6 +56,12 @@ def expand_error(shape, target):
     return RuntimeError(f"cannot expand {list(shape)} to {list(target)}")
 
 
+def device_error(first, second):
+    """torch's message for tensors on two devices."""
+    return RuntimeError(f"Expected all tensors to be on the same device, but found at least two devices, "
+                        f"{first} and {second}!")
+
+
 def shape_of(x):
     return x._data.shape if isinstance(x, Tensor) else ()
 

@@ -7,7 +7,7 @@ import numpy as np
 
 from ..autograd.function import BuiltinFunction
 from ..tensor import Tensor
-from ._util import operands, float_result_type, broadcast_error, shape_of
+from ._util import operands, float_result_type, broadcast_error, device_error, shape_of
 
 
 def _broadcasting(fn, a, b, x, y):
@@ -17,8 +17,7 @@ def _broadcasting(fn, a, b, x, y):
         raise broadcast_error(shape_of(a), shape_of(b)) from None
     except TypeError:  # a NumPy array meeting a CuPy array
         if isinstance(a, Tensor) and isinstance(b, Tensor) and a.device != b.device:
-            raise RuntimeError(f"Expected all tensors to be on the same device, but found at least two devices, "
-                               f"{b.device} and {a.device}!") from None
+            raise device_error(b.device, a.device) from None
         raise
 
 

@@ -8,7 +8,7 @@ the engine sums the gradient back over the ones an input did not have.
 import numpy as np
 
 from ..autograd.function import BuiltinFunction
-from ._util import expand_error
+from ._util import expand_error, device_error
 from .reduction import SumDim
 from .shape import Transpose
 
@@ -28,8 +28,7 @@ def _check_matmul(a, b):
         raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: {_type_char(a.dtype)} != "
                            f"{_type_char(b.dtype)}")
     if a.device != b.device:
-        raise RuntimeError(f"Expected all tensors to be on the same device, but found at least two devices, "
-                           f"{a.device} and {b.device}!")
+        raise device_error(a.device, b.device)
     k_a = a.shape[-1]
     k_b = b.shape[-2] if b.ndim > 1 else b.shape[0]
     if k_a != k_b:

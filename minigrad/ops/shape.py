@@ -9,7 +9,7 @@ import numpy as np
 
 from ..autograd.function import BuiltinFunction
 from ..dtypes import result_type
-from ._util import normalize_dim, normalize_dims, expand_error
+from ._util import normalize_dim, normalize_dims, expand_error, device_error
 
 
 def _view(out, base):
@@ -363,8 +363,7 @@ def _check_same_device(tensors):
     devices = {t.device for t in tensors}
     if len(devices) > 1:
         names = sorted(str(d) for d in devices)
-        raise RuntimeError(f"Expected all tensors to be on the same device, but found at least two devices, "
-                           f"{names[1]} and {names[0]}!")
+        raise device_error(names[1], names[0])
 
 
 def narrow(a, dim, start, length):
