@@ -261,12 +261,12 @@ def _check_nonempty(op, a, dim):
 
 def amax(a, dim=(), keepdim=False):
     _check_nonempty("amax", a, dim)
-    return Amax.apply(a, normalize_dims(dim if dim != () else None, a.ndim), keepdim)
+    return Amax.apply(a, _reduced_axes(dim, a.ndim), keepdim)
 
 
 def amin(a, dim=(), keepdim=False):
     _check_nonempty("amin", a, dim)
-    return Amin.apply(a, normalize_dims(dim if dim != () else None, a.ndim), keepdim)
+    return Amin.apply(a, _reduced_axes(dim, a.ndim), keepdim)
 
 
 def argmax(a, dim=None, keepdim=False):
