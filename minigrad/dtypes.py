@@ -5,6 +5,8 @@ Promotion follows torch: the result category is the highest among the operands;
 within that category, dimensioned tensors win over zero-dim tensors, which win
 over Python scalars (so ``float32_tensor * 2.5`` stays float32).
 """
+import builtins as _builtins
+
 import numpy as np
 
 __all__ = ["dtype", "float16", "float32", "float64", "int8", "int16", "int32", "int64",
@@ -50,6 +52,7 @@ short, int, long = int16, int32, int64  # noqa: A001
 _ALL = (float16, float32, float64, int8, int16, int32, int64, uint8, bool)
 _FROM_NUMPY = {d.np: d for d in _ALL}
 _BY_NAME = {d.name: d for d in _ALL}
+builtins_float, builtins_int, builtins_bool = _builtins.float, _builtins.int, _builtins.bool
 
 
 def _by_name(name):
@@ -79,10 +82,6 @@ def to_dtype(d):
         return bool
     return from_numpy_dtype(d)
 
-
-import builtins as _builtins  # noqa: E402
-
-builtins_float, builtins_int, builtins_bool = _builtins.float, _builtins.int, _builtins.bool
 
 _default = [float32]
 
