@@ -87,9 +87,12 @@ class Archive:
 
 def walk(obj, visit, fail):
     """Call ``visit(x)`` on every non-container in ``obj`` (containers: lists, tuples, dicts with
-    their keys), each shared container walked once; ``fail(problem)`` when containers nest deeper
-    than ``MAX_DEPTH`` or one contains itself. Iterative, so no depth can overflow Python's stack."""
-    height, on_path = {}, set()  # id(container) -> containers at and below it
+    their keys), each shared container walked once; ``fail(problem)`` as soon as containers nest
+    deeper than ``MAX_DEPTH`` or one contains itself. Iterative, so no depth overflows Python's stack.
+
+    A depth-first walk: ``path`` holds the containers around the current one, and ``height`` how
+    many levels of containers a finished one holds, for when it is met again by another path."""
+    height, path = {}, set()
     stack = [(obj, False)]
     while stack:
         x, finished = stack.pop()
@@ -98,13 +101,13 @@ def walk(obj, visit, fail):
             continue
         parts = [p for kv in x.items() for p in kv] if isinstance(x, dict) else x
         if finished:
-            on_path.discard(id(x))
+            path.discard(id(x))
             height[id(x)] = 1 + max((height.get(id(p), 0) for p in parts), default=0)
-            if height[id(x)] > MAX_DEPTH:
-                fail(f"it nests containers more than {MAX_DEPTH} deep")
-        elif id(x) in on_path:
+        elif id(x) in path:
             fail("a container contains itself")
+        elif len(path) + height.get(id(x), 1) > MAX_DEPTH:
+            fail(f"it nests containers more than {MAX_DEPTH} deep")
         elif id(x) not in height:
-            on_path.add(id(x))
+            path.add(id(x))
             stack.append((x, True))
             stack.extend((p, False) for p in reversed(parts))
