@@ -437,7 +437,7 @@ class _Pickler:
             out += EMPTY_LIST
             self.put(id(obj))
             self.items(obj, APPENDS)
-        elif isinstance(obj, dict):
+        else:  # a dict: save() checked every object before
             if isinstance(obj, OrderedDict):
                 self.global_("collections", "OrderedDict")
                 out += EMPTY_TUPLE + REDUCE

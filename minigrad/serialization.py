@@ -26,7 +26,7 @@ from collections import OrderedDict
 
 import numpy as np
 
-from . import _archive, _storages, _torch_format, dtypes as _dt
+from . import _archive, _storages, _torch_format, cuda as _cuda, dtypes as _dt
 from ._backend import device as _device, to_device
 from .tensor import Tensor, _wrap
 
@@ -133,7 +133,7 @@ def load(f, map_location=None, weights_only=True, **kwargs):
 
     def device_for(saved):
         where = map_location.get(saved, saved) if isinstance(map_location, dict) else map_location
-        return _device(where if where is not None else saved)
+        return _existing(_device(where if where is not None else saved))
 
     if data.startswith(_torch_format.LEGACY_MAGIC):
         raise RuntimeError(f"{name} is a torch checkpoint in the legacy format (torch.save with "
@@ -148,6 +148,20 @@ def load(f, map_location=None, weights_only=True, **kwargs):
         return _torch_format.read(archive, folder, device_for)
     raise RuntimeError(f"{name} is not a minigrad checkpoint: it has no '{_STRUCTURE}' entry (minigrad.save) "
                        "and no 'data.pkl' entry (torch.save)")
+
+
+def _existing(device):
+    """``device``, or torch's RuntimeError when it is a GPU this machine lacks."""
+    if device.type == "cuda":
+        if not _cuda.is_available():
+            raise RuntimeError("Attempting to deserialize object on a CUDA device but torch.cuda.is_available() is "
+                               "False. If you are running on a CPU-only machine, please use torch.load with "
+                               "map_location=torch.device('cpu') to map your storages to the CPU.")
+        if (device.index or 0) >= _cuda.device_count():
+            raise RuntimeError(f"Attempting to deserialize object on CUDA device {device.index or 0} but "
+                               f"torch.cuda.device_count() is {_cuda.device_count()}. Please use torch.load with "
+                               "map_location to map your storages to an existing device.")
+    return device
 
 
 class _Decoder:

@@ -298,3 +298,31 @@ def test_byteorder_big_is_swapped():
     back = _minigrad_load(buf.getvalue())
     assert back["w"].tolist() == [1.5, -2.0, 3.25] and back["i"].tolist() == [1, 2 ** 40]
     assert back["i"].dtype is minigrad.int64
+
+
+def _saved_on_cuda(tmp_path):
+    """A torch checkpoint whose storage says it was saved on "cuda:0" (written here on a CPU)."""
+    import zipfile
+    data = _torch_save({"w": torch.tensor([1.0, 2.0])})
+    src = zipfile.ZipFile(io.BytesIO(data))
+    path = tmp_path / "gpu.pth"
+    with zipfile.ZipFile(path, "w") as out:
+        for info in src.infolist():
+            body = src.read(info)
+            if info.filename.endswith("/data.pkl"):
+                body = body.replace(b"X\x03\x00\x00\x00cpu", b"X\x06\x00\x00\x00cuda:0")
+            out.writestr(info.filename, body, compress_type=zipfile.ZIP_STORED)
+    return path
+
+
+def test_a_gpu_checkpoint_on_a_cpu_only_machine_needs_map_location(tmp_path):
+    path = _saved_on_cuda(tmp_path)
+    if not torch.cuda.is_available() and not minigrad.cuda.is_available():
+        with pytest.raises(RuntimeError) as theirs:
+            torch.load(path, weights_only=True)
+        with pytest.raises(RuntimeError) as ours:
+            minigrad.load(path)
+        assert str(ours.value) == str(theirs.value)
+    for where in ("cpu", {"cuda:0": "cpu"}, minigrad.device("cpu")):
+        assert minigrad.load(path, map_location=where)["w"].tolist() == [1.0, 2.0]
+    assert torch.load(path, weights_only=True, map_location="cpu")["w"].tolist() == [1.0, 2.0]
