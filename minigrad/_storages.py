@@ -69,8 +69,9 @@ def _extent(array):
 
 def _locate(array):
     """``(owner, owner_bytes, start)``: the object owning ``array``'s memory, that memory as a flat
-    uint8 array, and the byte where ``array`` starts in it; None for an empty array, negative strides (which torch's
-    storages cannot describe: torch's ``flip`` copies) or an owner that exposes no flat bytes."""
+    uint8 array, and the byte where ``array`` starts in it. None for an empty array, for negative
+    strides (which torch's storages cannot describe: torch's ``flip`` copies) and for an owner that
+    exposes no flat bytes: such a tensor is saved as a copy on a storage of its own."""
     if array.size == 0 or any(s < 0 for s in array.strides):
         return None
     owner = array

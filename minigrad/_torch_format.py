@@ -25,7 +25,6 @@ it: nothing named in a file is ever imported or called.
 lists, tuples, strings, numbers, booleans and None), so ``torch.load(f, weights_only=True)`` reads
 the file.
 """
-import io
 import pickle
 import pickletools
 import struct

@@ -258,7 +258,8 @@ def _storage_pid(key="0", numel=2, storage="FloatStorage"):
 
 
 def _tensor_pkl(key="0", numel=2, offset=0, size=(2,), stride=(1,), storage="FloatStorage"):
-    ints = lambda values: b"(" + b"".join(b"J" + v.to_bytes(4, "little", signed=True) for v in values) + b"t"  # noqa: E731
+    def ints(values):
+        return b"(" + b"".join(b"J" + v.to_bytes(4, "little", signed=True) for v in values) + b"t"
     return _global("torch._utils", "_rebuild_tensor_v2") + b"(" + _storage_pid(key, numel, storage) + \
         b"J" + offset.to_bytes(4, "little", signed=True) + ints(size) + ints(stride) + b"\x89" + \
         _global("collections", "OrderedDict") + b")Rt" + b"R"
@@ -350,7 +351,8 @@ TORCH_HOSTILE = {  # name -> (file bytes, what the RuntimeError says)
                                   "the global torch._utils._rebuild_device_tensor_from_numpy"),
     "reduce_of_a_storage_type": (_torch_zip(_pkl(_global("torch", "FloatStorage"), b")R")), "REDUCE (a call) of"),
     "reduce_of_data": (_torch_zip(_pkl(_str("os.system"), b")R")), "REDUCE (a call) of str"),
-    "build_on_a_tensor": (_torch_zip(_pkl(_tensor_pkl(), b"}b"), {"data/0": bytes(8)}), "BUILD (setting attributes) of Tensor"),
+    "build_on_a_tensor": (_torch_zip(_pkl(_tensor_pkl(), b"}b"), {"data/0": bytes(8)}),
+                          "BUILD (setting attributes) of Tensor"),
     "build_dunder_on_ordered_dict": (_torch_zip(_pkl(_global("collections", "OrderedDict"), b")R}", _str("__class__"),
                                                      b"Nsb")), "BUILD (setting attributes) of OrderedDict"),
     "build_on_a_list": (_torch_zip(_pkl(b"]}b")), "BUILD (setting attributes) of list"),

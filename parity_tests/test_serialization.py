@@ -426,8 +426,8 @@ def _deflated_zeros_npy(nbytes):
             chunk = bytes(1 << 20)
             for _ in range(nbytes // len(chunk)):
                 entry.write(chunk)
-        z.writestr("__structure__.npy", compress_type=zipfile.ZIP_STORED, data=_npy(_structure({"tensor": "s0", "id": 0, "dtype": "float32", "offset": 0,
-                                                         "shape": [nbytes // 4], "stride": [1]}, version=2)))
+        node = {"tensor": "s0", "id": 0, "dtype": "float32", "offset": 0, "shape": [nbytes // 4], "stride": [1]}
+        z.writestr("__structure__.npy", _npy(_structure(node, version=2)), compress_type=zipfile.ZIP_STORED)
     return buf.getvalue()
 
 
@@ -446,8 +446,9 @@ HOSTILE = {  # name -> (file bytes, what the RuntimeError says)
     "json_nested_950_deep": (_npz_bytes(__structure__=_json_nested(950)), "more than 100 containers deep"),
     "json_nested_101_deep": (_npz_bytes(__structure__=_json_nested(101)), "more than 100 deep"),
     "json_nested_100000_deep": (_npz_bytes(__structure__=_json_nested(100_000)), "more than 100 containers deep"),
-    "npy_header_claims_8_TB": (_zip_bytes({"s0.npy": _npy_header((2 ** 41,)), "__structure__.npy": _npy(
-        _view_node(shape=[2 ** 41]))}), "declares an array of shape (2199023255552,) (8796093022208 bytes) but holds 0"),
+    "npy_header_claims_8_TB": (_zip_bytes({"s0.npy": _npy_header((2 ** 41,)),
+                                           "__structure__.npy": _npy(_view_node(shape=[2 ** 41]))}),
+                               "declares an array of shape (2199023255552,) (8796093022208 bytes) but holds 0"),
     "structure_header_claims_8_TB": (_zip_bytes({"__structure__.npy": _npy_header((2 ** 43,), "|u1")}),
                                      "but holds 0 bytes"),
     "npy_header_claims_one_element_too_many": (_zip_bytes({"s0.npy": _npy_header((3,)) + bytes(8),
