@@ -117,8 +117,11 @@ def view(storage, offset, shape, stride):
         raise ValueError(f"a tensor of size {list(shape)}, stride {list(stride)} and offset {offset} reaches "
                          f"element {last} of a storage of {storage.size} elements")
     itemsize = storage.itemsize
-    return xp(device_of(storage)).lib.stride_tricks.as_strided(
-        storage[offset:], shape, tuple(s * itemsize for s in stride))
+    try:
+        return xp(device_of(storage)).lib.stride_tricks.as_strided(
+            storage[offset:], shape, tuple(s * itemsize for s in stride))
+    except (ValueError, OverflowError) as exc:  # e.g. 2**62 x 2**62 elements on stride 0
+        raise ValueError(f"a tensor of size {list(shape)} cannot be made: {exc}") from None
 
 
 def _is_int(n):

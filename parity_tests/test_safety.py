@@ -374,6 +374,8 @@ TORCH_HOSTILE = {  # name -> (file bytes, what the RuntimeError says)
                                   "reaches element 2 of a storage of 2 elements"),
     "tensor_offset_beyond_storage": (_torch_zip(_pkl(_tensor_pkl(offset=2 ** 30)), {"data/0": bytes(8)}),
                                      "reaches element"),
+    "tensor_more_elements_than_int64": (_torch_zip(_pkl(_tensor_pkl(size=(2 ** 31 - 1,) * 3, stride=(0,) * 3)),
+                                                   {"data/0": bytes(8)}), "cannot be made: array is too big"),
     "tensor_negative_stride": (_torch_zip(_pkl(_tensor_pkl(stride=(-1,))), {"data/0": bytes(8)}),
                                "non-negative integers"),
     "tensor_negative_offset": (_torch_zip(_pkl(_tensor_pkl(offset=-4)), {"data/0": bytes(8)}), "non-negative integer"),
