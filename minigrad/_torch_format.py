@@ -160,7 +160,9 @@ class Unpickler:
     def global_(self):
         name = f"{self.line()}.{self.line()}"
         if name not in _GLOBALS:
-            self.refuse(f"the global {name}")
+            module_class = name.startswith("torch.nn.modules.") or name.startswith("__main__.")
+            self.refuse(f"the global {name}" + (" (torch.save was given a whole model: save and load "
+                                                "model.state_dict() instead)" if module_class else ""))
         self.stack.append(_GLOBALS[name])
 
     def reduce(self):

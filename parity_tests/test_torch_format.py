@@ -11,6 +11,7 @@ tensor and its view stay views. Malicious files in torch's format are in test_sa
 """
 import io
 import math
+import pickle
 from collections import OrderedDict
 
 import numpy as np
@@ -326,3 +327,14 @@ def test_a_gpu_checkpoint_on_a_cpu_only_machine_needs_map_location(tmp_path):
     for where in ("cpu", {"cuda:0": "cpu"}, minigrad.device("cpu")):
         assert minigrad.load(path, map_location=where)["w"].tolist() == [1.0, 2.0]
     assert torch.load(path, weights_only=True, map_location="cpu")["w"].tolist() == [1.0, 2.0]
+
+
+def test_a_whole_saved_model_is_refused_with_a_hint(tmp_path):
+    """torch.save(model) pickles the classes themselves; torch.load(weights_only=True) refuses it too."""
+    path = tmp_path / "model.pth"
+    torch.save(torch.nn.Sequential(torch.nn.Linear(2, 2)), path)
+    with pytest.raises(pickle.UnpicklingError, match="the global torch.nn.modules.container.Sequential .torch.save "
+                                                     "was given a whole model: save and load model.state_dict"):
+        minigrad.load(path)
+    with pytest.raises(pickle.UnpicklingError):
+        torch.load(path, weights_only=True)
