@@ -111,7 +111,7 @@ class Unpickler:
         try:
             while True:
                 if self.pos >= len(self.data):
-                    self.fail("ends before its STOP opcode")
+                    self.fail("data.pkl ends before its STOP opcode")
                 code = self.data[self.pos]
                 self.pos += 1
                 if code == STOP[0]:
