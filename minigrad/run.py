@@ -3,8 +3,8 @@
 The script's ``import torch``, ``from torch import nn``, ``torch.utils.data`` and ``torchmetrics``
 resolve to minigrad's modules. A torch feature minigrad lacks fails with an AttributeError or
 ImportError naming it. ``--compare`` also runs the script on real torch and prints a line-by-line
-diff of the two outputs, numbers compared with a tolerance: "does my torch code mean the same
-thing here?"
+diff of the two outputs, numbers compared with a tolerance and object addresses (``at 0x7f...``)
+ignored, then both runs' wall times: "does my torch code mean the same thing here?"
 """
 import argparse
 import difflib
@@ -16,6 +16,7 @@ import re
 import runpy
 import subprocess
 import sys
+import time
 import types
 
 ALIASES = {"torch": "minigrad", "torchmetrics": "minigrad.metrics"}
@@ -80,11 +81,18 @@ def install():
     sys.meta_path.insert(0, _TorchFinder())
 
 
+_ADDRESS = re.compile(r"\bat 0x[0-9a-fA-F]+")
 _NUMBER = re.compile(r"[-+]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?|nan|inf")
 
 
+def _without_address(line):
+    return _ADDRESS.sub("at 0x?", line)
+
+
 def lines_match(a, b, rtol=1e-4, atol=1e-6):
-    """Two output lines are the same up to numeric tolerance (the text between numbers must agree)."""
+    """Two output lines are the same up to numeric tolerance (the text between numbers must agree);
+    object addresses (``<... object at 0x7f3a...>``) differ between any two runs and are ignored."""
+    a, b = _without_address(a), _without_address(b)
     if _NUMBER.sub("#", a) != _NUMBER.sub("#", b):
         return False
     for x, y in zip(_NUMBER.findall(a), _NUMBER.findall(b)):
@@ -96,7 +104,7 @@ def lines_match(a, b, rtol=1e-4, atol=1e-6):
 
 def compare_outputs(ours, theirs, rtol=1e-4, atol=1e-6):
     """Lines of a diff between minigrad's and torch's outputs; empty when they agree."""
-    a, b = ours.splitlines(), theirs.splitlines()
+    a, b = [_without_address(x) for x in ours.splitlines()], [_without_address(x) for x in theirs.splitlines()]
     if len(a) == len(b) and all(lines_match(x, y, rtol, atol) for x, y in zip(a, b)):
         return []
     diff = []
@@ -112,9 +120,11 @@ def compare_outputs(ours, theirs, rtol=1e-4, atol=1e-6):
 
 
 def _run_child(script, args, on_minigrad):
+    """(exit code, stdout, stderr, wall seconds) of the script run on minigrad or on torch."""
     command = [sys.executable] + (["-m", "minigrad.run"] if on_minigrad else []) + [script] + list(args)
+    start = time.perf_counter()
     done = subprocess.run(command, capture_output=True, text=True)
-    return done.returncode, done.stdout, done.stderr
+    return done.returncode, done.stdout, done.stderr, time.perf_counter() - start
 
 
 def main(argv=None):
@@ -130,13 +140,14 @@ def main(argv=None):
         sys.argv = [opts.script] + opts.args
         runpy.run_path(opts.script, run_name="__main__")
         return 0
-    code_m, out_m, err_m = _run_child(opts.script, opts.args, on_minigrad=True)
-    code_t, out_t, err_t = _run_child(opts.script, opts.args, on_minigrad=False)
+    code_m, out_m, err_m, wall_m = _run_child(opts.script, opts.args, on_minigrad=True)
+    code_t, out_t, err_t, wall_t = _run_child(opts.script, opts.args, on_minigrad=False)
     if code_m or code_t:
         print(f"exit codes: minigrad {code_m}, torch {code_t}")
         print(err_m[-3000:] if code_m else err_t[-3000:], file=sys.stderr)
     diff = compare_outputs(out_m, out_t, opts.rtol, opts.atol)
     print("\n".join(diff) if diff else f"no differences ({len(out_t.splitlines())} lines compared)")
+    print(f"wall time (whole process, imports included): minigrad {wall_m:.2f} s, torch {wall_t:.2f} s")
     return 1 if diff or code_m or code_t else 0
 
 

@@ -1,4 +1,5 @@
 """``python -m minigrad.run`` (torch scripts on minigrad, --compare) and autograd graph drawing."""
+import re
 import subprocess
 import sys
 
@@ -36,6 +37,7 @@ def test_compare_reports_no_difference_and_then_a_difference(tmp_path):
     same.write_text("import torch\ntorch.manual_seed(0)\nprint(torch.randn(3))\nprint(torch.nn.Linear(3, 1).weight)\n")
     done = _run("--compare", str(same))
     assert done.returncode == 0 and "no differences" in done.stdout, done.stdout + done.stderr
+    assert re.search(r"wall time .*: minigrad \d+\.\d\d s, torch \d+\.\d\d s", done.stdout), done.stdout
     different = tmp_path / "different.py"
     different.write_text("import torch\nprint(type(torch.ones(1)).__module__)\n")
     done = _run("--compare", str(different))
@@ -47,6 +49,19 @@ def test_numeric_tolerance_of_the_diff():
     assert not lines_match("loss 0.12", "loss 0.13")
     assert not lines_match("loss 0.12", "acc 0.12")
     assert compare_outputs("a 1.0\nb 2.0", "a 1.0\nb 2.5") == ["- torch    b 2.5", "+ minigrad b 2.0"]
+
+
+def test_compare_ignores_object_addresses(tmp_path):
+    """Addresses differ between any two processes; everything else on such a line still counts."""
+    assert lines_match("<function f at 0x7f3a2c1b5e40>", "<function f at 0x7f91d0a3c2c0>")
+    assert not lines_match("<function f at 0x7f3a2c1b5e40>", "<function g at 0x7f3a2c1b5e40>")
+    assert not lines_match("value 0x10", "value 0x20")  # a hex number that is not an address is compared
+    assert compare_outputs("x\n<A object at 0xdead>\ny", "x\n<A object at 0xbeef>\ny 1") == \
+        ["- torch    y 1", "+ minigrad y"]
+    script = tmp_path / "addresses.py"
+    script.write_text("import torch\nprint(object())\nprint(lambda: 0)\nprint(torch.ones(2).sum().item())\n")
+    done = _run("--compare", str(script))
+    assert done.returncode == 0 and "no differences (3 lines compared)" in done.stdout, done.stdout + done.stderr
 
 
 def test_graph_to_dot_names_ops_and_parameters():

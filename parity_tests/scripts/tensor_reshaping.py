@@ -1,0 +1,33 @@
+"""Shapes, views and joins, as in any "PyTorch tensors for beginners" notebook."""
+import torch
+
+torch.manual_seed(1)
+x = torch.arange(12)
+print(x, x.shape, x.numel())
+a = x.view(3, 4)
+b = x.reshape(2, -1)
+print(a)
+print(b)
+print(a.t())
+print(a.t().is_contiguous(), a.t().contiguous().is_contiguous())
+c = a.unsqueeze(0)
+print(c.shape, c.squeeze().shape, c.squeeze(0).shape)
+d = torch.randn(2, 3, 4)
+print(d.permute(2, 0, 1).shape, d.transpose(0, 1).shape)
+print(d.flatten().shape, d.flatten(1).shape, d.flatten(start_dim=0, end_dim=1).shape)
+print(torch.stack([a, a]).shape, torch.cat([a, a], dim=0).shape, torch.cat([a, a], dim=1).shape)
+print(a.expand(2, 3, 4).shape)
+print(a.repeat(2, 1))
+first, second = torch.chunk(x, 2)
+print(first, second)
+for part in torch.split(x, 5):
+    print(part)
+print(a[1:, ::2])
+print(a[:, -1])
+print(a[a > 5])
+e = torch.zeros(2, 3)
+e[0] = torch.tensor([1.0, 2.0, 3.0])
+e[:, 2] += 10
+print(e)
+print(torch.flip(a, [0]))
+print(a.T.shape)
