@@ -158,7 +158,7 @@ class Optimizer:
     def _check_state(self, p, group, state, index):
         """Raise unless ``state`` (a parameter's, ``index`` as in ``state_dict()``) is empty or holds
         every key ``group`` needs, each a tensor of the declared shape with the parameter's dtype and
-        device ("step" may be any float dtype, as torch keeps it in float32)."""
+        device (a 0-dim state may have any float dtype: torch keeps them in float32)."""
         if not state:
             return
         for key in self._required_state(group):
@@ -177,8 +177,8 @@ class Optimizer:
             if list(value.shape) != shape:
                 raise RuntimeError(f"the state {key!r} of parameter {index} has shape {list(value.shape)}, but "
                                    f"{type(self).__name__} needs {shape} (the parameter's shape is {list(p.shape)})")
-            same_dtype = value.is_floating_point() if key == "step" else value.dtype is p.dtype
-            if not same_dtype or value.device != p.device:
+            same_dtype = value.is_floating_point() if kind == SCALAR else value.dtype is p.dtype
+            if not same_dtype or (kind == PARAM and value.device != p.device):
                 raise RuntimeError(f"the state {key!r} of parameter {index} is {value.dtype} on {value.device}, but "
                                    f"the parameter is {p.dtype} on {p.device}")
 
@@ -197,7 +197,13 @@ class Optimizer:
     def _new_step():
         """A fresh step counter: torch keeps it as a 0-dim float32 tensor (float64 when that is the
         default dtype) on the CPU."""
-        return tensor(0.0, dtype=float64 if get_default_dtype() is float64 else float32)
+        return Optimizer._new_scalar(0.0)
+
+    @staticmethod
+    def _new_scalar(value):
+        """A 0-dim state tensor of torch's "scalar dtype" (float32, or float64 when that is the default
+        dtype), e.g. a step count, NAdam's ``mu_product``, ASGD's ``eta``."""
+        return tensor(value, dtype=float64 if get_default_dtype() is float64 else float32)
 
     # --- saving and loading --------------------------------------------------------------------------
     def state_dict(self):
