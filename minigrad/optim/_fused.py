@@ -31,10 +31,11 @@ from .optimizer import chunks
 
 def fma(a, b, c):
     """``a * b + c`` rounded once to ``c``'s dtype. ``b`` and ``c`` are arrays of one floating dtype
-    (same shape, or ``b`` broadcasting), ``a`` an array or a Python number (taken in that dtype
-    first, as torch converts a Scalar ``alpha``/``value``/``weight`` to the tensor's dtype)."""
+    (same shape, or ``b`` broadcasting), ``a`` an array of that dtype or a number (a Python or
+    NumPy scalar, rounded to that dtype first, as torch converts a Scalar ``alpha``/``value``/``weight``
+    to the tensor's dtype)."""
     dtype = c.dtype
-    a = a if hasattr(a, "dtype") else dtype.type(a)
+    a = a if getattr(a, "ndim", 0) > 0 else dtype.type(a)
     with np.errstate(over="ignore", invalid="ignore"):
         if dtype == np.float64:
             return _fma64(a, b, c)
