@@ -1,5 +1,5 @@
 """The optimizers added for torch's full ``optim`` namespace (Adadelta, Adamax, NAdam, RAdam, ASGD,
-Rprop, LBFGS) against torch, beyond the element-wise trajectories of ``test_optim_trajectories.py``:
+Rprop, LBFGS, Adafactor) against torch, beyond the element-wise trajectories of ``test_optim_trajectories.py``:
 training a small MLP (real autograd gradients), defaults, state_dict layout and round trips, and the
 errors for bad hyper-parameters.
 
@@ -49,7 +49,7 @@ def train(lib, name, kwargs, dtype, steps=100):
     return [p.detach().numpy().copy() for p in params], losses, opt
 
 
-NEW_OPTIMIZERS = ["Adadelta", "Adamax", "NAdam", "RAdam", "ASGD", "Rprop"]
+NEW_OPTIMIZERS = ["Adadelta", "Adamax", "NAdam", "RAdam", "ASGD", "Rprop", "Adafactor"]
 CASES = [
     ("Adadelta", {}), ("Adadelta", {"lr": 0.5, "rho": 0.95, "eps": 1e-5, "weight_decay": 0.01}),
     ("Adadelta", {"lr": 0.5, "maximize": True}),
@@ -63,6 +63,8 @@ CASES = [
     ("ASGD", {"lr": 0.05, "t0": 0, "maximize": True}),
     ("Rprop", {}), ("Rprop", {"lr": 1e-3, "etas": (0.4, 1.1), "step_sizes": (1e-5, 0.01)}),
     ("Rprop", {"maximize": True}),
+    ("Adafactor", {}), ("Adafactor", {"lr": 0.01, "weight_decay": 0.01, "d": 2.0}),
+    ("Adafactor", {"eps": (1e-20, 1e-2), "beta2_decay": -0.5, "maximize": True}),
 ]
 
 
@@ -177,6 +179,9 @@ BAD_HYPERPARAMETERS = {
     "Rprop-lr": _make("Rprop", lr=-1.0), "Rprop-etaminus": _make("Rprop", etas=(1.5, 1.2)),
     "Rprop-etaplus": _make("Rprop", etas=(0.5, 0.9)), "Rprop-etaminus-zero": _make("Rprop", etas=(0.0, 1.2)),
     "LBFGS-lr": _make("LBFGS", lr=-1.0),
+    "Adafactor-lr": _make("Adafactor", lr=-1.0), "Adafactor-beta2_decay": _make("Adafactor", beta2_decay=0.5),
+    "Adafactor-eps1": _make("Adafactor", eps=(-1.0, 1e-3)), "Adafactor-eps2": _make("Adafactor", eps=(None, -1.0)),
+    "Adafactor-d": _make("Adafactor", d=0.5), "Adafactor-weight_decay": _make("Adafactor", weight_decay=-0.1),
     "LBFGS-groups": lambda lib: lib.optim.LBFGS([{"params": [lib.ones(2, requires_grad=True)]},
                                                  {"params": [lib.ones(2, requires_grad=True)]}]),
     "LBFGS-line-search": lambda lib: lbfgs_run(lib, np.float64, steps=1, line_search_fn="wolfe"),

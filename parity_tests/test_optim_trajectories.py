@@ -29,6 +29,8 @@ Where it does not:
   Each fused op then differs by at most 1 ulp of its result, at most 4 per value and step, so the
   same ``T * 4 * eps * max|p|`` bound applies; it is checked for every optimizer in a subprocess
   with ``ATEN_CPU_CAPABILITY=default``, so both kernel paths are tested on any machine with AVX2.
+* Adafactor also takes norms (sums, in NumPy's and torch's own summation orders): the same bound
+  holds, the sums' few-ulp differences entering each step like the square root's.
 * LBFGS: its directions are dot products (BLAS ``sdot`` in torch, a pairwise sum in NumPy, other
   summation orders), so it is compared with a bound in ``test_optim_breadth.py``.
 """
@@ -86,9 +88,10 @@ CASES = [
     ("RAdam", {"lr": 1e-2, "weight_decay": 0.1, "decoupled_weight_decay": True, "betas": (0.8, 0.9)}),
     ("ASGD", {}), ("ASGD", {"lr": 0.05, "t0": 10, "lambd": 1e-3, "weight_decay": 0.01}),
     ("Rprop", {}), ("Rprop", {"lr": 0.05, "etas": (0.3, 1.5), "step_sizes": (1e-3, 0.2), "maximize": True}),
+    ("Adafactor", {}), ("Adafactor", {"lr": 0.02, "weight_decay": 0.1, "d": 2.0, "maximize": True}),
 ]
 IDS = [f"{name}-{kwargs}" for name, kwargs in CASES]
-USES_SQRT = {"Adam", "AdamW", "RMSprop", "Adagrad", "Adadelta", "NAdam", "RAdam"}
+USES_SQRT = {"Adam", "AdamW", "RMSprop", "Adagrad", "Adadelta", "NAdam", "RAdam", "Adafactor"}
 EXACT = [(case, case_id) for case, case_id in zip(CASES, IDS) if case[0] not in USES_SQRT]
 BOUNDED = [(case, case_id) for case, case_id in zip(CASES, IDS) if case[0] in USES_SQRT]
 

@@ -39,15 +39,16 @@ class Optimizer:
     """Base class for all optimizers: ``params`` is an iterable of tensors or of dicts (param groups).
 
     A subclass declares its per-parameter state for the checks of ``step()`` and ``load_state_dict()``:
-    ``_state_kinds`` maps each state key to ``PARAM`` (a tensor of the parameter's shape and dtype)
-    or ``SCALAR`` (a 0-dim tensor), ``_required_state(group)`` names the keys a started state must
-    hold under the group's options, and ``_compat_options`` gives the options that torch's
+    ``_state_kinds`` maps each state key to ``PARAM`` (a tensor of the parameter's shape and dtype),
+    ``SCALAR`` (a 0-dim tensor) or a function of the parameter's shape giving the state's (a tensor
+    of the parameter's dtype, e.g. Adafactor's row variances), ``_required_state(p, group)`` names
+    the keys a started state must hold under the group's options, and ``_compat_options`` gives the options that torch's
     ``__setstate__`` fills in when a loaded group lacks them (flags added in later torch versions)."""
 
     _state_kinds = {}
     _compat_options = {}
 
-    def _required_state(self, group):
+    def _required_state(self, p, group):
         """The keys a parameter's state must hold once its first step has made it."""
         return tuple(self._state_kinds)
 
@@ -161,10 +162,10 @@ class Optimizer:
         device (a 0-dim state may have any float dtype: torch keeps them in float32)."""
         if not state:
             return
-        for key in self._required_state(group):
+        for key in self._required_state(p, group):
             if state.get(key) is None:
                 raise KeyError(f"the state of parameter {index} has no {key!r} (it has {sorted(state)}); "
-                               f"{type(self).__name__} needs {list(self._required_state(group))}: is it the "
+                               f"{type(self).__name__} needs {list(self._required_state(p, group))}: is it the "
                                "state of another optimizer class?")
         for key, kind in self._state_kinds.items():
             value = state.get(key)
@@ -173,12 +174,12 @@ class Optimizer:
             if not isinstance(value, Tensor):
                 raise TypeError(f"the state {key!r} of parameter {index} must be a Tensor, but got "
                                 f"{type(value).__name__}")
-            shape = [] if kind == SCALAR else list(p.shape)
+            shape = [] if kind == SCALAR else list(p.shape) if kind == PARAM else kind(list(p.shape))
             if list(value.shape) != shape:
                 raise RuntimeError(f"the state {key!r} of parameter {index} has shape {list(value.shape)}, but "
                                    f"{type(self).__name__} needs {shape} (the parameter's shape is {list(p.shape)})")
             same_dtype = value.is_floating_point() if kind == SCALAR else value.dtype is p.dtype
-            if not same_dtype or (kind == PARAM and value.device != p.device):
+            if not same_dtype or (kind != SCALAR and value.device != p.device):
                 raise RuntimeError(f"the state {key!r} of parameter {index} is {value.dtype} on {value.device}, but "
                                    f"the parameter is {p.dtype} on {p.device}")
 

@@ -26,7 +26,7 @@ class RMSprop(Optimizer):
     _compat_options = {"momentum": 0, "centered": False, "foreach": None, "maximize": False,
                        "differentiable": False, "capturable": False}
 
-    def _required_state(self, group):
+    def _required_state(self, p, group):
         return (("step", "square_avg") + (("momentum_buffer",) if group["momentum"] > 0 else ())
                 + (("grad_avg",) if group["centered"] else ()))
 

@@ -24,7 +24,7 @@ class SGD(Optimizer):
     _state_kinds = {"momentum_buffer": PARAM}
     _compat_options = {"nesterov": False, "maximize": False, "foreach": None, "differentiable": False, "fused": False}
 
-    def _required_state(self, group):
+    def _required_state(self, p, group):
         return ()  # the momentum buffer is made by the first step with momentum
 
     def __init__(self, params, lr=1e-3, momentum=0, dampening=0, weight_decay=0, nesterov=False, *,
