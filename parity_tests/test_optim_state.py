@@ -258,3 +258,67 @@ def test_failed_step_changes_nothing(case):
     with pytest.raises(error):
         opt.step()
     assert_same(before, snapshot(opt, params))
+
+
+# --- swap_in_optimizer_params_and_state ---------------------------------------------------------
+def test_swap_in_steps_other_params_and_restores_like_torch():
+    """Inside the block a step updates the swap-in parameters and state (with the swap-in group
+    options); afterwards the live parameters, state and options are as before -- as in torch."""
+    results = []
+    for lib in (minigrad, torch):
+        opt, params = build(lib, "Adam", {"lr": 0.01})
+        other, params2 = build(lib, "Adam", {"lr": 0.05}, steps=3)
+        saved = other.state_dict()
+        before = snapshot(opt, params)
+        swap_params = {f"p{i}": p for i, p in enumerate(params2)}
+        with lib.optim.swap_in_optimizer_params_and_state(opt, swap_params, saved):
+            assert opt.param_groups[0]["lr"] == 0.05
+            set_grads(lib, params2)
+            opt.step()
+        if lib is minigrad:
+            assert_same(before, snapshot(opt, params))
+        results.append(([p.detach().numpy().copy() for p in params2],
+                        [s["step"].item() for s in saved["state"].values()]))
+    (params_m, steps_m), (params_t, steps_t) = results
+    assert steps_m == steps_t == [4.0, 4.0]  # the swap-in state tensors were advanced in place
+    for a, b in zip(params_m, params_t):
+        np.testing.assert_allclose(a, b, rtol=1e-6, atol=1e-7)  # Adam: torch's sqrt, see test_optim_trajectories
+
+
+def _swap_in(edit, live_steps=1):
+    def run(lib):
+        opt, params = build(lib, "SGD", {"lr": 0.1, "momentum": 0.9}, steps=live_steps)
+        sd = edit(copy.deepcopy(build(lib, "SGD", {"lr": 0.1, "momentum": 0.9})[0].state_dict()))
+        with lib.optim.swap_in_optimizer_params_and_state(opt, {f"p{i}": p for i, p in enumerate(params)}, sd):
+            pass
+    return run
+
+
+def _set(key, value):
+    def edit(sd):
+        sd[key] = value
+        return sd
+    return edit
+
+
+SWAP_IN_ERRORS = {
+    "no-live-state": _swap_in(lambda sd: sd, live_steps=0),
+    "not-a-dict": _swap_in(lambda sd: [sd]),
+    "state-not-dict": _swap_in(_set("state", [])),
+    "state-entry-not-dict": _swap_in(lambda sd: {**sd, "state": {0: 1.0}}),
+    "groups-not-list": _swap_in(_set("param_groups", {})),
+    "group-count": _swap_in(lambda sd: {**sd, "param_groups": sd["param_groups"] * 2}),
+    "group-not-dict": _swap_in(lambda sd: {**sd, "param_groups": [1]}),
+    "group-params-not-ids": _swap_in(lambda sd: {**sd, "param_groups": [{**sd["param_groups"][0], "params": "ab"}]}),
+    "group-size": _swap_in(lambda sd: {**sd, "param_groups": [{**sd["param_groups"][0], "params": [0]}]}),
+    "group-keys": _swap_in(lambda sd: {**sd, "param_groups": [{**sd["param_groups"][0], "extra": 1}]}),
+    "extra-state": _swap_in(lambda sd: {**sd, "state": {**sd["state"], 7: {}}}),
+}
+
+
+@pytest.mark.parametrize("case", list(SWAP_IN_ERRORS))
+def test_swap_in_errors_match_torch(case):
+    from _compare import outcome
+    mine, theirs = outcome(SWAP_IN_ERRORS[case], minigrad), outcome(SWAP_IN_ERRORS[case], torch)
+    assert theirs[0] is not None
+    assert mine == theirs
