@@ -31,17 +31,29 @@ from .optimizer import chunks
 
 def fma(a, b, c):
     """``a * b + c`` rounded once to ``c``'s dtype. ``b`` and ``c`` are arrays of one floating dtype
-    (same shape, or ``b`` broadcasting), ``a`` an array of that dtype or a number (a Python or
+    and one shape, ``a`` an array like them or a number (a Python or
     NumPy scalar, rounded to that dtype first, as torch converts a Scalar ``alpha``/``value``/``weight``
     to the tensor's dtype)."""
     dtype = c.dtype
-    a = a if getattr(a, "ndim", 0) > 0 else dtype.type(a)
+    scalar = getattr(a, "ndim", 0) == 0
+    a = dtype.type(a) if scalar else a
+    if scalar and abs(a) == 1:  # the product is exact: one rounding anyway
+        return c + b if a > 0 else c - b
     with np.errstate(over="ignore", invalid="ignore"):
         if dtype == np.float64:
             return _fma64(a, b, c)
-        p = a.astype(np.float64) * b.astype(np.float64)  # exact: 24 + 24 bits < 53
-        wide = _add_round_to_odd(p, c.astype(np.float64))
-        return wide.astype(np.float32).astype(dtype)
+        s = np.multiply(a, b, dtype=np.float64)  # exact: 24 + 24 bits < 53
+        np.add(s, c, out=s)
+        # Rounding s (the sum rounded to float64) to float32 is the single rounding of the exact
+        # sum unless s fell exactly on a float32 tie or in float32's subnormal range: only there
+        # (about 2**-28 of random values) the sum rounded to odd decides.
+        bits = s.view(np.int64)
+        suspect = np.flatnonzero(((bits & _LOW29) == _TIE29) | ((bits & _EXPONENT) < _FLOAT32_NORMAL))
+        if suspect.size:
+            a_s = a if scalar else a.reshape(-1)[suspect]
+            p = np.multiply(a_s, b.reshape(-1)[suspect], dtype=np.float64)
+            s.reshape(-1)[suspect] = _add_round_to_odd(p, c.reshape(-1)[suspect].astype(np.float64))
+        return s.astype(np.float32).astype(dtype, copy=False)
 
 
 def add_(x, y, alpha):
@@ -66,6 +78,12 @@ def lerp_(start, end, weight):
             s_part[...] = fma(w, e_part - s_part, s_part)
         else:
             s_part[...] = fma(w - 1, e_part - s_part, e_part)
+
+
+_LOW29 = (1 << 29) - 1  # the float64 fraction bits below float32's precision
+_TIE29 = 1 << 28  # ... when the value is halfway between two float32 values
+_EXPONENT = 0x7FF << 52
+_FLOAT32_NORMAL = (1023 - 126) << 52  # the float64 exponent field of 2**-126, float32's smallest normal
 
 
 def _add_round_to_odd(x, y):
