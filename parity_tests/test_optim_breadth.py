@@ -185,6 +185,13 @@ BAD_HYPERPARAMETERS = {
     "LBFGS-groups": lambda lib: lib.optim.LBFGS([{"params": [lib.ones(2, requires_grad=True)]},
                                                  {"params": [lib.ones(2, requires_grad=True)]}]),
     "LBFGS-line-search": lambda lib: lbfgs_run(lib, np.float64, steps=1, line_search_fn="wolfe"),
+    "Muon-lr": lambda lib: lib.optim.Muon([lib.ones(2, 2, requires_grad=True)], lr=-1.0),
+    "Muon-momentum": lambda lib: lib.optim.Muon([lib.ones(2, 2, requires_grad=True)], momentum=-0.1),
+    "Muon-weight_decay": lambda lib: lib.optim.Muon([lib.ones(2, 2, requires_grad=True)], weight_decay=-0.1),
+    "Muon-adjust_lr_fn": lambda lib: lib.optim.Muon([lib.ones(2, 2, requires_grad=True)], adjust_lr_fn="x"),
+    "Muon-1-D": lambda lib: lib.optim.Muon([lib.ones(2, 2, requires_grad=True), lib.ones(3, requires_grad=True)]),
+    "Muon-ns_steps": lambda lib: muon_run(lib, steps=1, ns_steps=100),
+    "Muon-coefficients": lambda lib: muon_run(lib, steps=1, ns_coefficients=(1.0, 2.0)),
     "empty-params": lambda lib: lib.optim.NAdam([]),
     "tensor-as-params": lambda lib: lib.optim.Rprop(lib.ones(2, requires_grad=True)),
 }
@@ -275,7 +282,60 @@ def test_lbfgs_state_dict_round_trip_resumes_exactly():
 def test_optim_namespace_against_torch():
     """Every public name of ``torch.optim`` exists in minigrad.optim, except these (with the reason)."""
     not_implemented = {
-        "SparseAdam": "needs sparse gradients (nn.Embedding(sparse=True)); minigrad has no sparse tensors",
+        "SparseAdam": "needs sparse gradients (nn.Embedding(sparse=True)); minigrad has no sparse tensors, and "
+                      "torch's SparseAdam refuses dense ones",
     }
     missing = {name for name in torch.optim.__all__ if not hasattr(minigrad.optim, name)}
     assert missing == set(not_implemented)
+
+
+# --- Muon ------------------------------------------------------------------------------------------
+MUON_W = [_rng.standard_normal((64, 5)).astype(np.float32) * 0.4,
+          _rng.standard_normal((3, 64)).astype(np.float32) * 0.4]
+
+
+def muon_run(lib, steps=20, **kwargs):
+    """Muon on a 5-64-3 tanh MLP without biases, float32; the weights after every step, the optimizer."""
+    weights = [lib.tensor(w, requires_grad=True) for w in MUON_W]
+    opt = lib.optim.Muon(weights, **kwargs)
+    x, y = lib.tensor(X.astype(np.float32)), lib.tensor(Y.astype(np.float32))
+    history = []
+    for _ in range(steps):
+        opt.zero_grad()
+        ((((x @ weights[0].T).tanh() @ weights[1].T) - y) ** 2).mean().backward()
+        opt.step()
+        history.append([w.detach().numpy().copy() for w in weights])
+    return history, opt
+
+
+MUON_CASES = [{"lr": 0.02}, {"lr": 0.02, "nesterov": False, "adjust_lr_fn": "match_rms_adamw", "weight_decay": 0.0},
+              {"lr": 0.01, "momentum": 0.8, "ns_steps": 3, "eps": 1e-5}]
+
+
+@pytest.mark.parametrize("kwargs", MUON_CASES, ids=[str(k) for k in MUON_CASES])
+def test_muon_matches_torch_within_bfloat16_rounding(kwargs):
+    """torch runs Muon's Newton-Schulz iterations in bfloat16, minigrad emulates them (float32 ops,
+    each result rounded to bfloat16), the matrix products' float32 sums in another order: an
+    element can round to the neighbouring bfloat16, so a step's update differs by up to a few
+    bfloat16 ulps (2**-8) of the orthogonalised matrix's entries (at most 1 in size). Bound after t
+    steps: t * adjusted_lr * 4 * 2**-8, the differences added up (the loss is smooth, the steps
+    small, so they feed back only weakly through the gradients)."""
+    (mine, opt_m), (theirs, opt_t) = muon_run(minigrad, **kwargs), muon_run(torch, **kwargs)
+    for t, (step_m, step_t) in enumerate(zip(mine, theirs), start=1):
+        for w_m, w_t in zip(step_m, step_t):
+            rows, cols = w_t.shape
+            ratio = (0.2 * max(rows, cols) ** 0.5 if kwargs.get("adjust_lr_fn") == "match_rms_adamw"
+                     else max(1, rows / cols) ** 0.5)
+            bound = t * kwargs["lr"] * ratio * 4 * 2.0 ** -8
+            assert np.abs(w_m - w_t).max() <= bound, f"step {t}"
+    assert np.abs(theirs[-1][0] - MUON_W[0]).max() > 100 * 4 * 2.0 ** -8 * kwargs["lr"]  # it did train
+    sd_m, sd_t = opt_m.state_dict(), opt_t.state_dict()
+    assert sd_m["param_groups"] == sd_t["param_groups"]
+    assert [list(s) for s in sd_m["state"].values()] == [list(s) for s in sd_t["state"].values()]
+
+
+def test_muon_defaults_and_repr_match_torch():
+    opt_m = minigrad.optim.Muon([minigrad.ones(2, 2, requires_grad=True)])
+    opt_t = torch.optim.Muon([torch.ones(2, 2, requires_grad=True)])
+    assert opt_m.defaults == opt_t.defaults and list(opt_m.defaults) == list(opt_t.defaults)
+    assert repr(opt_m) == repr(opt_t)
