@@ -78,6 +78,7 @@ CASES = [
     ("AdamW", {"lr": 1e-2}), ("AdamW", {"lr": 1e-2, "amsgrad": True, "maximize": True}),
     ("RMSprop", {"lr": 1e-3}), ("RMSprop", {"lr": 1e-3, "momentum": 0.9, "weight_decay": 0.1}),
     ("RMSprop", {"lr": 1e-3, "centered": True, "alpha": 0.9}),
+    ("RMSprop", {"lr": 1e-3, "momentum": 0.5, "centered": True}),
     ("Adagrad", {"lr": 0.05}), ("Adagrad", {"lr": 0.05, "lr_decay": 0.01, "weight_decay": 0.01,
                                             "initial_accumulator_value": 0.1}),
     ("Adadelta", {}), ("Adadelta", {"lr": 0.5, "rho": 0.8, "weight_decay": 0.1, "maximize": True}),

@@ -7,7 +7,6 @@ both, see ``test_optim_trajectories.py``). The model outputs and BatchNorm stati
 matmuls and batch means (sums of at most 16 terms in other orders: a few times 16 * eps32 of the
 terms' magnitude): float32 to 1e-5 relative.
 """
-import warnings
 
 import numpy as np
 import pytest
