@@ -6,16 +6,22 @@ For each parameter ``p`` with gradient ``g`` at step ``t``::
     clr = lr / (1 + (t - 1) * lr_decay)
     s = s + g * g                       (s starts at initial_accumulator_value)
     p = p - clr * g / (sqrt(s) + eps)
+
+with torch's roundings: the L2 term and ``s``'s ``addcmul`` each rounded once (``_fused.py``).
 """
 import numpy as np
 
 from ..factories import full_like
-from .optimizer import Optimizer
+from ._fused import addcmul_, fma
+from .optimizer import PARAM, SCALAR, Optimizer
 
 
 class Adagrad(Optimizer):
     """``Adagrad(params, lr=1e-2, lr_decay=0, weight_decay=0, initial_accumulator_value=0, eps=1e-10,
     foreach=None, *, maximize=False, differentiable=False, fused=None)``."""
+
+    _state_kinds = {"step": SCALAR, "sum": PARAM}
+    _compat_options = {"foreach": None, "maximize": False, "differentiable": False, "fused": None}
 
     def __init__(self, params, lr=1e-2, lr_decay=0, weight_decay=0, initial_accumulator_value=0, eps=1e-10,
                  foreach=None, *, maximize=False, differentiable=False, fused=None):
@@ -49,8 +55,8 @@ class Adagrad(Optimizer):
         step = self._advance_step(state)
         g = -grad if group["maximize"] else grad
         if group["weight_decay"] != 0:
-            g = g + group["weight_decay"] * x
+            g = fma(group["weight_decay"], x, g)
         clr = group["lr"] / (1 + (step - 1) * group["lr_decay"])
-        s += g * g
+        addcmul_(s, g, g, 1)
         std = np.sqrt(s) + group["eps"]
         x += -clr * g / std

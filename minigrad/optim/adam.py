@@ -10,12 +10,14 @@ For each parameter ``p`` with gradient ``g`` at step ``t``::
     p = p - lr / (1 - beta1**t) * m / (sqrt(v) / sqrt(1 - beta2**t) + eps)
 
 in torch's order of operations: ``step_size = lr / bias_correction1``,
-``denom = sqrt(v) / bias_correction2_sqrt + eps``, ``p += -step_size * m / denom``.
+``denom = sqrt(v) / bias_correction2_sqrt + eps``, ``p += -step_size * m / denom``, with torch's
+roundings: the L2 term, the ``lerp`` and ``v``'s ``addcmul`` each rounded once (``_fused.py``).
 """
 import numpy as np
 
 from ..factories import zeros_like
-from .optimizer import Optimizer, _lerp_
+from ._fused import addcmul_, fma, lerp_
+from .optimizer import PARAM, SCALAR, Optimizer
 
 
 class Adam(Optimizer):
@@ -24,6 +26,13 @@ class Adam(Optimizer):
 
     ``foreach``, ``capturable``, ``differentiable`` and ``fused`` are accepted (and kept in
     ``param_groups`` like torch) but change nothing."""
+
+    _state_kinds = {"step": SCALAR, "exp_avg": PARAM, "exp_avg_sq": PARAM, "max_exp_avg_sq": PARAM}
+    _compat_options = {"amsgrad": False, "maximize": False, "foreach": None, "capturable": False,
+                       "differentiable": False, "decoupled_weight_decay": False, "fused": None}
+
+    def _required_state(self, p, group):
+        return ("step", "exp_avg", "exp_avg_sq") + (("max_exp_avg_sq",) if group["amsgrad"] else ())
 
     def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, amsgrad=False, *,
                  foreach=None, maximize=False, capturable=False, differentiable=False, fused=None,
@@ -62,10 +71,10 @@ class Adam(Optimizer):
             if group["decoupled_weight_decay"]:
                 x *= 1 - lr * weight_decay
             else:
-                g = g + weight_decay * x
-        _lerp_(m, g, 1 - beta1)
+                g = fma(weight_decay, x, g)
+        lerp_(m, g, 1 - beta1)
         v *= beta2
-        v += (1 - beta2) * g * g
+        addcmul_(v, g, g, 1 - beta2)
         step_size = lr / (1 - beta1 ** step)
         bias_correction2_sqrt = (1 - beta2 ** step) ** 0.5
         if group["amsgrad"]:

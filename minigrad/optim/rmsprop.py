@@ -8,16 +8,27 @@ For each parameter ``p`` with gradient ``g``::
     avg = sqrt(v - mean_g**2) + eps           with mean_g.lerp_(g, 1 - alpha)
     buf = momentum * buf + g / avg; p = p - lr * buf      (momentum > 0)
     p = p - lr * g / avg                                   (otherwise)
+
+with torch's roundings: its ``add(alpha=)``, ``addcmul`` and ``lerp`` each rounded once (``_fused.py``).
 """
 import numpy as np
 
 from ..factories import zeros_like
-from .optimizer import Optimizer, _lerp_
+from ._fused import add_, addcmul_, fma, lerp_
+from .optimizer import PARAM, SCALAR, Optimizer
 
 
 class RMSprop(Optimizer):
     """``RMSprop(params, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0, momentum=0, centered=False,
     capturable=False, foreach=None, maximize=False, differentiable=False)``."""
+
+    _state_kinds = {"step": SCALAR, "square_avg": PARAM, "momentum_buffer": PARAM, "grad_avg": PARAM}
+    _compat_options = {"momentum": 0, "centered": False, "foreach": None, "maximize": False,
+                       "differentiable": False, "capturable": False}
+
+    def _required_state(self, p, group):
+        return (("step", "square_avg") + (("momentum_buffer",) if group["momentum"] > 0 else ())
+                + (("grad_avg",) if group["centered"] else ()))
 
     def __init__(self, params, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0, momentum=0, centered=False,
                  capturable=False, foreach=None, maximize=False, differentiable=False):
@@ -50,13 +61,13 @@ class RMSprop(Optimizer):
         g = -grad if group["maximize"] else grad
         self._advance_step(state)
         if group["weight_decay"] != 0:
-            g = g + group["weight_decay"] * x
+            g = fma(group["weight_decay"], x, g)
         v *= alpha
-        v += (1 - alpha) * g * g
+        addcmul_(v, g, g, 1 - alpha)
         if group["centered"]:
             mean_g = state["grad_avg"]._data
-            _lerp_(mean_g, g, 1 - alpha)
-            avg = np.sqrt(v + -1 * mean_g * mean_g)
+            lerp_(mean_g, g, 1 - alpha)
+            avg = np.sqrt(fma(-mean_g, mean_g, v))  # square_avg.addcmul(grad_avg, grad_avg, value=-1)
         else:
             avg = np.sqrt(v)
         avg += eps
@@ -64,6 +75,6 @@ class RMSprop(Optimizer):
             buf = state["momentum_buffer"]._data
             buf *= group["momentum"]
             buf += g / avg
-            x += -group["lr"] * buf
+            add_(x, buf, -group["lr"])
         else:
             x += -group["lr"] * g / avg

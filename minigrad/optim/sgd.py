@@ -7,9 +7,12 @@ For each parameter ``p`` with gradient ``g`` (``-g`` when ``maximize``)::
     buf = momentum * buf + (1 - dampening) * g
     g = g + momentum * buf        (nesterov)   or   g = buf
     p = p - lr * g
+
+each ``x + a * y`` rounded once, as torch's ``add(y, alpha=a)`` (``_fused.py``).
 """
 from ..tensor import Tensor
-from .optimizer import Optimizer, chunks
+from ._fused import add_, fma
+from .optimizer import PARAM, Optimizer
 
 
 class SGD(Optimizer):
@@ -17,6 +20,12 @@ class SGD(Optimizer):
 
     ``foreach``, ``differentiable`` and ``fused`` are accepted (and kept in ``param_groups`` like torch)
     but change nothing: minigrad always runs the one-parameter-at-a-time loop."""
+
+    _state_kinds = {"momentum_buffer": PARAM}
+    _compat_options = {"nesterov": False, "maximize": False, "foreach": None, "differentiable": False, "fused": False}
+
+    def _required_state(self, p, group):
+        return ()  # the momentum buffer is made by the first step with momentum
 
     def __init__(self, params, lr=1e-3, momentum=0, dampening=0, weight_decay=0, nesterov=False, *,
                  maximize=False, foreach=None, differentiable=False, fused=None):
@@ -37,7 +46,7 @@ class SGD(Optimizer):
         x = p._data
         g = -grad if group["maximize"] else grad
         if group["weight_decay"] != 0:
-            g = g + group["weight_decay"] * x
+            g = fma(group["weight_decay"], x, g)
         momentum = group["momentum"]
         if momentum != 0:
             state = self.state[p]
@@ -46,8 +55,6 @@ class SGD(Optimizer):
                 buf = state["momentum_buffer"] = Tensor._wrap(g.copy(), p.dtype)
             else:
                 buf._data *= momentum
-                buf._data += (1 - group["dampening"]) * g
-            g = g + momentum * buf._data if group["nesterov"] else buf._data
-        lr = group["lr"]
-        for x_part, g_part in chunks(x, g):  # p -= lr * g without a parameter-sized temporary
-            x_part -= lr * g_part
+                add_(buf._data, g, 1 - group["dampening"])
+            g = fma(momentum, buf._data, g) if group["nesterov"] else buf._data
+        add_(x, g, -group["lr"])
