@@ -53,7 +53,7 @@ class SourcePad(BuiltinFunction):
         for dim, index in sources:
             shapes.append(x.shape)
             x = np.take(x, index, axis=dim)
-        ctx._kind, ctx.sources, ctx.shapes = node_name, sources, shapes
+        ctx._name, ctx.sources, ctx.shapes = node_name, sources, shapes
         return x if sources else x.copy()
 
     @staticmethod
@@ -61,9 +61,6 @@ class SourcePad(BuiltinFunction):
         for (dim, index), shape in reversed(list(zip(ctx.sources, ctx.shapes))):
             grad = IndexAddInto.apply(grad, shape, (slice(None),) * dim + (index,))
         return grad, None, None
-
-    def name(self):
-        return getattr(self, "_kind", "ReflectionPad1DBackward0")
 
 
 def _source_index(n, before, after, mode):
