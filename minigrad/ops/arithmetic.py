@@ -8,6 +8,7 @@ import numpy as np
 from .._modes import grad_state as _grad_state
 from ..autograd.function import BuiltinFunction
 from ..tensor import Tensor, _wrap
+from .indexing import nonzero
 from ._util import operands, float_result_type, broadcast_error, device_error, shape_of
 
 
@@ -370,7 +371,7 @@ def minimum(a, b):
 def where(condition, a=None, b=None):
     """torch.where(condition, a, b); ``where(condition)`` alone gives the nonzero indices."""
     if a is None and b is None:
-        return tuple(Tensor._wrap(i) for i in np.nonzero(condition._data))
+        return nonzero(condition, as_tuple=True)
     if not isinstance(a, Tensor) and not isinstance(b, Tensor):
         a = Tensor._wrap(np.asarray(a, dtype=operands(a, b)[2].np))
     return Where.apply(condition, a, b)

@@ -316,6 +316,18 @@ def masked_select(a, mask):
     return a[mask.expand(np.broadcast_shapes(a.shape, mask.shape))] if mask.shape != a.shape else a[mask]
 
 
+def nonzero(a, as_tuple=False):
+    """The indices of the nonzero elements: an (n, ndim) int64 tensor, or (``as_tuple``) one index
+    tensor per dim (``torch.where(condition)``). A 0-d tensor counts as 1-d, as in torch."""
+    x = a._data
+    idx = np.nonzero(x.reshape(1) if x.ndim == 0 else x)
+    if as_tuple:
+        return tuple(Tensor._wrap(i) for i in idx)
+    if x.ndim == 0:
+        return Tensor._wrap(np.zeros((idx[0].size, 0), np.int64, like=x))
+    return Tensor._wrap(np.stack(idx, axis=1))
+
+
 def select(a, dim, index, name=None):
     d = normalize_dim(dim, a.ndim)
     n = a.shape[d]
