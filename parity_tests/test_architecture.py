@@ -154,3 +154,40 @@ def test_no_function_local_import_of_the_package_in_the_core_without_a_reason():
 def test_the_layers_would_catch_an_upward_import(bad):
     source, target = bad
     assert layer(target) > layer(source)
+
+
+# --- the device seam ---------------------------------------------------------------------------
+# Inside ops/, nn/ and optim/ arrays are made on their inputs' device: with ``like=`` an array
+# (NumPy dispatches the call to that array's module, CuPy on a GPU) or through ``_backend.xp``. A
+# creation call without ``like=`` makes a host array, which CuPy refuses to mix with its own.
+CREATORS = {"asarray", "array", "asanyarray", "ascontiguousarray", "zeros", "ones", "empty", "full", "arange",
+            "eye", "identity", "linspace", "logspace", "frombuffer", "fromiter"}
+SEAM = ("minigrad.ops", "minigrad.nn", "minigrad.optim")
+HOST_MARK = "# host:"  # a call that makes host data on purpose says why, on its line
+
+
+def host_creations():
+    found = []
+    for module, path in MODULES.items():
+        if not module.startswith(SEAM):
+            continue
+        lines = path.read_text().splitlines()
+        for node in ast.walk(ast.parse(path.read_text())):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                    and isinstance(node.func.value, ast.Name) and node.func.value.id in ("np", "numpy")
+                    and node.func.attr in CREATORS and not any(k.arg == "like" for k in node.keywords)
+                    and HOST_MARK not in lines[node.lineno - 1]):
+                found.append(f"{module}:{node.lineno}: np.{node.func.attr}(...) without like=")
+    return found
+
+
+def test_arrays_are_made_on_their_inputs_device():
+    found = host_creations()
+    assert not found, "\n".join(found)
+
+
+def test_the_seam_check_sees_a_host_creation(tmp_path, monkeypatch):
+    bad = tmp_path / "bad.py"
+    bad.write_text("import numpy as np\n\ndef f(x):\n    return x + np.arange(3)\n")
+    monkeypatch.setitem(MODULES, "minigrad.ops.bad", bad)
+    assert host_creations() == ["minigrad.ops.bad:4: np.arange(...) without like="]

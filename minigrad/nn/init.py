@@ -162,6 +162,6 @@ def orthogonal_(tensor, gain=1, generator=None):
     if rows < cols:
         q = q.T
     with no_grad():
-        tensor.copy_(tensor._wrap_like(np.ascontiguousarray(q).reshape(tensor.shape)))
+        tensor.copy_(tensor._wrap_like(np.ascontiguousarray(q, like=q).reshape(tensor.shape)))
         tensor.mul_(gain)
     return tensor

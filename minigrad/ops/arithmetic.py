@@ -208,7 +208,7 @@ class Pow(BuiltinFunction):
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
         x, y, dt = operands(a, b)
-        if not dt.is_floating_point and (np.asarray(y) < 0).any():
+        if not dt.is_floating_point and bool(np.any(y < 0)):
             raise RuntimeError("Integers to negative integer powers are not allowed.")
         with np.errstate(divide="ignore", invalid="ignore"):
             return _broadcasting(np.power, a, b, x, y)
@@ -347,7 +347,7 @@ def _non_differentiable(fn, a, b, divide=False):
             out = fn(_broadcasting(np.true_divide, a, b, x, y))
         else:
             out = _broadcasting(fn, a, b, x, y)
-    return Tensor._wrap(np.asarray(out, dtype=dt.np))
+    return Tensor._wrap(out.astype(dt.np, copy=False))
 
 
 def remainder(a, b):
@@ -373,7 +373,7 @@ def where(condition, a=None, b=None):
     if a is None and b is None:
         return nonzero(condition, as_tuple=True)
     if not isinstance(a, Tensor) and not isinstance(b, Tensor):
-        a = Tensor._wrap(np.asarray(a, dtype=operands(a, b)[2].np))
+        a = Tensor._wrap(np.asarray(a, dtype=operands(a, b)[2].np, like=condition._data))
     return Where.apply(condition, a, b)
 
 
@@ -388,7 +388,7 @@ def abs(a):  # noqa: A001 - torch.abs
 # --- comparisons and logic: not differentiable, results are bool tensors ------------------------
 def _compare(fn, a, b):
     x, y, _ = operands(a, b)
-    return Tensor._wrap(np.asarray(_broadcasting(fn, a, b, x, y)))
+    return Tensor._wrap(_broadcasting(fn, a, b, x, y))
 
 
 def eq(a, b):
@@ -419,7 +419,7 @@ def _bitwise(fn, name, a, b):
     x, y, dt = operands(a, b)
     if dt.is_floating_point:
         raise RuntimeError(f'"{name}_cpu" not implemented for \'{dt.name.capitalize()}\'')
-    return Tensor._wrap(np.asarray(_broadcasting(fn, a, b, x, y)))
+    return Tensor._wrap(_broadcasting(fn, a, b, x, y))
 
 
 def bitwise_and(a, b):
@@ -458,7 +458,7 @@ def logical_not(a):
 
 def isclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=False):
     x, y, _ = operands(a, b)
-    return Tensor._wrap(np.asarray(np.isclose(x, y, rtol=rtol, atol=atol, equal_nan=equal_nan)))
+    return Tensor._wrap(np.isclose(x, y, rtol=rtol, atol=atol, equal_nan=equal_nan))
 
 
 def allclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=False):

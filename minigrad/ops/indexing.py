@@ -11,8 +11,9 @@ from . import inplace
 from ._util import normalize_dim, expand_error
 
 
-def to_numpy_index(index):
-    """A Python/Tensor index as a NumPy index (tensors and lists become arrays)."""
+def to_numpy_index(index, like):
+    """A Python/Tensor index as a NumPy index (tensors and lists become arrays on ``like``'s device;
+    arrays of that device, as a node keeps them for backward, stay as they are)."""
     if not isinstance(index, tuple):
         index = (index,)
     out = []
@@ -23,8 +24,8 @@ def to_numpy_index(index):
                 raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
             out.append(arr if arr.dtype != np.uint8 else arr.astype(bool))
         elif isinstance(item, list):
-            out.append(np.asarray([i._data if isinstance(i, Tensor) else i for i in item]))
-        elif isinstance(item, (slice, int, type(None), type(Ellipsis), np.ndarray, np.integer)):
+            out.append(np.asarray([i.tolist() if isinstance(i, Tensor) else i for i in item], like=like))
+        elif isinstance(item, (slice, int, type(None), type(Ellipsis), np.ndarray, np.integer, type(like))):
             out.append(item)
         else:
             raise IndexError("only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables "
@@ -72,8 +73,7 @@ class Index(BuiltinFunction):
     def forward(ctx, a, index, name=None):
         ctx.shape, ctx.index = a._data.shape, index
         ctx._name = name or _node_name(index)  # torch's node: what the index does (or split's, unbind's)
-        out = _read(a._data, index, a._data.shape)
-        return out if isinstance(out, np.ndarray) else np.asarray(out)
+        return _read(a._data, index, a._data.shape)  # (a scalar for a full index: apply wraps it)
 
     @staticmethod
     def backward(ctx, grad):
@@ -102,7 +102,7 @@ class IndexAddInto(BuiltinFunction):
 
 def getitem(a, index, name=None):
     """``a[index]``; ``name``: the node's torch name when the caller is another op (split, unbind)."""
-    np_index = to_numpy_index(index)
+    np_index = to_numpy_index(index, a._data)
     out = Index.apply(a, np_index, name)
     if _is_basic(np_index):
         out._share_version(a)
@@ -131,7 +131,7 @@ def _write(array, index, value, shape):
     except IndexError as exc:
         raise IndexError(_torch_index_message(str(exc), shape)) from None
     except ValueError:
-        target = np.empty(shape)[index].shape
+        target = np.empty(shape, like=array)[index].shape
         if not _is_basic(index):
             raise RuntimeError(f"shape mismatch: value tensor of shape {list(np.shape(value))} cannot be broadcast "
                                f"to indexing result of shape {list(target)}") from None
@@ -140,7 +140,7 @@ def _write(array, index, value, shape):
 
 def setitem(a, index, value):
     """``a[index] = value`` in place (recorded as CopySlices when grad is needed)."""
-    np_index = to_numpy_index(index)
+    np_index = to_numpy_index(index, a._data)
     if isinstance(value, Tensor) and value.dtype is not a.dtype:
         value = value.to(a.dtype)
     inplace.modify(a, lambda base: IndexPut.apply(base, np_index, value),

@@ -115,7 +115,7 @@ def _prod_of_others(a, axes):
     left = np.cumprod(np.concatenate([ones, flat[..., :-1]], -1), -1)
     right = np.cumprod(np.concatenate([ones, flat[..., :0:-1]], -1), -1)[..., ::-1]
     others = (left * right).reshape(x.shape)
-    return Tensor._wrap(np.ascontiguousarray(np.moveaxis(others, tuple(range(-len(axes), 0)), axes)))
+    return Tensor._wrap(np.ascontiguousarray(np.moveaxis(others, tuple(range(-len(axes), 0)), axes), like=others))
 
 
 class Extreme(BuiltinFunction):
@@ -178,7 +178,7 @@ def _extreme(a, dim, keepdim, full_cls, name, arg_fn, pair_cls):
         return (maximum if full_cls is Max else minimum)(a, dim)
     d = normalize_dim(dim, a.ndim)
     if a._data.ndim == 0:
-        return pair_cls(a.clone(), Tensor._wrap(np.zeros((), np.int64)))
+        return pair_cls(a.clone(), Tensor._wrap(np.zeros((), np.int64, like=a._data)))
     if a._data.shape[d] == 0:
         raise IndexError(f"{pair_cls._op}(): Expected reduction dim {d} to have non-zero size.")
     indices = Tensor._wrap(arg_fn(a._data, axis=d, keepdims=keepdim))
@@ -212,13 +212,13 @@ def amin(a, dim=(), keepdim=False):
 
 def argmax(a, dim=None, keepdim=False):
     if dim is None:
-        return Tensor._wrap(np.asarray(np.argmax(a._data), dtype=np.int64))
+        return Tensor._wrap(np.argmax(a._data).astype(np.int64))
     return Tensor._wrap(np.argmax(a._data, axis=normalize_dim(dim, a.ndim), keepdims=keepdim))
 
 
 def argmin(a, dim=None, keepdim=False):
     if dim is None:
-        return Tensor._wrap(np.asarray(np.argmin(a._data), dtype=np.int64))
+        return Tensor._wrap(np.argmin(a._data).astype(np.int64))
     return Tensor._wrap(np.argmin(a._data, axis=normalize_dim(dim, a.ndim), keepdims=keepdim))
 
 
@@ -314,7 +314,7 @@ def var_array(x, axes, correction, keepdim, out_dtype=None):
             out = np.sum(centered * centered, axis=axes, keepdims=keepdim) / np.maximum(x.size - correction, 0)
         else:
             out = np.var(wide, axis=axes, ddof=correction, keepdims=keepdim)
-    return np.asarray(out).astype(out_dtype or x.dtype, copy=False)
+    return out.astype(out_dtype or x.dtype, copy=False)
 
 
 def _count(a, axes):
@@ -363,7 +363,7 @@ class Logsumexp(BuiltinFunction):
 
 def logsumexp_array(x, axes, keepdims):
     """Stable log-sum-exp: shift by the max (0 where the max is infinite, as torch does)."""
-    m = np.max(x, axis=axes, keepdims=True) if x.size else np.zeros([1] * x.ndim, x.dtype)
+    m = np.max(x, axis=axes, keepdims=True) if x.size else np.zeros([1] * x.ndim, x.dtype, like=x)
     m = np.where(np.isinf(m), 0, m)
     with np.errstate(divide="ignore"):
         out = np.log(np.sum(np.exp(x - m), axis=axes, keepdims=True)) + m
@@ -419,12 +419,12 @@ def norm(a, p="fro", dim=None, keepdim=False):
 
 def all(a, dim=None, keepdim=False):  # noqa: A001 - torch.all
     axes = None if dim is None else normalize_dims(dim, a.ndim)
-    return Tensor._wrap(np.asarray(np.all(a._data, axis=axes, keepdims=keepdim)))
+    return Tensor._wrap(np.all(a._data, axis=axes, keepdims=keepdim))
 
 
 def any(a, dim=None, keepdim=False):  # noqa: A001 - torch.any
     axes = None if dim is None else normalize_dims(dim, a.ndim)
-    return Tensor._wrap(np.asarray(np.any(a._data, axis=axes, keepdims=keepdim)))
+    return Tensor._wrap(np.any(a._data, axis=axes, keepdims=keepdim))
 
 
 class Cumsum(BuiltinFunction):

@@ -13,13 +13,13 @@ def _order(a, dim, descending):
     if not descending:
         return np.argsort(x, axis=dim, kind="stable")
     reversed_order = np.argsort(np.flip(x, dim), axis=dim, kind="stable")
-    return np.ascontiguousarray(np.flip(x.shape[dim] - 1 - reversed_order, dim))
+    return np.ascontiguousarray(np.flip(x.shape[dim] - 1 - reversed_order, dim), like=x)
 
 
 def sort(a, dim=-1, descending=False):
     d = normalize_dim(dim, a.ndim)
     if a.ndim == 0:
-        return return_types.sort(a.clone(), Tensor._wrap(np.zeros((), np.int64)))
+        return return_types.sort(a.clone(), Tensor._wrap(np.zeros((), np.int64, like=a._data)))
     idx = Tensor._wrap(_order(a, d, descending))
     return return_types.sort(TakeAlong.apply(a, d, idx, True, "SortBackward0"), idx)
 
@@ -33,7 +33,7 @@ def topk(a, k, dim=-1, largest=True, sorted=True):  # noqa: A002
     if not 0 <= k <= (a.shape[d] if a.ndim else 1):
         raise RuntimeError("selected index k out of range")
     idx = _order(a, d, largest)
-    idx = Tensor._wrap(np.ascontiguousarray(np.take(idx, np.arange(k), axis=d)))
+    idx = Tensor._wrap(np.ascontiguousarray(np.take(idx, np.arange(k, like=idx), axis=d), like=idx))
     return return_types.topk(TakeAlong.apply(a, d, idx, True, "TopkBackward0"), idx)
 
 

@@ -411,7 +411,7 @@ class Module:
                 continue
             value = state_dict[key]
             if isinstance(value, (np.ndarray, np.generic)):
-                value = Tensor._wrap(np.asarray(value))
+                value = Tensor._wrap(np.asarray(value))  # host: a NumPy value in a state dict is CPU data
             if not isinstance(value, Tensor):
                 error_msgs.append(f'While copying the parameter named "{key}", expected torch.Tensor or '
                                   f"Tensor-like object from checkpoint but received {type(value)}")
