@@ -135,3 +135,19 @@ def test_nonzero(shape, as_tuple):
         assert o.shape == tuple(t.shape) and o.tolist() == t.tolist() and str(o.dtype) == str(t.dtype)
     assert [w.tolist() for w in minigrad.where(minigrad.tensor(values) != 0)] == \
         [w.tolist() for w in torch.where(torch.tensor(values) != 0)]
+
+
+def test_the_example_op_of_docs_architecture_runs():
+    """docs/architecture.md's example op, run as written: it cannot drift from the contract."""
+    import pathlib
+    import re
+    from minigrad.ops._util import operands
+    text = (pathlib.Path(__file__).resolve().parents[1] / "docs" / "architecture.md").read_text()
+    code = re.search(r"```python\n(class Mul\(BuiltinFunction\):.*?)```", text, re.S).group(1)
+    scope = {"BuiltinFunction": BuiltinFunction, "operands": operands, "np": np}
+    exec(code, scope)  # noqa: S102 - the project's own documentation
+    x = minigrad.tensor([1.0, 2.0], requires_grad=True)
+    out = scope["Mul"].apply(x, minigrad.tensor([3.0, 4.0]))
+    assert out.grad_fn.name() == "MulBackward0"
+    out.sum().backward()
+    assert x.grad.tolist() == [3.0, 4.0]

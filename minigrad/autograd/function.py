@@ -24,7 +24,7 @@ Backward may return a gradient of the *broadcast* shape; the engine reduces it t
 shape and dtype in one place (``engine._fit``), so no op handles broadcasting itself.
 """
 from .._modes import anomaly as _anomaly, grad_state as _grad_state
-from ..tensor import Tensor, _wrap
+from ..tensor import Tensor, _ndarray, _wrap
 from .anomaly_mode import creation_stack
 
 _FREED = ("Trying to backward through the graph a second time (or directly access saved tensors "
@@ -71,18 +71,10 @@ class Function:
         """Run ``forward`` with a fresh ctx; when grad mode is on and an input requires grad, run it
         under no_grad and make the ctx the result's ``grad_fn``."""
         ctx = cls()
-        if _grad_state.enabled and _connect(ctx, args):
-            _grad_state.enabled = False
-            try:
-                out = _result(cls, cls.forward(ctx, *args))
-            finally:
-                _grad_state.enabled = True
-            if not ctx._non_differentiable:
-                out._requires_grad = True
-                out.grad_fn = ctx
-                if ctx._output is not None:  # the result is saved: watch its version
-                    out._vc = ctx._output_version = [0]
-            return out
+        if _grad_state.enabled:
+            for a in args:
+                if isinstance(a, Tensor) and a._requires_grad:
+                    return _record(cls, ctx, args)
         ctx.needs_input_grad = (False,) * len(args)
         return _result(cls, cls.forward(ctx, *args))
 
@@ -179,6 +171,8 @@ class BuiltinFunction(Function):
 def _result(cls, out):
     """The Tensor ``apply`` returns: a new one around forward's array, or around the data of the
     Tensor it returned (the result gets its own identity and node, as in torch)."""
+    if out.__class__ is _ndarray:  # the common case first: a built-in op's NumPy result
+        return _wrap(out)
     if isinstance(out, Tensor):
         return _wrap(out._data, out.dtype)
     if not hasattr(out, "dtype"):
@@ -186,10 +180,26 @@ def _result(cls, out):
     return _wrap(out)
 
 
+def _record(cls, ctx, args):
+    """``apply`` when the graph is recorded: connect the node, run forward under no_grad, and make
+    the node the result's ``grad_fn``."""
+    _connect(ctx, args)
+    _grad_state.enabled = False
+    try:
+        out = _result(cls, cls.forward(ctx, *args))
+    finally:
+        _grad_state.enabled = True
+    if not ctx._non_differentiable:
+        out._requires_grad = True
+        out.grad_fn = ctx
+        if ctx._output is not None:  # the result is saved: watch its version
+            out._vc = ctx._output_version = [0]
+    return out
+
+
 def _connect(ctx, args):
     """Record on ``ctx`` the edges to the inputs' nodes (their grad_fn, or the leaf itself), the
-    inputs' shapes and dtypes (for the engine's broadcast reduction) and ``needs_input_grad``.
-    Returns whether any input requires grad."""
+    inputs' shapes and dtypes (for the engine's broadcast reduction) and ``needs_input_grad``."""
     edges, meta, needs = [], [], []
     for a in args:
         if isinstance(a, Tensor):
@@ -205,4 +215,3 @@ def _connect(ctx, args):
     ctx._edges, ctx._meta, ctx.needs_input_grad = edges, meta, tuple(needs)
     if _anomaly.enabled:
         ctx._trace = creation_stack()
-    return any(needs)
