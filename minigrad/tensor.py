@@ -9,7 +9,11 @@ A tensor holds:
   grad_fn          the op (a ``Function`` node) that produced it; None for leaves
   _vc              its version counter, shared with its views, bumped by in-place ops
 
-Math methods are one-line calls into ``minigrad/ops``, where each op's forward and backward live.
+This file is the index of the data model: the tensor's attributes, its autograd surface
+(``backward``, ``grad``, ``register_hook``, ``retain_grad``), conversions, and the method table. Every
+math method is a one-line call into ``minigrad/ops``, grouped below by the op file where the op's
+forward and backward live; in-place methods go through ``ops/inplace.py``. How it all fits:
+``docs/architecture.md``.
 """
 import warnings
 import weakref
@@ -664,7 +668,8 @@ class Tensor:
     def __ge__(self, other):
         return _arith.ge(self, other)
 
-    # --- math methods: one-line calls into ops/ ------------------------------------------------
+    # --- math methods: one-line calls into ops/, grouped by the op file ------------------------
+    # ops/arithmetic.py
     def add(self, other, *, alpha=1):
         return _arith.add(self, other, alpha)
 
@@ -750,6 +755,7 @@ class Tensor:
     def where(self, condition, other):
         return _arith.where(condition, self, other)
 
+    # ops/unary.py
     def exp(self):
         return _unary.exp(self)
 
@@ -782,12 +788,6 @@ class Tensor:
 
     def tanh(self):
         return _unary.tanh(self)
-
-    def sigmoid(self):
-        return _activation.sigmoid(self)
-
-    def relu(self):
-        return _activation.relu(self)
 
     def reciprocal(self):
         return _unary.reciprocal(self)
@@ -827,6 +827,20 @@ class Tensor:
     def nan_to_num(self, nan=0.0, posinf=None, neginf=None):
         return _unary.nan_to_num(self, nan, posinf, neginf)
 
+    # ops/activation.py
+    def sigmoid(self):
+        return _activation.sigmoid(self)
+
+    def relu(self):
+        return _activation.relu(self)
+
+    def softmax(self, dim, dtype=None):
+        return _activation.softmax(self, dim, dtype)
+
+    def log_softmax(self, dim, dtype=None):
+        return _activation.log_softmax(self, dim, dtype)
+
+    # ops/reduction.py
     def sum(self, dim=None, keepdim=False, dtype=None):
         return _reduce.sum(self, dim, keepdim, dtype)
 
@@ -875,12 +889,7 @@ class Tensor:
     def cumsum(self, dim, dtype=None):
         return _reduce.cumsum(self, dim, dtype)
 
-    def softmax(self, dim, dtype=None):
-        return _activation.softmax(self, dim, dtype)
-
-    def log_softmax(self, dim, dtype=None):
-        return _activation.log_softmax(self, dim, dtype)
-
+    # ops/shape.py
     def reshape(self, *shape):
         return _shape.reshape(self, *shape)
 
@@ -946,6 +955,7 @@ class Tensor:
     def narrow(self, dim, start, length):
         return _shape.narrow(self, dim, start, length)
 
+    # ops/indexing.py
     def select(self, dim, index):
         return _index.select(self, dim, index)
 
@@ -970,6 +980,7 @@ class Tensor:
     def nonzero(self, as_tuple=False):
         return _index.nonzero(self, as_tuple)
 
+    # ops/linalg.py
     def matmul(self, other):
         return _linalg.matmul(self, other)
 
@@ -988,6 +999,7 @@ class Tensor:
     def addmm(self, mat1, mat2, *, beta=1, alpha=1):
         return _linalg.addmm(self, mat1, mat2, beta=beta, alpha=alpha)
 
+    # ops/sorting.py
     def sort(self, dim=-1, descending=False):
         return _sorting.sort(self, dim, descending)
 
