@@ -104,6 +104,23 @@ def _samples():
                 yield pytest.param(op, sample, id=f"{op.name}-{i}")
 
 
+def _tensors_kept(node):
+    """The ctx attributes (other than the saved tensors and the edges) that hold a Tensor."""
+    return [k for k, v in vars(node).items() if isinstance(v, minigrad.Tensor)
+            or (isinstance(v, (tuple, list)) and k not in ("_saved", "_edges")
+                and any(isinstance(x, minigrad.Tensor) for x in v))]
+
+
+def test_the_check_sees_a_tensor_kept_on_ctx():
+    class KeepsIndex(BuiltinFunction):
+        @staticmethod
+        def forward(ctx, a):
+            ctx.index = minigrad.tensor([0])  # what nn/_nll_ops.py did before
+            return a._data.copy()
+    out = KeepsIndex.apply(minigrad.ones(2, requires_grad=True))
+    assert _tensors_kept(out.grad_fn) == ["index"]
+
+
 @pytest.mark.parametrize("op,sample", list(_samples()))
 def test_tensors_reach_backward_only_through_save_for_backward(op, sample):
     """No recorded node keeps a Tensor in an attribute of its own: it would escape the version check
@@ -117,9 +134,7 @@ def test_tensors_reach_backward_only_through_save_for_backward(op, sample):
         if node is None or id(node) in seen or not isinstance(node, Function):
             continue
         seen.add(id(node))
-        kept = [k for k, v in vars(node).items() if isinstance(v, minigrad.Tensor)
-                or (isinstance(v, (tuple, list)) and k != "_saved" and k != "_edges"
-                    and any(isinstance(x, minigrad.Tensor) for x in v))]
+        kept = _tensors_kept(node)
         assert not kept, f"{node.name()} keeps tensors in {kept}"
         stack.extend(f for f, _ in node.next_functions)
     (out * minigrad.tensor(_weights(out))).sum().backward()
