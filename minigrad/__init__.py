@@ -18,11 +18,13 @@ from .autograd import (no_grad, enable_grad, set_grad_enabled, inference_mode, i
 from .ops.arithmetic import (add, sub, mul, div, floor_divide, remainder, pow, neg, abs, maximum, minimum,  # noqa: A004
                              where, eq, ne, lt, le, gt, ge, equal, isclose, allclose, logical_and, logical_or,
                              logical_xor, logical_not, bitwise_and, bitwise_or, bitwise_xor, bitwise_not)
-from .ops.unary import (exp, expm1, log, log1p, log2, log10, sqrt, rsqrt, sin, cos, tanh, sigmoid, relu,
+from .ops.unary import (exp, expm1, log, log1p, log2, log10, sqrt, rsqrt, sin, cos, tanh,
                         reciprocal, square, clamp, sign, floor, ceil, round, trunc, isnan, isinf, isfinite,  # noqa: A004
                         nan_to_num)
 from .ops.reduction import (sum, mean, prod, max, min, amax, amin, argmax, argmin, var, std, logsumexp,  # noqa: A004
-                            norm, all, any, cumsum, softmax, log_softmax, return_types)
+                            norm, all, any, cumsum)
+from .ops.activation import relu, sigmoid, softmax, log_softmax
+from .ops import return_types
 from .ops.shape import (reshape, flatten, unflatten, squeeze, unsqueeze, transpose, t, permute, movedim,
                         cat, stack, split, chunk, unbind, narrow, flip)
 from .ops.indexing import gather, scatter, scatter_add, index_select, masked_fill, masked_select, select
@@ -32,6 +34,7 @@ from . import autograd, cuda
 from ._printing import set_printoptions
 from .serialization import save, load
 from . import nn, optim, utils, metrics  # noqa: E402 - they build on everything above
+from .utils import data as _utils_data  # noqa: E402,F401 - minigrad.utils.data, as torch.utils.data
 
 subtract, multiply, divide, true_divide, negative, absolute = sub, mul, div, div, neg, abs
 clip, concat, concatenate, swapaxes = clamp, cat, cat, transpose

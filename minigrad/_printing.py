@@ -26,6 +26,7 @@ import math
 import numpy as np
 
 from ._backend import host
+from .dtypes import get_default_dtype
 
 __all__ = ["tensor_repr", "set_printoptions", "get_printoptions", "printoptions"]
 
@@ -181,8 +182,6 @@ def _format_data(a, is_floating):
 
 def _dtype_suffixes(a, dtype):
     """The ``size=``/``dtype=`` suffixes: shown when the values alone would not tell them."""
-    from minigrad.dtypes import get_default_dtype
-
     default = get_default_dtype().name
     suffixes = []
     if a.size == 0:

@@ -2,11 +2,12 @@
 ``ones``, ``full``, ``arange``, ``linspace``, ``eye``, ...) and random (``rand``, ``randn``, ...;
 drawn from ``minigrad.random`` so seeds give torch's numbers)."""
 import math
+import warnings
 
 import numpy as np
 
 from . import dtypes as _dt
-from ._backend import device as _device, to_device
+from ._backend import cupy_module, device as _device, to_device
 from .tensor import Tensor, _wrap
 from . import random as _random
 
@@ -69,7 +70,6 @@ def _unwrap_elements(seq):
 def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=False):
     """A new tensor holding a copy of ``data`` (list, number, NumPy array or Tensor)."""
     if isinstance(data, Tensor):
-        import warnings
         warnings.warn("To copy construct from a tensor, it is recommended to use sourceTensor.clone().detach() "
                       "or sourceTensor.clone().detach().requires_grad_(True), rather than "
                       "torch.tensor(sourceTensor).", UserWarning, stacklevel=2)
@@ -98,7 +98,6 @@ def from_numpy(array):
 def from_dlpack(ext):
     """A tensor sharing memory with any DLPack-capable array/tensor (NumPy, CuPy, torch, ...)."""
     if hasattr(ext, "__dlpack_device__") and ext.__dlpack_device__()[0] != 1:  # not kDLCPU
-        from ._backend import cupy_module
         return _wrap(cupy_module().from_dlpack(ext))
     return from_numpy(np.from_dlpack(ext))
 
@@ -281,6 +280,20 @@ def multinomial(input, num_samples, replacement=False, *, generator=None):  # no
 
 def is_tensor(obj):
     return isinstance(obj, Tensor)
+
+
+def typename(obj):
+    """torch.typename: ``'torch.FloatTensor'`` for a tensor, else the dotted name of the object's type."""
+    if isinstance(obj, Tensor):
+        return obj.type()
+    module = getattr(obj, "__module__", "") or ""
+    if hasattr(obj, "__qualname__"):
+        qualname = obj.__qualname__
+    elif hasattr(obj, "__name__"):
+        qualname = obj.__name__
+    else:
+        module, qualname = type(obj).__module__, type(obj).__qualname__
+    return qualname if module in ("", "builtins") else f"{module}.{qualname}"
 
 
 def numel(t):

@@ -9,17 +9,24 @@ A tensor holds:
   grad_fn          the op (a ``Function`` node) that produced it; None for leaves
   _vc              its version counter, shared with its views, bumped by in-place ops
 
-Math methods are one-line calls into ``minigrad/ops``, where each op's forward and backward live.
+This file is the index of the data model: the tensor's attributes, its autograd surface
+(``backward``, ``grad``, ``register_hook``, ``retain_grad``), conversions, and the method table. Every
+math method is a one-line call into ``minigrad/ops``, grouped below by the op file where the op's
+forward and backward live; in-place methods go through ``ops/inplace.py``. How it all fits:
+``docs/architecture.md``.
 """
+import warnings
+import weakref
+
 import numpy as np
 
 from . import dtypes as _dt
-from ._backend import device as _device, device_of, host, to_device
-from .autograd import function as _function
-from .autograd.grad_mode import _state as _grad_state
+from ._backend import device as _device, device_of, host
+from ._printing import tensor_repr
+from .utils.hooks import RemovableHandle
 
 _new = object.__new__
-_FROM_NP = {d.np: d for d in _dt._ALL}
+_FROM_NUMPY = _dt._FROM_NUMPY
 _np_generic, _ndarray = np.generic, np.ndarray
 
 
@@ -36,41 +43,16 @@ class Size(tuple):
         return n
 
 
-def _elementwise_operator(ufunc, general, floats_only=False):
-    """The method for an operator such as ``+``: the hot path inline (``b`` a tensor of ``a``'s dtype,
-    or a Python number that keeps it, and no graph to record: one ufunc call), and otherwise
-    ``general(a, b)``, the op's Function, which does promotion, autograd and torch's errors."""
-    def operator(a, b):
-        kind = b.__class__
-        if kind is Tensor:
-            if a.dtype is b.dtype and not ((a._requires_grad or b._requires_grad) and _grad_state.enabled):
-                if not floats_only or a.dtype.is_floating_point:
-                    try:
-                        return _wrap(ufunc(a._data, b._data), a.dtype)
-                    except (ValueError, TypeError):  # shapes or devices: the general path names it
-                        pass
-        elif kind is float or kind is int:
-            # (a number must not promote the dtype: int * 2.5 and bool + 1 take the general path)
-            if a.dtype._category >= (2 if kind is float else 1) and not (a._requires_grad and _grad_state.enabled):
-                if not floats_only or a.dtype.is_floating_point:
-                    try:
-                        return _wrap(ufunc(a._data, b), a.dtype)
-                    except OverflowError:
-                        pass
-        return general(a, b)
-    return operator
-
-
 _UNSET = object()  # an argument not given (where None means something)
 
 
-def _wrap(data, dtype=None):
-    """A new leaf Tensor around an array (no copy)."""
+def _wrap(data, dtype=None, cls=None):
+    """A new leaf Tensor (of class ``cls``, default Tensor) around an array (no copy)."""
     if data.__class__ is not _ndarray and isinstance(data, _np_generic):  # 0-d results come as scalars
         data = np.asarray(data)
-    t = _new(Tensor)
+    t = _new(cls or Tensor)
     t._data = data
-    t.dtype = dtype or _FROM_NP[data.dtype]
+    t.dtype = dtype or _FROM_NUMPY[data.dtype]
     t._requires_grad = False
     t._grad = None
     t.grad_fn = None
@@ -89,23 +71,20 @@ class Tensor:
 
     def __new__(cls, *args, **kwargs):
         """Legacy constructor: ``Tensor([1, 2])`` -> float32 data, ``Tensor(2, 3)`` -> uninitialised."""
-        from .factories import tensor, empty
         if args and all(isinstance(a, int) for a in args):
-            t = empty(*args, dtype=_dt.float32)
+            t = _factories.empty(*args, dtype=_dt.float32)
         elif not args:
-            t = empty(0, dtype=_dt.float32)
+            t = _factories.empty(0, dtype=_dt.float32)
         else:
-            t = tensor(args[0], dtype=_dt.float32)
+            t = _factories.tensor(args[0], dtype=_dt.float32)
         if cls is Tensor:
             return t
         return cls._make_subclass(t, False)
 
     @classmethod
     def _make_subclass(cls, data, requires_grad):
-        t = _new(cls)
-        t._data, t.dtype = data._data, data.dtype
-        t._requires_grad, t._grad, t.grad_fn = bool(requires_grad), None, None
-        t._vc, t._hooks, t._retains_grad = None, None, False
+        t = _wrap(data._data, data.dtype, cls)
+        t._requires_grad = bool(requires_grad)
         return t
 
     _wrap = staticmethod(_wrap)
@@ -139,8 +118,7 @@ class Tensor:
     def size(self, dim=None):
         if dim is None:
             return Size(self._data.shape)
-        from .ops._util import normalize_dim
-        return self._data.shape[normalize_dim(dim, self._data.ndim)]
+        return self._data.shape[_util.normalize_dim(dim, self._data.ndim)]
 
     def dim(self):
         return self._data.ndim
@@ -214,7 +192,6 @@ class Tensor:
     @property
     def grad(self):
         if self.grad_fn is not None and not self._retains_grad and self._grad is None:
-            import warnings
             warnings.warn("The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its "
                           ".grad attribute won't be populated during autograd.backward(). If you indeed want "
                           "the .grad field to be populated for a non-leaf Tensor, use .retain_grad() on the "
@@ -325,7 +302,6 @@ class Tensor:
         return id(self)
 
     def __repr__(self):
-        from ._printing import tensor_repr
         return tensor_repr(self)
 
     __str__ = __repr__
@@ -424,7 +400,6 @@ class Tensor:
         if not self._requires_grad:
             raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
         if self.grad_fn is not None and not self._retains_grad:
-            import weakref
             self._retains_grad = True
             self.grad_fn._retained = weakref.ref(self)
 
@@ -445,13 +420,12 @@ class Tensor:
             if owner._tensor_hooks is None:
                 owner._tensor_hooks = {}
             hooks = owner._tensor_hooks
-        handle = _RemovableHandle(hooks)
+        handle = RemovableHandle(hooks)
         hooks[handle.id] = hook
         return handle
 
     def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
-        from .autograd import backward
-        backward(self, gradient, retain_graph, create_graph, inputs=inputs)
+        _engine.backward(self, gradient, retain_graph, create_graph, inputs=inputs)
 
     def __deepcopy__(self, memo):
         if self.grad_fn is not None:
@@ -483,179 +457,109 @@ class Tensor:
             self._data.data.ptr
 
     def new_zeros(self, *size, dtype=None, device=None, requires_grad=False):
-        from .factories import zeros
-        return zeros(*size, dtype=dtype or self.dtype, device=device or self.device, requires_grad=requires_grad)
+        return _factories.zeros(*size, dtype=dtype or self.dtype, device=device or self.device, requires_grad=requires_grad)
 
     def new_ones(self, *size, dtype=None, device=None, requires_grad=False):
-        from .factories import ones
-        return ones(*size, dtype=dtype or self.dtype, device=device or self.device, requires_grad=requires_grad)
+        return _factories.ones(*size, dtype=dtype or self.dtype, device=device or self.device, requires_grad=requires_grad)
 
     def new_full(self, size, fill_value, dtype=None, device=None, requires_grad=False):
-        from .factories import full
-        return full(size, fill_value, dtype=dtype or self.dtype, device=device or self.device,
+        return _factories.full(size, fill_value, dtype=dtype or self.dtype, device=device or self.device,
                     requires_grad=requires_grad)
 
     def new_empty(self, *size, dtype=None, device=None, requires_grad=False):
         return self.new_zeros(*size, dtype=dtype, device=device, requires_grad=requires_grad)
 
     def new_tensor(self, data, dtype=None, device=None, requires_grad=False):
-        from .factories import tensor
-        return tensor(data, dtype=dtype or self.dtype, device=device or self.device, requires_grad=requires_grad)
+        return _factories.tensor(data, dtype=dtype or self.dtype, device=device or self.device, requires_grad=requires_grad)
 
-    # --- in place ------------------------------------------------------------------------------
-    def _check_in_place(self):
-        if self._requires_grad and self.grad_fn is None and _grad_state.enabled:
-            raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
-
-    def _modify_in_place(self, out_of_place, write, needs_grad=False):
-        """Run an in-place op. Without a graph, ``write()`` changes the array directly. With one, the op
-        runs out of place on a copy of the old value, the result is written into this tensor's memory,
-        and this tensor takes the new node as its ``grad_fn`` (torch's history rebase)."""
-        self._check_in_place()
-        if _grad_state.enabled and (self._requires_grad or needs_grad):
-            old = _wrap(self._data.copy(), self.dtype)
-            old._requires_grad, old.grad_fn = self._requires_grad, self.grad_fn
-            result = out_of_place(old)
-            self._write(result._data)
-            self.grad_fn, self._requires_grad = result.grad_fn, result._requires_grad
-        else:
-            write()
-        self._bump_version()
-        return self
-
-    def _write(self, array):
-        try:
-            if np.ndim(array) > self._data.ndim:  # NumPy would drop leading 1s; torch refuses
-                raise ValueError
-            self._data[...] = array
-        except ValueError:
-            try:
-                shape = np.broadcast_shapes(self._data.shape, np.shape(array))
-            except ValueError:
-                raise _arith.broadcast_error(self._data.shape, np.shape(array)) from None
-            raise RuntimeError(f"output with shape {list(self.shape)} doesn't match the broadcast shape "
-                               f"{list(shape)}") from None
-
-    def _in_place(self, op, *args):
-        """``self.op_(*args)`` as ``op(self, *args)`` written back; torch's error if the dtype can't hold it."""
-        def write():
-            result = op(self, *args)
-            if result.dtype is not self.dtype and (result.dtype._category > self.dtype._category):
-                raise RuntimeError(f"result type {result.dtype.legacy_name} can't be cast to the desired output "
-                                   f"type {self.dtype.legacy_name}")
-            self._write(result._data)
-        needs = any(isinstance(a, Tensor) and a._requires_grad for a in args)
-        return self._modify_in_place(lambda old: op(old, *args).to(self.dtype), write, needs)
-
+    # --- in place: ops/inplace.py writes the memory and rebases the history ----------------
     def add_(self, other, *, alpha=1):
-        return self._in_place(_arith.add, other, alpha)
+        return _inplace.apply(self, _arith.add, other, alpha)
 
     def sub_(self, other, *, alpha=1):
-        return self._in_place(_arith.sub, other, alpha)
+        return _inplace.apply(self, _arith.sub, other, alpha)
 
     def mul_(self, other):
-        return self._in_place(_arith.mul, other)
+        return _inplace.apply(self, _arith.mul, other)
 
     def div_(self, other, *, rounding_mode=None):
-        return self._in_place(_arith.div, other, rounding_mode)
+        return _inplace.apply(self, _arith.div, other, rounding_mode)
 
     def pow_(self, exponent):
-        return self._in_place(_arith.pow, exponent)
+        return _inplace.apply(self, _arith.pow, exponent)
 
     def neg_(self):
-        return self._in_place(_arith.neg)
+        return _inplace.apply(self, _arith.neg)
 
     def abs_(self):
-        return self._in_place(_arith.abs)
+        return _inplace.apply(self, _arith.abs)
 
     def exp_(self):
-        return self._in_place(_unary.exp)
+        return _inplace.apply(self, _unary.exp)
 
     def log_(self):
-        return self._in_place(_unary.log)
+        return _inplace.apply(self, _unary.log)
 
     def sqrt_(self):
-        return self._in_place(_unary.sqrt)
+        return _inplace.apply(self, _unary.sqrt)
 
     def sigmoid_(self):
-        return self._in_place(_unary.sigmoid)
+        return _inplace.apply(self, _activation.sigmoid)
 
     def tanh_(self):
-        return self._in_place(_unary.tanh)
+        return _inplace.apply(self, _unary.tanh)
 
     def relu_(self):
-        return self._in_place(_unary.relu)
+        return _inplace.apply(self, _activation.relu)
 
     def floor_(self):
-        return self._in_place(_unary.floor)
+        return _inplace.apply(self, _unary.floor)
 
     def round_(self):
-        return self._in_place(_unary.round)
+        return _inplace.apply(self, _unary.round)
 
     def clamp_(self, min=None, max=None):  # noqa: A002
-        return self._in_place(_unary.clamp, min, max)
+        return _inplace.apply(self, _unary.clamp, min, max)
 
     clip_ = clamp_
 
     def masked_fill_(self, mask, value):
-        return self._in_place(_index.masked_fill, mask, value)
+        return _inplace.apply(self, _index.masked_fill, mask, value)
 
     def scatter_(self, dim, index, src=None, value=None):
-        return self._in_place(_index.scatter, dim, index, src, value)
+        return _inplace.apply(self, _index.scatter, dim, index, src, value)
 
     def scatter_add_(self, dim, index, src):
-        return self._in_place(_index.scatter_add, dim, index, src)
+        return _inplace.apply(self, _index.scatter_add, dim, index, src)
 
     def zero_(self):
         return self.fill_(0)
 
     def fill_(self, value):
-        """Set every element to ``value`` (a number or a 0-dim tensor)."""
-        if isinstance(value, Tensor) and value.dim() != 0:
-            raise RuntimeError(f"fill_ only supports 0-dimension value tensor but got tensor with {value.dim()} "
-                               "dimensions.")
-        v = value._data if isinstance(value, Tensor) else value
-        def write():
-            self._data[...] = v
-        return self._modify_in_place(lambda old: old * 0 + value, write,
-                                     isinstance(value, Tensor) and value._requires_grad)
+        return _inplace.fill_(self, value)
 
     def copy_(self, src, non_blocking=False):
-        """Copy ``src`` into this tensor's memory (broadcasting, casting and moving devices as needed)."""
-        if not isinstance(src, Tensor):
-            raise TypeError(f"copy_(): argument 'other' (position 1) must be Tensor, not {type(src).__name__}")
-        def write():
-            self._write(to_device(src._data, self.device).astype(self.dtype.np, copy=False))
-        return self._modify_in_place(lambda old: (old * 0 + src.to(self.device)).to(self.dtype), write,
-                                     src._requires_grad)
+        return _inplace.copy_(self, src)
 
     def uniform_(self, a=0.0, b=1.0, *, generator=None):
-        return self._fill_random(lambda g: g.uniform(self._data.shape, self.dtype.np, a, b), generator)
+        return _inplace.fill_random(self, lambda g: g.uniform(self._data.shape, self.dtype.np, a, b), generator)
 
     def normal_(self, mean=0.0, std=1.0, *, generator=None):
-        return self._fill_random(lambda g: g.normal(self._data.shape, self.dtype.np, mean, std), generator)
+        return _inplace.fill_random(self, lambda g: g.normal(self._data.shape, self.dtype.np, mean, std), generator)
 
     def random_(self, from_=None, to=_UNSET, *, generator=None):
         """``random_()`` any value, ``random_(to)`` in [0, to), ``random_(from, to)``; ``to=None``: up to
         the dtype's maximum."""
         if to is _UNSET:
             from_, to = (0, from_) if from_ is not None else (None, None)
-        return self._fill_random(lambda g: g.random_(self._data.shape, self.dtype.np, from_, to), generator)
+        return _inplace.fill_random(self, lambda g: g.random_(self._data.shape, self.dtype.np, from_, to), generator)
 
     def bernoulli_(self, p=0.5, *, generator=None):
         p = p._data if isinstance(p, Tensor) else p
-        return self._fill_random(lambda g: g.bernoulli(p, self._data.shape, self.dtype.np), generator)
+        return _inplace.fill_random(self, lambda g: g.bernoulli(p, self._data.shape, self.dtype.np), generator)
 
     def exponential_(self, lambd=1.0, *, generator=None):
-        return self._fill_random(lambda g: g.exponential(self._data.shape, self.dtype.np, lambd), generator)
-
-    def _fill_random(self, draw, generator):
-        from .random import _resolve
-        self._check_in_place()
-        values = draw(_resolve(generator))
-        self._data[...] = to_device(values, self.device)
-        self._bump_version()
-        return self
+        return _inplace.fill_random(self, lambda g: g.exponential(self._data.shape, self.dtype.np, lambd), generator)
 
     def __setitem__(self, index, value):
         _index.setitem(self, index, value)
@@ -664,20 +568,17 @@ class Tensor:
         return _index.getitem(self, index)
 
     # --- operators -----------------------------------------------------------------------------
-    __add__ = __radd__ = _elementwise_operator(np.add, lambda a, b: _arith.Add.apply(a, b))
+    # ``+``, ``-`` and ``*`` (and ``+``/``*`` reflected) are set at the end of this file to
+    # ops/arithmetic.py's operators, which do the common case in one ufunc call.
 
     def __iadd__(self, other):
         return self.add_(other)
-
-    __sub__ = _elementwise_operator(np.subtract, lambda a, b: _arith.Sub.apply(a, b), floats_only=True)
 
     def __rsub__(self, other):
         return _arith.sub(other, self)
 
     def __isub__(self, other):
         return self.sub_(other)
-
-    __mul__ = __rmul__ = _elementwise_operator(np.multiply, lambda a, b: _arith.Mul.apply(a, b))
 
     def __imul__(self, other):
         return self.mul_(other)
@@ -767,7 +668,8 @@ class Tensor:
     def __ge__(self, other):
         return _arith.ge(self, other)
 
-    # --- math methods: one-line calls into ops/ ------------------------------------------------
+    # --- math methods: one-line calls into ops/, grouped by the op file ------------------------
+    # ops/arithmetic.py
     def add(self, other, *, alpha=1):
         return _arith.add(self, other, alpha)
 
@@ -853,6 +755,7 @@ class Tensor:
     def where(self, condition, other):
         return _arith.where(condition, self, other)
 
+    # ops/unary.py
     def exp(self):
         return _unary.exp(self)
 
@@ -885,12 +788,6 @@ class Tensor:
 
     def tanh(self):
         return _unary.tanh(self)
-
-    def sigmoid(self):
-        return _unary.sigmoid(self)
-
-    def relu(self):
-        return _unary.relu(self)
 
     def reciprocal(self):
         return _unary.reciprocal(self)
@@ -930,6 +827,20 @@ class Tensor:
     def nan_to_num(self, nan=0.0, posinf=None, neginf=None):
         return _unary.nan_to_num(self, nan, posinf, neginf)
 
+    # ops/activation.py
+    def sigmoid(self):
+        return _activation.sigmoid(self)
+
+    def relu(self):
+        return _activation.relu(self)
+
+    def softmax(self, dim, dtype=None):
+        return _activation.softmax(self, dim, dtype)
+
+    def log_softmax(self, dim, dtype=None):
+        return _activation.log_softmax(self, dim, dtype)
+
+    # ops/reduction.py
     def sum(self, dim=None, keepdim=False, dtype=None):
         return _reduce.sum(self, dim, keepdim, dtype)
 
@@ -978,12 +889,7 @@ class Tensor:
     def cumsum(self, dim, dtype=None):
         return _reduce.cumsum(self, dim, dtype)
 
-    def softmax(self, dim, dtype=None):
-        return _reduce.softmax(self, dim, dtype)
-
-    def log_softmax(self, dim, dtype=None):
-        return _reduce.log_softmax(self, dim, dtype)
-
+    # ops/shape.py
     def reshape(self, *shape):
         return _shape.reshape(self, *shape)
 
@@ -1049,6 +955,7 @@ class Tensor:
     def narrow(self, dim, start, length):
         return _shape.narrow(self, dim, start, length)
 
+    # ops/indexing.py
     def select(self, dim, index):
         return _index.select(self, dim, index)
 
@@ -1071,11 +978,9 @@ class Tensor:
         return _index.masked_select(self, mask)
 
     def nonzero(self, as_tuple=False):
-        idx = np.nonzero(self._data)
-        if as_tuple:
-            return tuple(_wrap(i) for i in idx)
-        return _wrap(np.stack(idx, axis=1) if idx else np.zeros((1, 0), np.int64))
+        return _index.nonzero(self, as_tuple)
 
+    # ops/linalg.py
     def matmul(self, other):
         return _linalg.matmul(self, other)
 
@@ -1094,6 +999,7 @@ class Tensor:
     def addmm(self, mat1, mat2, *, beta=1, alpha=1):
         return _linalg.addmm(self, mat1, mat2, beta=beta, alpha=alpha)
 
+    # ops/sorting.py
     def sort(self, dim=-1, descending=False):
         return _sorting.sort(self, dim, descending)
 
@@ -1107,26 +1013,6 @@ class Tensor:
         return _sorting.unique(self, sorted, return_inverse, return_counts, dim)
 
 
-class _RemovableHandle:
-    """Returned by ``register_hook``; ``remove()`` unregisters the hook."""
-
-    _next_id = [0]
-
-    def __init__(self, hooks):
-        self.hooks = hooks
-        self.id = self._next_id[0]
-        self._next_id[0] += 1
-
-    def remove(self):
-        self.hooks.pop(self.id, None)
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.remove()
-
-
 def _rebuild(cls, array, requires_grad):
     t = _wrap(array.copy())
     if cls is not Tensor:
@@ -1135,14 +1021,27 @@ def _rebuild(cls, array, requires_grad):
     return t
 
 
-_function._install(Tensor, _wrap)
-
-# The op families import Tensor from this module, so they come last.
+# --- the one import block that looks upward -------------------------------------------------
+# Tensor's methods are one-line calls into the layers built on top of this module: the op families
+# (each imports Tensor to wrap its results), the in-place machinery, the factories and the
+# backward engine. Python resolves the cycle because these modules are imported only here, after
+# Tensor is defined. parity_tests/test_architecture.py allows this block, and nothing else, to
+# import upward.
+from . import factories as _factories  # noqa: E402
+from .autograd import engine as _engine  # noqa: E402
+from .ops import _util  # noqa: E402
 from .ops import arithmetic as _arith  # noqa: E402
 from .ops import unary as _unary  # noqa: E402
+from .ops import activation as _activation  # noqa: E402
 from .ops import reduction as _reduce  # noqa: E402
 from .ops import shape as _shape  # noqa: E402
 from .ops import indexing as _index  # noqa: E402
 from .ops import linalg as _linalg  # noqa: E402
 from .ops import convert as _ops_convert  # noqa: E402
 from .ops import sorting as _sorting  # noqa: E402
+from .ops import inplace as _inplace  # noqa: E402
+
+# The hot operators: ``a + b`` is ops/arithmetic.py's ``add_operator(a, b)``, with no call between.
+Tensor.__add__ = Tensor.__radd__ = _arith.add_operator
+Tensor.__sub__ = _arith.sub_operator
+Tensor.__mul__ = Tensor.__rmul__ = _arith.mul_operator

@@ -6,6 +6,8 @@ import pytest
 import torch
 from hypothesis import HealthCheck, settings
 
+import strict_device
+
 # torch's small CPU ops spin up to nproc threads; on a busy 2-core CI box that makes the parity tests
 # many times slower, and it does not change any number they compare.
 torch.set_num_threads(1)
@@ -29,10 +31,16 @@ def cuda_skip_reason():
     return None
 
 
-@pytest.fixture(params=["cpu", "cuda"])
-def device(request):
+@pytest.fixture(params=["cpu", "cuda", "strict"])
+def device(request, monkeypatch):
+    """Where minigrad's tensors live: ``cpu``; ``cuda`` (a GPU and CuPy); ``strict``, the stand-in
+    device of strict_device.py (arrays that fail like CuPy's where NumPy-only code would), which
+    torch reads as ``cpu``: it runs minigrad's device code paths on every machine."""
     if request.param == "cuda":
         reason = cuda_skip_reason()
         if reason:
             pytest.skip(f"CUDA parity skipped: {reason}")
+    if request.param == "strict":
+        strict_device.install(monkeypatch)
+        return strict_device.DEVICE
     return request.param

@@ -57,3 +57,18 @@ def test_cuda_tensors_round_trip(device):
         minigrad.cat([x.detach(), y.detach()])
     t = torch.from_dlpack(y.detach())
     assert t.is_cuda and minigrad.from_dlpack(t).is_cuda
+
+
+# --- the strict stand-in device (strict_device.py) is as strict as CuPy where it matters -----------
+def test_the_stand_in_refuses_what_cupy_refuses(monkeypatch):
+    import strict_device
+    strict_device.install(monkeypatch)
+    x = minigrad.arange(6.0, device=strict_device.DEVICE)
+    assert x.device == minigrad.device("cuda", 0) and isinstance(x._data, strict_device.StrictArray)
+    with pytest.raises(TypeError, match="Implicit conversion to a NumPy array"):
+        np.asarray(x._data)
+    with pytest.raises(TypeError, match="host array met a device array"):
+        x._data + np.arange(6.0)
+    assert isinstance(x._data.sum(), strict_device.StrictArray) and x._data.sum().ndim == 0  # 0-d, no scalar
+    assert isinstance(np.zeros(2, like=x._data), strict_device.StrictArray)
+    assert x.cpu().tolist() == list(range(6)) and (x * 2).sum().item() == 30.0  # explicit .get() is the way out

@@ -15,9 +15,8 @@ import warnings
 import numpy as np
 
 from .._backend import host
+from .._modes import anomaly as _anomaly
 
-_enabled = [False]     # record creation stacks (and check, when _check_nan)
-_check_nan = [True]
 _PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep  # .../minigrad/
 
 
@@ -30,11 +29,11 @@ class detect_anomaly:
                       "enabled for debugging.", stacklevel=2)
 
     def __enter__(self):
-        self._prev = (_enabled[0], _check_nan[0])
-        _enabled[0], _check_nan[0] = True, self.check_nan
+        self._prev = (_anomaly.enabled, _anomaly.check_nan)
+        _anomaly.enabled, _anomaly.check_nan = True, self.check_nan
 
     def __exit__(self, *exc):
-        _enabled[0], _check_nan[0] = self._prev
+        _anomaly.enabled, _anomaly.check_nan = self._prev
         return False
 
     def __call__(self, fn):
@@ -49,23 +48,23 @@ class set_detect_anomaly:
     """Turn anomaly detection on or off now; as a context manager, restore the previous state on exit."""
 
     def __init__(self, mode, check_nan=True):
-        self._prev = (_enabled[0], _check_nan[0])
-        _enabled[0], _check_nan[0] = bool(mode), bool(check_nan)
+        self._prev = (_anomaly.enabled, _anomaly.check_nan)
+        _anomaly.enabled, _anomaly.check_nan = bool(mode), bool(check_nan)
 
     def __enter__(self):
         return None
 
     def __exit__(self, *exc):
-        _enabled[0], _check_nan[0] = self._prev
+        _anomaly.enabled, _anomaly.check_nan = self._prev
         return False
 
 
 def is_anomaly_enabled():
-    return _enabled[0]
+    return _anomaly.enabled
 
 
 def is_anomaly_check_nan_enabled():
-    return _check_nan[0]
+    return _anomaly.check_nan
 
 
 def creation_stack():
@@ -78,7 +77,7 @@ def creation_stack():
 
 def check_gradients(node, grads):
     """Called by the engine on each node's gradients: torch's warning and error at the first NaN."""
-    if not _check_nan[0]:
+    if not _anomaly.check_nan:
         return
     for i, g in enumerate(grads):
         if g is not None and g.dtype.is_floating_point and bool(np.isnan(host(g._data)).any()):

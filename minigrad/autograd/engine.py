@@ -10,10 +10,15 @@
 Without ``create_graph`` the backward formulas run under ``no_grad``; with it they record a new
 graph, which is how double backward works. Unless ``retain_graph``, each node frees its saved
 tensors once it has run.
+
+``backward`` (``loss.backward()``, ``autograd.backward``) and ``grad`` (``autograd.grad``) are the
+two ways in: they check the roots, make the seed gradients and call ``run_backward``.
 """
+import numpy as np
+
+from .._modes import anomaly as _anomaly, grad_state as _grad_state
 from . import anomaly_mode
 from .function import Function
-from .grad_mode import _state as _grad_state
 
 
 def _count_dependencies(roots):
@@ -67,7 +72,7 @@ def _call_backward(node, grad):
         else:
             raise RuntimeError(f"function {node.name()} returned an incorrect number of gradients "
                                f"(expected {n_inputs}, got {len(grads)})")
-    if anomaly_mode._enabled[0]:
+    if _anomaly.enabled:
         anomaly_mode.check_gradients(node, grads)
     return grads
 
@@ -167,3 +172,67 @@ def run_backward(roots, root_grads, retain_graph, create_graph, inputs=None):
     finally:
         _grad_state.enabled = prev_enabled
     return captured if inputs is not None else None
+
+
+def _as_list(x):
+    if x is None:
+        return None
+    return list(x) if isinstance(x, (list, tuple)) else [x]
+
+
+def _root_grads(outputs, grad_outputs):
+    """The seed gradient of each output: given, or ones for a scalar (torch's rules and errors)."""
+    grads = _as_list(grad_outputs) or [None] * len(outputs)
+    if len(grads) != len(outputs):
+        raise RuntimeError("grad can be implicitly created only for scalar outputs")
+    seeds = []
+    for i, (out, g) in enumerate(zip(outputs, grads)):
+        if not out._requires_grad:
+            raise RuntimeError(f"element {i} of tensors does not require grad and does not have a grad_fn")
+        if g is None:
+            if out._data.size != 1:
+                raise RuntimeError("grad can be implicitly created only for scalar outputs")
+            g = out._wrap_like(np.ones_like(out._data))
+        elif g.shape != out.shape:
+            raise RuntimeError(f"Mismatch in shape: grad_output[{i}] has a shape of {g.shape} and output[{i}] has "
+                               f"a shape of {out.shape}.")
+        seeds.append(g)
+    return seeds
+
+
+def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, inputs=None):
+    """Accumulate d(tensors)/d(leaf) into every leaf's ``.grad``."""
+    outputs = _as_list(tensors)
+    seeds = _root_grads(outputs, grad_tensors)
+    if retain_graph is None:
+        retain_graph = create_graph
+    if inputs is not None:
+        inputs = _as_list(inputs)
+        grads = run_backward(outputs, seeds, retain_graph, create_graph, inputs=inputs)
+        for t, g in zip(inputs, grads):
+            if g is not None:
+                t._grad = g if t._grad is None else t._grad + g
+        return
+    run_backward(outputs, seeds, retain_graph, create_graph)
+
+
+def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False, allow_unused=None,
+         materialize_grads=False):
+    """The gradients of ``outputs`` with respect to ``inputs``, returned (``.grad`` is untouched)."""
+    outputs = _as_list(outputs)
+    inputs = _as_list(inputs)
+    for t in inputs:
+        if not t._requires_grad:
+            raise RuntimeError("One of the differentiated Tensors does not require grad")
+    seeds = _root_grads(outputs, grad_outputs)
+    if retain_graph is None:
+        retain_graph = create_graph
+    grads = run_backward(outputs, seeds, retain_graph, create_graph, inputs=inputs)
+    for i, g in enumerate(grads):
+        if g is None:
+            if materialize_grads:
+                grads[i] = inputs[i]._wrap_like(np.zeros_like(inputs[i]._data))
+            elif not allow_unused:
+                raise RuntimeError(f"The differentiated Tensor at index {i} appears to not have been used in the "
+                                   "graph. Set allow_unused=True if this is the desired behavior.")
+    return tuple(grads)

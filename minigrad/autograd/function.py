@@ -1,58 +1,37 @@
 """``Function``: one differentiable op, and the node that records it in the graph.
 
-An op is a subclass with two static methods side by side (minigrad's own ops subclass
-``BuiltinFunction``; users subclass ``Function``, whose forward returns a Tensor)::
+An op is a subclass with two static methods side by side. The same contract serves minigrad's
+own ops (which subclass ``BuiltinFunction`` only so that their nodes get torch's built-in names,
+``MulBackward0``) and a user's ``autograd.Function``::
 
-    class Mul(BuiltinFunction):
+    class Mul(Function):
         '''d(a*b)/da = g*b, d(a*b)/db = g*a'''
         @staticmethod
-        def forward(ctx, a, b):          # Tensors (or numbers) in, an array out
+        def forward(ctx, a, b):          # Tensors (or numbers) in; an array (or a Tensor) out
             ctx.save_for_backward(a, b)
-            return a._data * b._data
+            return a._data * b._data     # (or Tensor ops, ``a * b``: forward runs under no_grad)
         @staticmethod
         def backward(ctx, grad):         # Tensors in, Tensors out: differentiable again
             a, b = ctx.saved_tensors
             return grad * b, grad * a
 
-``Mul.apply(x, y)`` runs ``forward`` and, when grad mode is on and an input requires grad,
-makes a ``Mul`` instance the ``grad_fn`` of the result. That instance is also the ``ctx``: it
-keeps what backward needs and the edges to the inputs' nodes.
+``Mul.apply(x, y)`` makes a ``ctx`` (an instance of ``Mul``) and runs ``forward``. When grad mode
+is on and an input requires grad, ``forward`` runs under no_grad and the ctx becomes the
+``grad_fn`` of the result: it keeps what backward needs (``save_for_backward``, the only way a
+tensor reaches backward: its version is checked there) and the edges to the inputs' nodes.
 
 Backward may return a gradient of the *broadcast* shape; the engine reduces it to each input's
 shape and dtype in one place (``engine._fit``), so no op handles broadcasting itself.
 """
-from . import grad_mode
-from . import anomaly_mode
-
-_grad_state = grad_mode._state
+from .._modes import anomaly as _anomaly, grad_state as _grad_state
+from ..tensor import Tensor, _ndarray, _wrap
+from .anomaly_mode import creation_stack
 
 _FREED = ("Trying to backward through the graph a second time (or directly access saved tensors "
           "after they have already been freed). Saved intermediate values of the graph are freed "
           "when you call .backward() or autograd.grad(). Specify retain_graph=True if you need to "
           "backward through the graph a second time or if you need to access saved tensors after "
           "calling backward.")
-
-
-class _NullContext:
-    """The ``ctx`` of a forward that records nothing (no grad needed): saving is a no-op."""
-
-    __slots__ = ()
-    needs_input_grad = ()
-
-    def save_for_backward(self, *tensors):
-        pass
-
-    def save_output(self, array):
-        pass
-
-    def mark_non_differentiable(self, *tensors):
-        pass
-
-    def __setattr__(self, name, value):  # ops may stash scalars on ctx; nothing to keep
-        pass
-
-
-_NULL_CTX = _NullContext()
 
 
 class AccumulateGrad:
@@ -76,6 +55,7 @@ class Function:
     # Set by apply on recorded nodes:
     #   _edges: per input, its grad_fn node, the leaf Tensor (requires_grad), or None
     #   _meta:  per input, (shape, dtype) of a Tensor input, else None
+    _edges = _meta = ()       # (a ctx whose forward recorded nothing keeps these empty)
     _saved = ()
     _saved_versions = ()
     _output = None            # the op's own result (an array), when it saved it with save_output
@@ -88,29 +68,22 @@ class Function:
 
     @classmethod
     def apply(cls, *args):
-        """Run a user-defined Function: ``forward`` under no_grad with a fresh ctx; when grad mode is
-        on and an input requires grad, the ctx becomes the result's ``grad_fn``."""
+        """Run ``forward`` with a fresh ctx; when grad mode is on and an input requires grad, run it
+        under no_grad and make the ctx the result's ``grad_fn``."""
         ctx = cls()
-        record = _connect(ctx, args) and _grad_state.enabled
-        prev = _grad_state.enabled
-        _grad_state.enabled = False
-        try:
-            out = cls.forward(ctx, *args)
-        finally:
-            _grad_state.enabled = prev
-        if not isinstance(out, _Tensor):
-            raise TypeError(f"{cls.__name__}.forward must return a single Tensor, got {type(out).__name__}")
-        out = _wrap(out._data, out.dtype)  # the result gets its own identity, as in torch
-        if record and not ctx._non_differentiable:
-            out._requires_grad = True
-            out.grad_fn = ctx
-        return out
+        if _grad_state.enabled:
+            for a in args:
+                if isinstance(a, Tensor) and a._requires_grad:
+                    return _record(cls, ctx, args)
+        ctx.needs_input_grad = (False,) * len(args)
+        return _result(cls, cls.forward(ctx, *args))
 
     # --- ctx API, as in torch ----------------------------------------------------------------
     def save_for_backward(self, *tensors):
         """Keep tensors for backward, remembering their versions to detect in-place changes."""
         self._saved = tensors
-        self._saved_versions = tuple(t._version if isinstance(t, _Tensor) else None for t in tensors)
+        if self._edges:  # a recorded node (apply's _connect set the edges): watch the versions
+            self._saved_versions = tuple(t._version if isinstance(t, Tensor) else None for t in tensors)
 
     def save_output(self, array):
         """Keep this op's own result (e.g. exp, sigmoid) without a reference cycle."""
@@ -157,11 +130,12 @@ class Function:
         self._released = True
 
     # --- introspection ------------------------------------------------------------------------
-    _kind = None  # a per-node name, for ops whose torch name depends on their arguments
+    _name = None  # torch's node name when it is not the default: set on the class, or on the ctx in
+                  # forward when it depends on the arguments (``MaxBackward0`` vs ``MaxBackward1``)
 
     def name(self):
-        """torch's node name, e.g. ``MulBackward0``."""
-        return self._kind or type(self).__dict__.get("_name") or self._default_name()
+        """torch's node name: ``_name``, else ``<Op>Backward`` (``<Op>Backward0`` for built-ins)."""
+        return self._name or self._default_name()
 
     @classmethod
     def _default_name(cls):
@@ -186,37 +160,49 @@ class Function:
 
 
 class BuiltinFunction(Function):
-    """Base of minigrad's own ops: ``forward`` takes Tensors (or numbers) and returns an array;
-    nodes are named like torch's (``AddBackward0``)."""
-
-    @classmethod
-    def apply(cls, *args):
-        """Run forward; when grad mode is on and any input requires grad, record the node."""
-        if _grad_state.enabled:
-            for a in args:
-                if isinstance(a, _Tensor) and a._requires_grad:
-                    ctx = cls()
-                    _connect(ctx, args)
-                    out = _wrap(cls.forward(ctx, *args))
-                    out._requires_grad = True
-                    out.grad_fn = ctx
-                    if ctx._output is not None:  # the result is saved: watch its version
-                        out._vc = ctx._output_version = [0]
-                    return out
-        return _wrap(cls.forward(_NULL_CTX, *args))
+    """Base of minigrad's own ops: the same contract as ``Function``; only the node's default name
+    differs, as in torch (``AddBackward0``, where a user's ``MyOp`` gets ``MyOpBackward``)."""
 
     @classmethod
     def _default_name(cls):
         return f"{cls.__name__}Backward0"
 
 
+def _result(cls, out):
+    """The Tensor ``apply`` returns: a new one around forward's array, or around the data of the
+    Tensor it returned (the result gets its own identity and node, as in torch)."""
+    if out.__class__ is _ndarray:  # the common case first: a built-in op's NumPy result
+        return _wrap(out)
+    if isinstance(out, Tensor):
+        return _wrap(out._data, out.dtype)
+    if not hasattr(out, "dtype"):
+        raise TypeError(f"{cls.__name__}.forward must return a single Tensor or array, got {type(out).__name__}")
+    return _wrap(out)
+
+
+def _record(cls, ctx, args):
+    """``apply`` when the graph is recorded: connect the node, run forward under no_grad, and make
+    the node the result's ``grad_fn``."""
+    _connect(ctx, args)
+    _grad_state.enabled = False
+    try:
+        out = _result(cls, cls.forward(ctx, *args))
+    finally:
+        _grad_state.enabled = True
+    if not ctx._non_differentiable:
+        out._requires_grad = True
+        out.grad_fn = ctx
+        if ctx._output is not None:  # the result is saved: watch its version
+            out._vc = ctx._output_version = [0]
+    return out
+
+
 def _connect(ctx, args):
     """Record on ``ctx`` the edges to the inputs' nodes (their grad_fn, or the leaf itself), the
-    inputs' shapes and dtypes (for the engine's broadcast reduction) and ``needs_input_grad``.
-    Returns whether any input requires grad."""
+    inputs' shapes and dtypes (for the engine's broadcast reduction) and ``needs_input_grad``."""
     edges, meta, needs = [], [], []
     for a in args:
-        if isinstance(a, _Tensor):
+        if isinstance(a, Tensor):
             meta.append((a._data.shape, a.dtype))
             if a._requires_grad:
                 edges.append(a.grad_fn if a.grad_fn is not None else a)
@@ -227,15 +213,5 @@ def _connect(ctx, args):
         edges.append(None)
         needs.append(False)
     ctx._edges, ctx._meta, ctx.needs_input_grad = edges, meta, tuple(needs)
-    if anomaly_mode._enabled[0]:
-        ctx._trace = anomaly_mode.creation_stack()
-    return any(needs)
-
-
-def _install(tensor_cls, wrap):
-    """Called once by tensor.py: the Tensor class and its array wrapper."""
-    global _Tensor, _wrap
-    _Tensor, _wrap = tensor_cls, wrap
-
-
-_Tensor = _wrap = None
+    if _anomaly.enabled:
+        ctx._trace = creation_stack()

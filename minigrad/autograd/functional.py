@@ -4,8 +4,14 @@
 numerical Jacobian against the analytical one obtained by backpropagating unit vectors.
 ``gradgradcheck`` does the same for the function ``(inputs, v) -> grad(f(inputs), inputs, v)``.
 """
+import warnings
+
 import numpy as np
 
+from ..factories import randn
+from ..random import Generator
+from ..tensor import _wrap
+from .engine import grad as autograd_grad
 
 
 class GradcheckError(RuntimeError):
@@ -44,8 +50,6 @@ def _numerical_jacobian(fn, inputs, index, eps):
 
 def _analytical_jacobian(fn, inputs, index):
     """The same Jacobian from autograd: one backward pass per output element (a row each)."""
-    from . import grad as autograd_grad
-    from ..tensor import _wrap
     x = inputs[index]
     rows = []
     for out in _outputs(fn, inputs):
@@ -67,7 +71,6 @@ def gradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True, 
     inputs = tuple(inputs) if isinstance(inputs, (tuple, list)) else (inputs,)
     for index in _inputs_requiring_grad(inputs):
         if inputs[index].dtype.name != "float64":
-            import warnings
             warnings.warn("Input #%d requires gradient and is not a double precision floating point. "
                           "This check will likely fail if all the inputs are not of double precision "
                           "floating point. " % index, UserWarning, stacklevel=2)
@@ -83,9 +86,6 @@ def gradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True, 
 
 def gradgradcheck(fn, inputs, grad_outputs=None, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True, **_):
     """gradcheck of the first derivative: checks double backward against finite differences."""
-    from . import grad as autograd_grad
-    from ..factories import randn
-    from ..random import Generator
     inputs = tuple(inputs) if isinstance(inputs, (tuple, list)) else (inputs,)
     outs = _outputs(fn, inputs)
     if grad_outputs is None:
@@ -100,8 +100,7 @@ def gradgradcheck(fn, inputs, grad_outputs=None, eps=1e-6, atol=1e-5, rtol=1e-3,
         outputs = [o for o in _outputs(fn, xs) if o._requires_grad]
         grads = autograd_grad(outputs, [xs[i] for i in diff], list(vs[:len(outputs)]), create_graph=True,
                               allow_unused=True)
-        from ..factories import zeros_like
-        return tuple(g if g is not None else zeros_like(xs[i]) for g, i in zip(grads, diff))
+        return tuple(g if g is not None else xs[i]._wrap_like(np.zeros_like(xs[i]._data)) for g, i in zip(grads, diff))
 
     return gradcheck(first_derivative, inputs + tuple(grad_outputs), eps=eps, atol=atol, rtol=rtol,
                      raise_exception=raise_exception)

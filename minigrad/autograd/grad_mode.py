@@ -4,18 +4,11 @@
 managers and as decorators.
 """
 import functools
-import threading
+
+from .._modes import grad_state as _state
 
 __all__ = ["no_grad", "enable_grad", "set_grad_enabled", "inference_mode", "is_grad_enabled",
            "is_inference_mode_enabled"]
-
-
-class _GradState(threading.local):
-    enabled = True
-    inference = False
-
-
-_state = _GradState()
 
 
 def is_grad_enabled():

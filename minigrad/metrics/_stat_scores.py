@@ -14,7 +14,7 @@ otherwise. ``confusion`` gives the multiclass confusion matrix (rows: target, co
 """
 import numpy as np
 
-from ..ops.unary import sigmoid_array
+from ..ops.activation import sigmoid_array
 from ..tensor import Size, Tensor
 
 

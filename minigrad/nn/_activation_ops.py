@@ -5,18 +5,18 @@ Backward formulas are written with Tensor ops, so they are differentiable again 
 Where a formula needs ``e**x`` only on one side of a branch, the input is clamped to that side
 first, so the unused branch never overflows into ``0 * inf = nan`` in a second derivative.
 
-relu, sigmoid, tanh, softmax and log_softmax are the core ops of ``minigrad/ops``.
-``inplace=True`` writes the result into the input (torch's ``relu_`` etc.), through
-``Tensor._in_place``, which also records the op in the graph the way torch does.
+relu, sigmoid, softmax and log_softmax are the core ops of ``minigrad/ops/activation.py`` (tanh
+is in ``ops/unary.py``). ``inplace=True`` writes the result into the input (torch's ``relu_``
+etc.) through ``ops/inplace.py``, which also records the op in the graph the way torch does.
 """
 import math
-import warnings
 
 import numpy as np
 
 from ..autograd.function import BuiltinFunction
+from ..ops import inplace as _inplace
 from ..ops.arithmetic import where
-from ..ops.unary import sigmoid_array
+from ..ops.activation import implicit_dim, sigmoid_array
 from ._special import erf_array
 
 
@@ -30,7 +30,7 @@ def _float_only(a, kernel):
 def _apply(op, input, inplace, *args):
     """``op(input, *args)``, or written into ``input`` when ``inplace``."""
     if inplace:
-        return input._in_place(op.apply, *args)
+        return _inplace.apply(input, op.apply, *args)
     return op.apply(input, *args)
 
 
@@ -487,26 +487,19 @@ def tanh(input):  # noqa: A002
     return input.tanh()
 
 
-def _implicit_dim(name, ndim, stacklevel):
-    """torch's legacy choice of dim when none is given, with its deprecation warning."""
-    warnings.warn(f"Implicit dimension choice for {name} has been deprecated. Change the call to include dim=X "
-                  "as an argument.", stacklevel=stacklevel)
-    return 0 if ndim in (0, 1, 3) else 1
-
-
 def softmax(input, dim=None, _stacklevel=3, dtype=None):  # noqa: A002
     if dim is None:
-        dim = _implicit_dim("softmax", input.dim(), _stacklevel)
+        dim = implicit_dim("softmax", input.dim(), _stacklevel)
     return input.softmax(dim, dtype=dtype)
 
 
 def softmin(input, dim=None, _stacklevel=3, dtype=None):  # noqa: A002
     if dim is None:
-        dim = _implicit_dim("softmin", input.dim(), _stacklevel)
+        dim = implicit_dim("softmin", input.dim(), _stacklevel)
     return (-input).softmax(dim, dtype=dtype)
 
 
 def log_softmax(input, dim=None, _stacklevel=3, dtype=None):  # noqa: A002
     if dim is None:
-        dim = _implicit_dim("log_softmax", input.dim(), _stacklevel)
+        dim = implicit_dim("log_softmax", input.dim(), _stacklevel)
     return input.log_softmax(dim, dtype=dtype)

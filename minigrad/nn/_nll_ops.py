@@ -32,7 +32,7 @@ class NllLoss(BuiltinFunction):
         w = np.where(ignored, 0, w).astype(x.dtype, copy=False)
         loss = -np.take_along_axis(x, np.expand_dims(index, dim), dim).squeeze(dim) * w
         ctx.dim, ctx.shape, ctx.reduction = dim, x.shape, reduction
-        ctx.index, ctx.weights = Tensor._wrap(index), Tensor._wrap(w)
+        ctx.save_for_backward(Tensor._wrap(index), Tensor._wrap(w))
         if reduction != "mean":
             return reduce_array(loss, reduction)
         ctx.total = float(w.sum())
@@ -41,10 +41,11 @@ class NllLoss(BuiltinFunction):
 
     @staticmethod
     def backward(ctx, grad):
+        index, weights = ctx.saved_tensors
         g = grad / ctx.total if ctx.reduction == "mean" and ctx.total else grad  # all ignored: zeros, as torch
-        per_sample = -(g * ctx.weights)
+        per_sample = -(g * weights)
         dim = ctx.dim
-        return grad.new_zeros(ctx.shape).scatter(dim, ctx.index.unsqueeze(dim), per_sample.unsqueeze(dim)), \
+        return grad.new_zeros(ctx.shape).scatter(dim, index.unsqueeze(dim), per_sample.unsqueeze(dim)), \
             None, None, None, None
 
 

@@ -11,7 +11,6 @@
 """
 import numpy as np
 
-from .._backend import to_device
 from ..autograd.function import BuiltinFunction
 from ..ops.indexing import IndexAddInto
 
@@ -53,7 +52,7 @@ class SourcePad(BuiltinFunction):
         for dim, index in sources:
             shapes.append(x.shape)
             x = np.take(x, index, axis=dim)
-        ctx._kind, ctx.sources, ctx.shapes = node_name, sources, shapes
+        ctx._name, ctx.sources, ctx.shapes = node_name, sources, shapes
         return x if sources else x.copy()
 
     @staticmethod
@@ -62,13 +61,11 @@ class SourcePad(BuiltinFunction):
             grad = IndexAddInto.apply(grad, shape, (slice(None),) * dim + (index,))
         return grad, None, None
 
-    def name(self):
-        return getattr(self, "_kind", "ReflectionPad1DBackward0")
 
-
-def _source_index(n, before, after, mode):
-    """Where each output position along one dim reads from, e.g. reflect 0..3 by 2 -> [2 1 0 1 2 3 2 1]."""
-    index = np.pad(np.arange(n), (max(before, 0), max(after, 0)), mode=_SOURCE_MODES[mode])
+def _source_index(n, before, after, mode, like):
+    """Where each output position along one dim reads from, e.g. reflect 0..3 by 2 -> [2 1 0 1 2 3 2 1]
+    (an index array on the device of ``like``)."""
+    index = np.pad(np.arange(n, like=like), (max(before, 0), max(after, 0)), mode=_SOURCE_MODES[mode])
     return index[max(-before, 0): index.size - max(-after, 0)]
 
 
@@ -105,6 +102,6 @@ def pad(input, pad, mode="constant", value=None):  # noqa: A002
     if value is not None and value != 0:
         raise RuntimeError(f"Padding mode \"{mode}\" doesn't take in value argument")
     _check_source_pad(input, pad, mode)
-    sources = [(dim, to_device(_source_index(input.shape[dim], before, after, mode), input.device))
+    sources = [(dim, _source_index(input.shape[dim], before, after, mode, input._data))
                for dim, (before, after) in enumerate(_per_dim(pad, input.ndim)) if (before, after) != (0, 0)]
     return SourcePad.apply(input, sources, _NODE_NAMES[mode].format(len(pad) // 2))

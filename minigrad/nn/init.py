@@ -16,6 +16,7 @@ import numpy as np
 
 from ..autograd.grad_mode import no_grad
 from ..factories import eye
+from ..ops.inplace import fill_random
 
 
 def calculate_gain(nonlinearity, param=None):
@@ -58,7 +59,7 @@ def trunc_normal_(tensor, mean=0.0, std=1.0, a=-2.0, b=2.0, generator=None):
     ``minigrad/random/_trunc_normal.py``: the same draws, so the same numbers after a seed)."""
     shape, dtype = tensor._data.shape, tensor.dtype.np
     with no_grad():
-        return tensor._fill_random(lambda gen: gen.trunc_normal(shape, dtype, mean, std, a, b), generator)
+        return fill_random(tensor, lambda gen: gen.trunc_normal(shape, dtype, mean, std, a, b), generator)
 
 
 def constant_(tensor, val):
@@ -161,6 +162,6 @@ def orthogonal_(tensor, gain=1, generator=None):
     if rows < cols:
         q = q.T
     with no_grad():
-        tensor.copy_(tensor._wrap_like(np.ascontiguousarray(q).reshape(tensor.shape)))
+        tensor.copy_(tensor._wrap_like(np.ascontiguousarray(q, like=q).reshape(tensor.shape)))
         tensor.mul_(gain)
     return tensor

@@ -17,7 +17,7 @@ def as_array(x, dt):
     if dt.is_floating_point or isinstance(x, bool):
         return x
     if isinstance(x, float):  # a float meeting an integer result: only via explicit dtype
-        return np.array(x, dt.np)
+        return dt.np(x)  # a NumPy scalar: it meets arrays of any device
     return x
 
 

@@ -5,8 +5,10 @@ input's shape. Inputs may be Tensors or Python scalars (then no gradient flows t
 """
 import numpy as np
 
+from .._modes import grad_state as _grad_state
 from ..autograd.function import BuiltinFunction
-from ..tensor import Tensor
+from ..tensor import Tensor, _wrap
+from .indexing import nonzero
 from ._util import operands, float_result_type, broadcast_error, device_error, shape_of
 
 
@@ -81,6 +83,37 @@ class Mul(BuiltinFunction):
                 grad * a if ctx.needs_input_grad[1] else None)
 
 
+def _operator(ufunc, op, floats_only=False):
+    """The Tensor method of an operator such as ``+`` (tensor.py binds ``Tensor.__add__`` to it): the
+    common case inline (``b`` a tensor of ``a``'s dtype, or a Python number that keeps it, and no
+    graph to record: one ufunc call), and otherwise ``op.apply(a, b)``, which does promotion,
+    autograd and torch's errors."""
+    def operator(a, b):
+        kind = b.__class__
+        if kind is Tensor:
+            if a.dtype is b.dtype and not ((a._requires_grad or b._requires_grad) and _grad_state.enabled):
+                if not floats_only or a.dtype.is_floating_point:
+                    try:
+                        return _wrap(ufunc(a._data, b._data), a.dtype)
+                    except (ValueError, TypeError):  # shapes or devices: the general path names it
+                        pass
+        elif kind is float or kind is int:
+            # (a number must not promote the dtype: int * 2.5 and bool + 1 take the general path)
+            if a.dtype._category >= (2 if kind is float else 1) and not (a._requires_grad and _grad_state.enabled):
+                if not floats_only or a.dtype.is_floating_point:
+                    try:
+                        return _wrap(ufunc(a._data, b), a.dtype)
+                    except OverflowError:
+                        pass
+        return op.apply(a, b)
+    return operator
+
+
+add_operator = _operator(np.add, Add)
+sub_operator = _operator(np.subtract, Sub, floats_only=True)  # (bool - bool is torch's error, in Sub)
+mul_operator = _operator(np.multiply, Mul)
+
+
 class Div(BuiltinFunction):
     """d(a/b)/da = g/b, d(a/b)/db = -g*a/b**2"""
 
@@ -134,6 +167,7 @@ class Remainder(BuiltinFunction):
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
+        ctx._name = "RemainderBackward1" if isinstance(b, Tensor) else "RemainderBackward0"
         x, y, _ = operands(a, b)
         with np.errstate(divide="ignore", invalid="ignore"):
             return _broadcasting(np.remainder, a, b, x, y)
@@ -142,9 +176,6 @@ class Remainder(BuiltinFunction):
     def backward(ctx, grad):
         a, b = ctx.saved_tensors
         return grad, (-grad * (a / b).floor() if ctx.needs_input_grad[1] else None)
-
-    def name(self):
-        return "RemainderBackward1" if self._meta[1] is not None else "RemainderBackward0"  # b a tensor?
 
 
 class PowScalar(BuiltinFunction):
@@ -177,7 +208,7 @@ class Pow(BuiltinFunction):
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
         x, y, dt = operands(a, b)
-        if not dt.is_floating_point and (np.asarray(y) < 0).any():
+        if not dt.is_floating_point and bool(np.any(y < 0)):
             raise RuntimeError("Integers to negative integer powers are not allowed.")
         with np.errstate(divide="ignore", invalid="ignore"):
             return _broadcasting(np.power, a, b, x, y)
@@ -226,7 +257,8 @@ class Maximum(BuiltinFunction):
     @staticmethod
     def backward(ctx, grad):
         a, b = ctx.saved_tensors
-        return _split_by(grad, a < b, a == b), _split_by(grad, b < a, a == b)
+        return (_split_by(grad, a < b, a == b) if ctx.needs_input_grad[0] else None,
+                _split_by(grad, b < a, a == b) if ctx.needs_input_grad[1] else None)
 
 
 class Minimum(BuiltinFunction):
@@ -241,7 +273,8 @@ class Minimum(BuiltinFunction):
     @staticmethod
     def backward(ctx, grad):
         a, b = ctx.saved_tensors
-        return _split_by(grad, a > b, a == b), _split_by(grad, b > a, a == b)
+        return (_split_by(grad, a > b, a == b) if ctx.needs_input_grad[0] else None,
+                _split_by(grad, b > a, a == b) if ctx.needs_input_grad[1] else None)
 
 
 def _split_by(grad, loses, ties):
@@ -270,13 +303,14 @@ class Where(BuiltinFunction):
     def backward(ctx, grad):
         condition, = ctx.saved_tensors
         zero = grad.new_zeros(())
-        return None, where(condition, grad, zero), where(condition, zero, grad)
+        return (None, where(condition, grad, zero) if ctx.needs_input_grad[1] else None,
+                where(condition, zero, grad) if ctx.needs_input_grad[2] else None)
 
 
 def add(a, b, alpha=1):
     if alpha != 1:
         b = b * alpha
-    return a + b if isinstance(a, Tensor) else Add.apply(a, b)  # the operator has the fast path
+    return add_operator(a, b) if isinstance(a, Tensor) else Add.apply(a, b)
 
 
 def sub(a, b, alpha=1):
@@ -284,11 +318,11 @@ def sub(a, b, alpha=1):
         b = b * alpha
     if not isinstance(a, Tensor):
         return RSub.apply(b, a)
-    return a - b
+    return sub_operator(a, b)
 
 
 def mul(a, b):
-    return a * b if isinstance(a, Tensor) else Mul.apply(a, b)  # the operator has the fast path
+    return mul_operator(a, b) if isinstance(a, Tensor) else Mul.apply(a, b)
 
 
 def div(a, b, rounding_mode=None):
@@ -313,7 +347,7 @@ def _non_differentiable(fn, a, b, divide=False):
             out = fn(_broadcasting(np.true_divide, a, b, x, y))
         else:
             out = _broadcasting(fn, a, b, x, y)
-    return Tensor._wrap(np.asarray(out, dtype=dt.np))
+    return Tensor._wrap(out.astype(dt.np, copy=False))
 
 
 def remainder(a, b):
@@ -337,9 +371,9 @@ def minimum(a, b):
 def where(condition, a=None, b=None):
     """torch.where(condition, a, b); ``where(condition)`` alone gives the nonzero indices."""
     if a is None and b is None:
-        return tuple(Tensor._wrap(i) for i in np.nonzero(condition._data))
+        return nonzero(condition, as_tuple=True)
     if not isinstance(a, Tensor) and not isinstance(b, Tensor):
-        a = Tensor._wrap(np.asarray(a, dtype=operands(a, b)[2].np))
+        a = Tensor._wrap(np.asarray(a, dtype=operands(a, b)[2].np, like=condition._data))
     return Where.apply(condition, a, b)
 
 
@@ -354,7 +388,7 @@ def abs(a):  # noqa: A001 - torch.abs
 # --- comparisons and logic: not differentiable, results are bool tensors ------------------------
 def _compare(fn, a, b):
     x, y, _ = operands(a, b)
-    return Tensor._wrap(np.asarray(_broadcasting(fn, a, b, x, y)))
+    return Tensor._wrap(_broadcasting(fn, a, b, x, y))
 
 
 def eq(a, b):
@@ -385,7 +419,7 @@ def _bitwise(fn, name, a, b):
     x, y, dt = operands(a, b)
     if dt.is_floating_point:
         raise RuntimeError(f'"{name}_cpu" not implemented for \'{dt.name.capitalize()}\'')
-    return Tensor._wrap(np.asarray(_broadcasting(fn, a, b, x, y)))
+    return Tensor._wrap(_broadcasting(fn, a, b, x, y))
 
 
 def bitwise_and(a, b):
@@ -424,7 +458,7 @@ def logical_not(a):
 
 def isclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=False):
     x, y, _ = operands(a, b)
-    return Tensor._wrap(np.asarray(np.isclose(x, y, rtol=rtol, atol=atol, equal_nan=equal_nan)))
+    return Tensor._wrap(np.isclose(x, y, rtol=rtol, atol=atol, equal_nan=equal_nan))
 
 
 def allclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=False):

@@ -7,11 +7,13 @@ import numpy as np
 
 from ..autograd.function import BuiltinFunction
 from ..tensor import Tensor
+from . import inplace
 from ._util import normalize_dim, expand_error
 
 
-def to_numpy_index(index):
-    """A Python/Tensor index as a NumPy index (tensors and lists become arrays)."""
+def to_numpy_index(index, like):
+    """A Python/Tensor index as a NumPy index (tensors and lists become arrays on ``like``'s device;
+    arrays of that device, as a node keeps them for backward, stay as they are)."""
     if not isinstance(index, tuple):
         index = (index,)
     out = []
@@ -22,8 +24,8 @@ def to_numpy_index(index):
                 raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
             out.append(arr if arr.dtype != np.uint8 else arr.astype(bool))
         elif isinstance(item, list):
-            out.append(np.asarray([i._data if isinstance(i, Tensor) else i for i in item]))
-        elif isinstance(item, (slice, int, type(None), type(Ellipsis), np.ndarray, np.integer)):
+            out.append(np.asarray([i.tolist() if isinstance(i, Tensor) else i for i in item], like=like))
+        elif isinstance(item, (slice, int, type(None), type(Ellipsis), np.ndarray, np.integer, type(like))):
             out.append(item)
         else:
             raise IndexError("only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables "
@@ -68,17 +70,14 @@ class Index(BuiltinFunction):
     """a[idx]; d/da = zeros with g added at idx"""
 
     @staticmethod
-    def forward(ctx, a, index):
+    def forward(ctx, a, index, name=None):
         ctx.shape, ctx.index = a._data.shape, index
-        out = _read(a._data, index, a._data.shape)
-        return out if isinstance(out, np.ndarray) else np.asarray(out)
+        ctx._name = name or _node_name(index)  # torch's node: what the index does (or split's, unbind's)
+        return _read(a._data, index, a._data.shape)  # (a scalar for a full index: apply wraps it)
 
     @staticmethod
     def backward(ctx, grad):
-        return IndexAddInto.apply(grad, ctx.shape, ctx.index), None
-
-    def name(self):
-        return self._kind or _node_name(self.index)
+        return IndexAddInto.apply(grad, ctx.shape, ctx.index), None, None
 
 
 class IndexAddInto(BuiltinFunction):
@@ -101,9 +100,10 @@ class IndexAddInto(BuiltinFunction):
         return grad[ctx.index], None, None
 
 
-def getitem(a, index):
-    np_index = to_numpy_index(index)
-    out = Index.apply(a, np_index)
+def getitem(a, index, name=None):
+    """``a[index]``; ``name``: the node's torch name when the caller is another op (split, unbind)."""
+    np_index = to_numpy_index(index, a._data)
+    out = Index.apply(a, np_index, name)
     if _is_basic(np_index):
         out._share_version(a)
     return out
@@ -115,6 +115,7 @@ class IndexPut(BuiltinFunction):
     @staticmethod
     def forward(ctx, a, index, value):
         ctx.index = index
+        ctx._name = "torch::autograd::CopySlices" if _is_basic(index) else "IndexPutBackward0"
         out = a._data.copy()
         _write(out, index, value._data if isinstance(value, Tensor) else value, a._data.shape)
         return out
@@ -123,9 +124,6 @@ class IndexPut(BuiltinFunction):
     def backward(ctx, grad):
         return IndexPut.apply(grad, ctx.index, 0.0), None, grad[ctx.index] if ctx.needs_input_grad[2] else None
 
-    def name(self):
-        return "torch::autograd::CopySlices" if _is_basic(self.index) else "IndexPutBackward0"
-
 
 def _write(array, index, value, shape):
     try:
@@ -133,7 +131,7 @@ def _write(array, index, value, shape):
     except IndexError as exc:
         raise IndexError(_torch_index_message(str(exc), shape)) from None
     except ValueError:
-        target = np.empty(shape)[index].shape
+        target = np.empty(shape, like=array)[index].shape
         if not _is_basic(index):
             raise RuntimeError(f"shape mismatch: value tensor of shape {list(np.shape(value))} cannot be broadcast "
                                f"to indexing result of shape {list(target)}") from None
@@ -142,13 +140,13 @@ def _write(array, index, value, shape):
 
 def setitem(a, index, value):
     """``a[index] = value`` in place (recorded as CopySlices when grad is needed)."""
-    np_index = to_numpy_index(index)
+    np_index = to_numpy_index(index, a._data)
     if isinstance(value, Tensor) and value.dtype is not a.dtype:
         value = value.to(a.dtype)
-    a._modify_in_place(lambda base: IndexPut.apply(base, np_index, value),
-                       lambda: _write(a._data, np_index, value._data if isinstance(value, Tensor) else value,
-                                      a._data.shape),
-                       needs_grad=isinstance(value, Tensor) and value._requires_grad)
+    inplace.modify(a, lambda base: IndexPut.apply(base, np_index, value),
+                   lambda: _write(a._data, np_index, value._data if isinstance(value, Tensor) else value,
+                                  a._data.shape),
+                   needs_grad=isinstance(value, Tensor) and value._requires_grad)
 
 
 def _grids(index_shape, dim, index):
@@ -193,41 +191,49 @@ def gather(a, dim, index):
     return Gather.apply(a, d, index)
 
 
-class Scatter(BuiltinFunction):
-    """a with a[i][index[i][j]] = src[i][j] (dim=1); d/da = g zeroed there, d/dsrc = g gathered"""
+class TakeAlong(BuiltinFunction):
+    """Values of ``a`` at ``indices`` along ``dim`` (``sort``, ``topk``, the values of ``max(dim)`` and
+    ``min(dim)``, which name the node); d/da = zeros with g scattered back to those indices.
+    Without ``keepdim``, ``indices`` lacks ``dim`` (as ``argmax(dim)`` gives it)."""
 
     @staticmethod
-    def forward(ctx, a, dim, index, src):
-        ctx.dim = dim
+    def forward(ctx, a, dim, indices, keepdim, name):
+        ctx.shape, ctx.dim, ctx.keepdim, ctx._name = a._data.shape, dim, keepdim, name
+        ctx.save_for_backward(indices)
+        index = indices._data if keepdim else np.expand_dims(indices._data, dim)
+        return np.take_along_axis(a._data, index, dim).reshape(indices._data.shape)
+
+    @staticmethod
+    def backward(ctx, grad):
+        indices, = ctx.saved_tensors
+        if not ctx.keepdim:
+            grad, indices = grad.unsqueeze(ctx.dim), indices.unsqueeze(ctx.dim)
+        return grad.new_zeros(ctx.shape).scatter(ctx.dim, indices, grad), None, None, None, None
+
+
+class Scatter(BuiltinFunction):
+    """a with a[i][index[i][j]] = src[i][j] (dim=1), or ``+=`` for ``add`` (scatter_add);
+    d/da = g (zeroed where written, unless added), d/dsrc = g gathered at index"""
+
+    @staticmethod
+    def forward(ctx, a, dim, index, src, add):
+        ctx.dim, ctx.add = dim, add
+        if add:
+            ctx._name = "ScatterAddBackward0"
         ctx.save_for_backward(index)
         out = a._data.copy()
         values = src._data[tuple(slice(0, n) for n in index._data.shape)] if isinstance(src, Tensor) else src
-        out[_grids(index._data.shape, dim, index._data)] = values
+        if add:
+            np.add.at(out, _grids(index._data.shape, dim, index._data), values)
+        else:
+            out[_grids(index._data.shape, dim, index._data)] = values
         return out
 
     @staticmethod
     def backward(ctx, grad):
         index, = ctx.saved_tensors
         grad_src = grad.gather(ctx.dim, index) if ctx.needs_input_grad[3] else None
-        return grad.scatter(ctx.dim, index, 0.0), None, None, grad_src
-
-
-class ScatterAdd(BuiltinFunction):
-    """a with src added at a[i][index[i][j]] (dim=1); d/da = g, d/dsrc = g gathered"""
-
-    @staticmethod
-    def forward(ctx, a, dim, index, src):
-        ctx.dim = dim
-        ctx.save_for_backward(index)
-        out = a._data.copy()
-        values = src._data[tuple(slice(0, n) for n in index._data.shape)]
-        np.add.at(out, _grids(index._data.shape, dim, index._data), values)
-        return out
-
-    @staticmethod
-    def backward(ctx, grad):
-        index, = ctx.saved_tensors
-        return grad, None, None, grad.gather(ctx.dim, index) if ctx.needs_input_grad[3] else None
+        return grad if ctx.add else grad.scatter(ctx.dim, index, 0.0), None, None, grad_src, None
 
 
 def scatter(a, dim, index, src=None, value=None):
@@ -237,13 +243,13 @@ def scatter(a, dim, index, src=None, value=None):
         src = value
     if isinstance(src, Tensor) and src.dtype is not a.dtype:
         raise RuntimeError(f"scatter(): Expected self.dtype to be equal to src.dtype")
-    return Scatter.apply(a, d, index, src)
+    return Scatter.apply(a, d, index, src, False)
 
 
 def scatter_add(a, dim, index, src):
     d = normalize_dim(dim, a.ndim)
     _check_gather_index("scatter_add", a, d, index)
-    return ScatterAdd.apply(a, d, index, src)
+    return Scatter.apply(a, d, index, src, True)
 
 
 class IndexSelect(BuiltinFunction):
@@ -310,10 +316,22 @@ def masked_select(a, mask):
     return a[mask.expand(np.broadcast_shapes(a.shape, mask.shape))] if mask.shape != a.shape else a[mask]
 
 
-def select(a, dim, index):
+def nonzero(a, as_tuple=False):
+    """The indices of the nonzero elements: an (n, ndim) int64 tensor, or (``as_tuple``) one index
+    tensor per dim (``torch.where(condition)``). A 0-d tensor counts as 1-d, as in torch."""
+    x = a._data
+    idx = np.nonzero(x.reshape(1) if x.ndim == 0 else x)
+    if as_tuple:
+        return tuple(Tensor._wrap(i) for i in idx)
+    if x.ndim == 0:
+        return Tensor._wrap(np.zeros((idx[0].size, 0), np.int64, like=x))
+    return Tensor._wrap(np.stack(idx, axis=1))
+
+
+def select(a, dim, index, name=None):
     d = normalize_dim(dim, a.ndim)
     n = a.shape[d]
     if not -n <= index < n:
         raise IndexError(f"select(): index {index} out of range for tensor of size {list(a.shape)} at "
                          f"dimension {d}")
-    return a[(slice(None),) * d + (index,)]
+    return getitem(a, (slice(None),) * d + (index,), name)

@@ -59,8 +59,9 @@ class Matmul(BuiltinFunction):
     """C = A @ B; dA = G @ B^T, dB = A^T @ G"""
 
     @staticmethod
-    def forward(ctx, a, b):
+    def forward(ctx, a, b, name=None):
         ctx.save_for_backward(a, b)
+        ctx._name = name or _matmul_name(a._data.ndim, b._data.ndim)  # torch's node depends on the dims
         try:
             return np.matmul(a._data, b._data)
         except ValueError:
@@ -71,7 +72,7 @@ class Matmul(BuiltinFunction):
     def backward(ctx, grad):
         a, b = ctx.saved_tensors
         if a.ndim == 1 and b.ndim == 1:
-            return grad * b, grad * a
+            return grad * b, grad * a, None
         a2 = a.unsqueeze(0) if a.ndim == 1 else a
         b2 = b.unsqueeze(-1) if b.ndim == 1 else b
         g2 = grad
@@ -88,10 +89,7 @@ class Matmul(BuiltinFunction):
             grad_b = a2.mT @ g2
             if b.ndim == 1:
                 grad_b = grad_b.squeeze(-1)
-        return grad_a, grad_b
-
-    def name(self):
-        return self._kind or _matmul_name(len(self._meta[0][0]), len(self._meta[1][0]))
+        return grad_a, grad_b, None
 
 
 def matmul(a, b):
@@ -114,10 +112,7 @@ def bmm(a, b):
         raise RuntimeError(f"batch2 must be a 3D tensor")
     if a.shape[0] != b.shape[0]:
         raise RuntimeError(f"batch1 and batch2 must have same number of batches, got {a.shape[0]} and {b.shape[0]}")
-    out = matmul(a, b)
-    if out.grad_fn is not None:
-        out.grad_fn._kind = "BmmBackward0"
-    return out
+    return Matmul.apply(a, b, "BmmBackward0")
 
 
 def dot(a, b):
@@ -167,6 +162,7 @@ class Linear(BuiltinFunction):
     @staticmethod
     def forward(ctx, x, weight, bias):
         ctx.save_for_backward(x, weight)
+        ctx._name = _linear_name(x._data.ndim, bias is not None)
         out = np.matmul(x._data, weight._data.T)
         if bias is not None:
             out += bias._data
@@ -187,9 +183,6 @@ class Linear(BuiltinFunction):
         if need_b:
             grad_b = SumDim.apply(g2, (0,), False)
         return grad_x, grad_w, grad_b
-
-    def name(self):
-        return _linear_name(len(self._meta[0][0]), self._meta[2] is not None)
 
 
 def _linear_name(x_ndim, has_bias):

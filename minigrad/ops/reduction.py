@@ -1,4 +1,5 @@
-"""Reductions: sum, mean, prod, max/min, var/std, logsumexp, norm, cumsum, softmax, ...
+"""Reductions: sum, mean, prod, max/min, var/std, logsumexp, norm, cumsum, all/any (softmax is in
+``activation.py``).
 
 Every reduction takes ``dim`` (None, an int or a tuple) and ``keepdim``. Backward first puts the
 reduced dims back as size 1 (``_unreduce``), then broadcasts against the input.
@@ -10,7 +11,10 @@ import numpy as np
 from ..autograd.function import BuiltinFunction
 from ..autograd.grad_mode import is_grad_enabled
 from ..tensor import Tensor
+from . import return_types
 from ._util import normalize_dims, normalize_dim
+from .indexing import TakeAlong
+from .arithmetic import maximum, minimum
 from .unary import _floating
 
 
@@ -111,7 +115,7 @@ def _prod_of_others(a, axes):
     left = np.cumprod(np.concatenate([ones, flat[..., :-1]], -1), -1)
     right = np.cumprod(np.concatenate([ones, flat[..., :0:-1]], -1), -1)[..., ::-1]
     others = (left * right).reshape(x.shape)
-    return Tensor._wrap(np.ascontiguousarray(np.moveaxis(others, tuple(range(-len(axes), 0)), axes)))
+    return Tensor._wrap(np.ascontiguousarray(np.moveaxis(others, tuple(range(-len(axes), 0)), axes), like=others))
 
 
 class Extreme(BuiltinFunction):
@@ -167,89 +171,26 @@ class Amin(Extreme):
     _reduce = staticmethod(np.min)
 
 
-class ExtremeDim(BuiltinFunction):
-    """max(dim)/min(dim) values: the gradient goes to the first index holding the extreme"""
-
-    _arg = None
-
-    @classmethod
-    def forward(cls, ctx, a, dim, keepdim, indices):
-        ctx.shape, ctx.dim, ctx.keepdim = a._data.shape, dim, keepdim
-        ctx.save_for_backward(indices)
-        return np.take_along_axis(a._data, np.expand_dims(indices._data, dim) if not keepdim else indices._data,
-                                  dim).reshape(indices._data.shape)
-
-    @staticmethod
-    def backward(ctx, grad):
-        indices, = ctx.saved_tensors
-        if not ctx.keepdim:
-            grad, indices = grad.unsqueeze(ctx.dim), indices.unsqueeze(ctx.dim)
-        return grad.new_zeros(ctx.shape).scatter(ctx.dim, indices, grad), None, None, None
-
-
-class MaxDim(ExtremeDim):
-    _name = "MaxBackward0"
-
-
-class MinDim(ExtremeDim):
-    _name = "MinBackward0"
-
-
-class return_types:
-    """torch.return_types: named (values, indices) pairs."""
-
-    class _Pair(tuple):
-        _op = ""
-
-        def __new__(cls, values, indices):
-            return tuple.__new__(cls, (values, indices))
-
-        @property
-        def values(self):
-            return self[0]
-
-        @property
-        def indices(self):
-            return self[1]
-
-        def __repr__(self):
-            return f"torch.return_types.{self._op}(\nvalues={self[0]!r},\nindices={self[1]!r})"
-
-    class max(_Pair):  # noqa: A003 - torch's name
-        _op = "max"
-
-    class min(_Pair):  # noqa: A003
-        _op = "min"
-
-    class sort(_Pair):
-        _op = "sort"
-
-    class topk(_Pair):
-        _op = "topk"
-
-
-def _extreme(a, dim, keepdim, full_cls, dim_cls, arg_fn, pair_cls):
+def _extreme(a, dim, keepdim, full_cls, name, arg_fn, pair_cls):
     if dim is None:
         return full_cls.apply(a, tuple(range(a.ndim)), False)
     if isinstance(dim, Tensor):  # torch.max(a, b) is maximum
-        from .arithmetic import maximum, minimum
         return (maximum if full_cls is Max else minimum)(a, dim)
     d = normalize_dim(dim, a.ndim)
     if a._data.ndim == 0:
-        return pair_cls(a.clone(), Tensor._wrap(np.zeros((), np.int64)))
+        return pair_cls(a.clone(), Tensor._wrap(np.zeros((), np.int64, like=a._data)))
     if a._data.shape[d] == 0:
         raise IndexError(f"{pair_cls._op}(): Expected reduction dim {d} to have non-zero size.")
-    idx = arg_fn(a._data, axis=d, keepdims=keepdim)
-    indices = Tensor._wrap(idx)
-    return pair_cls(dim_cls.apply(a, d, keepdim, indices), indices)
+    indices = Tensor._wrap(arg_fn(a._data, axis=d, keepdims=keepdim))
+    return pair_cls(TakeAlong.apply(a, d, indices, keepdim, name), indices)
 
 
 def max(a, dim=None, keepdim=False):  # noqa: A001 - torch.max
-    return _extreme(a, dim, keepdim, Max, MaxDim, np.argmax, return_types.max)
+    return _extreme(a, dim, keepdim, Max, "MaxBackward0", np.argmax, return_types.max)
 
 
 def min(a, dim=None, keepdim=False):  # noqa: A001 - torch.min
-    return _extreme(a, dim, keepdim, Min, MinDim, np.argmin, return_types.min)
+    return _extreme(a, dim, keepdim, Min, "MinBackward0", np.argmin, return_types.min)
 
 
 def _check_nonempty(op, a, dim):
@@ -271,13 +212,13 @@ def amin(a, dim=(), keepdim=False):
 
 def argmax(a, dim=None, keepdim=False):
     if dim is None:
-        return Tensor._wrap(np.asarray(np.argmax(a._data), dtype=np.int64))
+        return Tensor._wrap(np.argmax(a._data).astype(np.int64))
     return Tensor._wrap(np.argmax(a._data, axis=normalize_dim(dim, a.ndim), keepdims=keepdim))
 
 
 def argmin(a, dim=None, keepdim=False):
     if dim is None:
-        return Tensor._wrap(np.asarray(np.argmin(a._data), dtype=np.int64))
+        return Tensor._wrap(np.argmin(a._data).astype(np.int64))
     return Tensor._wrap(np.argmin(a._data, axis=normalize_dim(dim, a.ndim), keepdims=keepdim))
 
 
@@ -317,9 +258,8 @@ class Var(BuiltinFunction):
 
     @staticmethod
     def forward(ctx, a, axes, correction, keepdim):
-        ctx.save_for_backward(a)
-        ctx.axes, ctx.correction, ctx.keepdim = axes, correction, keepdim
-        return var_array(_floating(a), axes, correction, keepdim)
+        x, var = _variance(ctx, a, axes, correction, keepdim)
+        return var.astype(x.dtype, copy=False)
 
     @staticmethod
     def backward(ctx, grad):
@@ -337,11 +277,8 @@ class Std(BuiltinFunction):
 
     @staticmethod
     def forward(ctx, a, axes, correction, keepdim):
-        ctx.save_for_backward(a)
-        ctx.axes, ctx.correction, ctx.keepdim = axes, correction, keepdim
-        x = _floating(a)
-        out = np.sqrt(var_array(x, axes, correction, keepdim, x.dtype if x.dtype == np.float64 else np.float64))
-        out = out.astype(x.dtype, copy=False)
+        x, var = _variance(ctx, a, axes, correction, keepdim)
+        out = np.sqrt(var).astype(x.dtype, copy=False)  # the root of the float64 variance, rounded once
         ctx.save_output(out)
         return out
 
@@ -357,6 +294,15 @@ class Std(BuiltinFunction):
         return _unreduce(g, shape, ctx.axes, ctx.keepdim) * centered / (n - ctx.correction), None, None, None
 
 
+def _variance(ctx, a, axes, correction, keepdim):
+    """Var's and Std's forward: keep what backward needs; return ``a`` as floats and its variance in
+    float64."""
+    ctx.save_for_backward(a)
+    ctx.axes, ctx.correction, ctx.keepdim = axes, correction, keepdim
+    x = _floating(a)
+    return x, var_array(x, axes, correction, keepdim, np.float64)
+
+
 def var_array(x, axes, correction, keepdim, out_dtype=None):
     """Variance as torch's CPU kernels compute it: accumulated in float64, around the mean taken in
     the input's own precision for a full reduction (torch's all-reduce), in one Welford pass otherwise
@@ -368,7 +314,7 @@ def var_array(x, axes, correction, keepdim, out_dtype=None):
             out = np.sum(centered * centered, axis=axes, keepdims=keepdim) / np.maximum(x.size - correction, 0)
         else:
             out = np.var(wide, axis=axes, ddof=correction, keepdims=keepdim)
-    return np.asarray(out).astype(out_dtype or x.dtype, copy=False)
+    return out.astype(out_dtype or x.dtype, copy=False)
 
 
 def _count(a, axes):
@@ -417,7 +363,7 @@ class Logsumexp(BuiltinFunction):
 
 def logsumexp_array(x, axes, keepdims):
     """Stable log-sum-exp: shift by the max (0 where the max is infinite, as torch does)."""
-    m = np.max(x, axis=axes, keepdims=True) if x.size else np.zeros([1] * x.ndim, x.dtype)
+    m = np.max(x, axis=axes, keepdims=True) if x.size else np.zeros([1] * x.ndim, x.dtype, like=x)
     m = np.where(np.isinf(m), 0, m)
     with np.errstate(divide="ignore"):
         out = np.log(np.sum(np.exp(x - m), axis=axes, keepdims=True)) + m
@@ -473,12 +419,12 @@ def norm(a, p="fro", dim=None, keepdim=False):
 
 def all(a, dim=None, keepdim=False):  # noqa: A001 - torch.all
     axes = None if dim is None else normalize_dims(dim, a.ndim)
-    return Tensor._wrap(np.asarray(np.all(a._data, axis=axes, keepdims=keepdim)))
+    return Tensor._wrap(np.all(a._data, axis=axes, keepdims=keepdim))
 
 
 def any(a, dim=None, keepdim=False):  # noqa: A001 - torch.any
     axes = None if dim is None else normalize_dims(dim, a.ndim)
-    return Tensor._wrap(np.asarray(np.any(a._data, axis=axes, keepdims=keepdim)))
+    return Tensor._wrap(np.any(a._data, axis=axes, keepdims=keepdim))
 
 
 class Cumsum(BuiltinFunction):
@@ -498,79 +444,3 @@ def cumsum(a, dim, dtype=None):
     if dtype is not None:
         a = a.to(dtype)
     return Cumsum.apply(a, normalize_dim(dim, a.ndim))
-
-
-class Softmax(BuiltinFunction):
-    """softmax(a)_i = e**a_i / sum_j e**a_j; d/da = out*(g - sum(g*out))"""
-
-    @staticmethod
-    def forward(ctx, a, dim):
-        ctx.dim = dim
-        out = softmax_array(_floating(a), dim)
-        ctx.save_output(out)
-        return out
-
-    @staticmethod
-    def backward(ctx, grad):
-        out = ctx.output
-        return out * (grad - (grad * out).sum(dim=ctx.dim, keepdim=True)), None
-
-
-class LogSoftmax(BuiltinFunction):
-    """log_softmax(a) = a - logsumexp(a); d/da = g - e**out * sum(g)"""
-
-    @staticmethod
-    def forward(ctx, a, dim):
-        ctx.dim = dim
-        x = _floating(a)
-        # (x - max) - log(sum(e**(x - max))), as torch: exact at large logits, where
-        # x - logsumexp(x) would round logsumexp to the spacing of floats near the max
-        with np.errstate(divide="ignore", invalid="ignore"):
-            shifted = x - np.maximum.reduce(x, axis=dim, keepdims=True) if x.size else x
-            out = shifted - np.log(np.add.reduce(np.exp(shifted), axis=dim, keepdims=True))
-        ctx.save_output(out)
-        return out
-
-    @staticmethod
-    def backward(ctx, grad):
-        return grad - ctx.output.exp() * grad.sum(dim=ctx.dim, keepdim=True), None
-
-
-def softmax_array(x, dim):
-    """Stable softmax along ``dim``: exponentiate after subtracting the row max."""
-    if x.size == 0:
-        return x.copy()
-    with np.errstate(invalid="ignore"):  # an infinite max gives nan, silently, as in torch
-        e = np.exp(x - np.maximum.reduce(x, axis=dim, keepdims=True))
-        e /= np.add.reduce(e, axis=dim, keepdims=True)
-        return e
-
-
-def _softmax_dim(a, dim):
-    if dim is None:  # torch's legacy implicit choice
-        dim = 0 if a.ndim in (0, 1, 3) else 1
-    return normalize_dim(dim, a.ndim)
-
-
-def _check_floating(a, dim, kernel):
-    """torch has no integer softmax kernels (``dtype=`` computes in a floating type instead)."""
-    if not a.dtype.is_floating_point:
-        impl = "lastdim_kernel_impl" if dim >= a.ndim - 1 else "kernel_impl"
-        raise NotImplementedError(f"\"{kernel}_{impl}\" not implemented for '{a.dtype.legacy_name}'")
-
-
-def softmax(a, dim=None, dtype=None):
-    if dtype is not None:
-        a = a.to(dtype)
-    dim = _softmax_dim(a, dim)
-    _check_floating(a, dim, "softmax")
-    return Softmax.apply(a, dim)
-
-
-def log_softmax(a, dim=None, dtype=None):
-    if dtype is not None:
-        a = a.to(dtype)
-    dim = _softmax_dim(a, dim)
-    _check_floating(a, dim, "log_softmax")
-    return LogSoftmax.apply(a, dim)
-

@@ -9,6 +9,7 @@ import numpy as np
 
 from ..autograd.function import BuiltinFunction
 from ..dtypes import result_type
+from .indexing import getitem, select
 from ._util import normalize_dim, normalize_dims, expand_error, device_error
 
 
@@ -232,7 +233,7 @@ class SumToSize(BuiltinFunction):
         ctx.shape = a._data.shape
         x = a._data
         lead = x.ndim - len(shape)
-        ctx._kind = "ViewBackward0" if lead else "SumBackward1"
+        ctx._name = "ViewBackward0" if lead else "SumBackward1"
         axes = tuple(range(lead)) + tuple(lead + i for i, n in enumerate(shape) if n == 1 and x.shape[lead + i] != 1)
         out = np.sum(x, axis=axes, keepdims=True) if axes else x
         return out.reshape(shape)
@@ -366,10 +367,9 @@ def _check_same_device(tensors):
         raise device_error(names[1], names[0])
 
 
-def narrow(a, dim, start, length):
+def narrow(a, dim, start, length, name=None):
     d = normalize_dim(dim, a.ndim)
-    index = (slice(None),) * d + (slice(start, start + length),)
-    return a[index]
+    return getitem(a, (slice(None),) * d + (slice(start, start + length),), name)
 
 
 def split(a, split_size_or_sections, dim=0):
@@ -388,16 +388,9 @@ def split(a, split_size_or_sections, dim=0):
     kind = "SplitBackward0" if isinstance(split_size_or_sections, int) else "SplitWithSizesBackward0"
     out, start = [], 0
     for size in sizes:
-        out.append(_named(narrow(a, d, start, size), kind))
+        out.append(narrow(a, d, start, size, kind))
         start += size
     return tuple(out)
-
-
-def _named(t, kind):
-    """Give ``t``'s node torch's name for the op that made it (split and unbind are made of slices)."""
-    if t.grad_fn is not None:
-        t.grad_fn._kind = kind
-    return t
 
 
 def chunk(a, chunks, dim=0):
@@ -409,7 +402,7 @@ def chunk(a, chunks, dim=0):
 
 def unbind(a, dim=0):
     d = normalize_dim(dim, a.ndim)
-    return tuple(_named(a.select(d, i), "UnbindBackward0") for i in range(a.shape[d]))
+    return tuple(select(a, d, i, "UnbindBackward0") for i in range(a.shape[d]))
 
 
 def movedim(a, source, destination):

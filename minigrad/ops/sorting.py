@@ -1,33 +1,10 @@
 """Sorting and selection: sort, argsort, topk (values differentiable), unique."""
 import numpy as np
 
-from ..autograd.function import BuiltinFunction
 from ..tensor import Tensor
+from . import return_types
 from ._util import normalize_dim
-from .reduction import return_types
-
-
-class TakeAlong(BuiltinFunction):
-    """Values picked at ``indices`` along ``dim``; d/da = g scattered back to those indices"""
-
-    @staticmethod
-    def forward(ctx, a, dim, indices):
-        ctx.shape, ctx.dim = a._data.shape, dim
-        ctx.save_for_backward(indices)
-        return np.take_along_axis(a._data, indices._data, dim)
-
-    @staticmethod
-    def backward(ctx, grad):
-        indices, = ctx.saved_tensors
-        return grad.new_zeros(ctx.shape).scatter(ctx.dim, indices, grad), None, None
-
-
-class Sort(TakeAlong):
-    pass
-
-
-class Topk(TakeAlong):
-    pass
+from .indexing import TakeAlong
 
 
 def _order(a, dim, descending):
@@ -36,15 +13,15 @@ def _order(a, dim, descending):
     if not descending:
         return np.argsort(x, axis=dim, kind="stable")
     reversed_order = np.argsort(np.flip(x, dim), axis=dim, kind="stable")
-    return np.ascontiguousarray(np.flip(x.shape[dim] - 1 - reversed_order, dim))
+    return np.ascontiguousarray(np.flip(x.shape[dim] - 1 - reversed_order, dim), like=x)
 
 
 def sort(a, dim=-1, descending=False):
     d = normalize_dim(dim, a.ndim)
     if a.ndim == 0:
-        return return_types.sort(a.clone(), Tensor._wrap(np.zeros((), np.int64)))
+        return return_types.sort(a.clone(), Tensor._wrap(np.zeros((), np.int64, like=a._data)))
     idx = Tensor._wrap(_order(a, d, descending))
-    return return_types.sort(Sort.apply(a, d, idx), idx)
+    return return_types.sort(TakeAlong.apply(a, d, idx, True, "SortBackward0"), idx)
 
 
 def argsort(a, dim=-1, descending=False):
@@ -56,8 +33,8 @@ def topk(a, k, dim=-1, largest=True, sorted=True):  # noqa: A002
     if not 0 <= k <= (a.shape[d] if a.ndim else 1):
         raise RuntimeError("selected index k out of range")
     idx = _order(a, d, largest)
-    idx = Tensor._wrap(np.ascontiguousarray(np.take(idx, np.arange(k), axis=d)))
-    return return_types.topk(Topk.apply(a, d, idx), idx)
+    idx = Tensor._wrap(np.ascontiguousarray(np.take(idx, np.arange(k, like=idx), axis=d), like=idx))
+    return return_types.topk(TakeAlong.apply(a, d, idx, True, "TopkBackward0"), idx)
 
 
 def unique(a, sorted=True, return_inverse=False, return_counts=False, dim=None):  # noqa: A002

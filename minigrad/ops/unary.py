@@ -1,7 +1,8 @@
-"""Elementwise math of one tensor: exp, log, sqrt, tanh, sigmoid, relu, clamp, ...
+"""Elementwise math of one tensor: exp, log, sqrt, tanh, clamp, floor, ... (relu and sigmoid are in
+``activation.py``).
 
 Integer inputs to float functions give the default float dtype, as in torch.
-Ops whose derivative is best written with their own result (exp, sqrt, tanh, sigmoid) keep it
+Ops whose derivative is best written with their own result (exp, sqrt, tanh) keep it
 with ``ctx.save_output`` and read it back as ``ctx.output``.
 """
 import numpy as np
@@ -182,59 +183,6 @@ class Tanh(BuiltinFunction):
         return grad * (1 - out * out)
 
 
-class Sigmoid(BuiltinFunction):
-    """sigmoid(a) = 1/(1+e**-a); d/da = g*out*(1-out)"""
-
-    @staticmethod
-    def forward(ctx, a):
-        out = sigmoid_array(_floating(a))
-        ctx.save_output(out)
-        return out
-
-    @staticmethod
-    def backward(ctx, grad):
-        out = ctx.output
-        return grad * out * (1 - out)
-
-
-def sigmoid_array(x):
-    """1/(1+e**-x), without overflow warnings at large |x| (e**-x = inf gives exactly 0)."""
-    with np.errstate(over="ignore"):
-        return 1 / (1 + np.exp(-x))
-
-
-class Relu(BuiltinFunction):
-    """relu(a) = max(a, 0); d/da = g*(out > 0)"""
-
-    @staticmethod
-    def forward(ctx, a):
-        out = np.maximum(a._data, 0)
-        ctx.save_output(out)
-        return out
-
-    @staticmethod
-    def backward(ctx, grad):
-        return ReluGrad.apply(grad, ctx.output)
-
-
-class ReluGrad(BuiltinFunction):
-    """relu's backward as an op of its own (torch's threshold_backward): 0 where out <= 0, else g —
-    a select, not a product, so an inf gradient stays out (and a nan output passes g through, as in
-    torch); d/dg = (its gradient) where out > 0"""
-
-    _name = "ThresholdBackwardBackward0"
-
-    @staticmethod
-    def forward(ctx, grad, out):
-        ctx.save_for_backward(out)
-        return np.where(out._data <= 0, 0, grad._data)
-
-    @staticmethod
-    def backward(ctx, grad):
-        out, = ctx.saved_tensors
-        return ReluGrad.apply(grad, out), None
-
-
 class Reciprocal(BuiltinFunction):
     """d(1/a)/da = -g*out**2"""
 
@@ -257,6 +205,7 @@ class Clamp(BuiltinFunction):
     @staticmethod
     def forward(ctx, a, low, high):
         ctx.save_for_backward(a, low, high)
+        ctx._name = "ClampBackward0" if isinstance(low, Tensor) or isinstance(high, Tensor) else "ClampBackward1"
         x = a._data
         lo = low._data if isinstance(low, Tensor) else low
         hi = high._data if isinstance(high, Tensor) else high
@@ -276,10 +225,6 @@ class Clamp(BuiltinFunction):
         else:
             inside = (a >= low) & (a <= high)
         return where(inside, grad, 0.0), None, None
-
-    def name(self):
-        tensor_bounds = self._meta[1] is not None or self._meta[2] is not None
-        return "ClampBackward0" if tensor_bounds else "ClampBackward1"
 
 
 class ZeroGradient(BuiltinFunction):
@@ -358,14 +303,6 @@ def cos(a):
 
 def tanh(a):
     return Tanh.apply(a)
-
-
-def sigmoid(a):
-    return Sigmoid.apply(a)
-
-
-def relu(a):
-    return Relu.apply(a)
 
 
 def reciprocal(a):

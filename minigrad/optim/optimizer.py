@@ -29,7 +29,7 @@ from ..autograd.grad_mode import enable_grad
 from ..dtypes import float32, float64, get_default_dtype
 from ..factories import tensor
 from ..tensor import Tensor
-from ..utils import _typename
+from ..factories import typename as _typename
 
 
 PARAM, SCALAR = "param", "scalar"  # the kinds of per-parameter state: like the parameter, or 0-dim

@@ -15,6 +15,7 @@ from . import (
     _trunc_normal,
     _uniform,
 )
+from ..tensor import _wrap
 from ._arguments import UINT64
 from ._engine import Engine
 
@@ -57,8 +58,7 @@ class Generator:
 
     def get_state(self):
         """The full state as a uint8 tensor in torch's 5056-byte layout."""
-        from minigrad import from_numpy
-        return from_numpy(self._get_state_array())
+        return _wrap(self._get_state_array())
 
     def set_state(self, new_state):
         """Restore a state from ``get_state`` (a uint8 tensor or numpy array, torch's layout)."""

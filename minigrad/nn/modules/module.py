@@ -20,7 +20,9 @@ import numpy as np
 from ... import dtypes as _dt
 from ..._backend import device as _device
 from ...autograd.grad_mode import no_grad
-from ...tensor import Tensor, _RemovableHandle as RemovableHandle
+from ...factories import typename as _typename
+from ...tensor import Tensor
+from ...utils.hooks import RemovableHandle
 from ..parameter import Parameter
 
 
@@ -44,17 +46,6 @@ def _addindent(s_, num_spaces):
         return s_
     first = lines.pop(0)
     return first + "\n" + "\n".join((num_spaces * " ") + line if line.strip() else "" for line in lines)
-
-
-def _typename(obj):
-    """torch.typename: ``torch.FloatTensor`` for a tensor, else the (qualified) type name."""
-    if isinstance(obj, Tensor):
-        return obj.type()
-    module = getattr(obj, "__module__", "") or ""
-    qualname = getattr(obj, "__qualname__", None) or getattr(obj, "__name__", None)
-    if qualname is None:
-        module, qualname = type(obj).__module__ or "", type(obj).__qualname__
-    return qualname if module in ("", "builtins") else f"{module}.{qualname}"
 
 
 def _forward_unimplemented(self, *input):  # noqa: A002
@@ -420,7 +411,7 @@ class Module:
                 continue
             value = state_dict[key]
             if isinstance(value, (np.ndarray, np.generic)):
-                value = Tensor._wrap(np.asarray(value))
+                value = Tensor._wrap(np.asarray(value))  # host: a NumPy value in a state dict is CPU data
             if not isinstance(value, Tensor):
                 error_msgs.append(f'While copying the parameter named "{key}", expected torch.Tensor or '
                                   f"Tensor-like object from checkpoint but received {type(value)}")

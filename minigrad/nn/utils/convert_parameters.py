@@ -1,7 +1,7 @@
 """Flatten parameters into one vector and back (used e.g. by second-order methods)."""
 from ...ops.shape import cat
 from ...tensor import Tensor
-from ...utils import _typename
+from ...factories import typename as _typename
 
 
 def parameters_to_vector(parameters):
