@@ -33,7 +33,7 @@ LAYERS = [
     ["minigrad.autograd"],
     # 6: libraries built on the core
     ["minigrad.nn", "minigrad.optim", "minigrad.utils.data", "minigrad.utils.graph", "minigrad.serialization",
-     "minigrad.metrics", "minigrad.cuda"],
+     "minigrad._archive", "minigrad._storages", "minigrad._torch_format", "minigrad.metrics", "minigrad.cuda"],
     # 7: the torch-shaped namespace and applications
     ["minigrad"],
 ]
