@@ -161,10 +161,10 @@ class Im2Col(BuiltinFunction):
 
     @staticmethod
     def forward(ctx, x, kernel, dilation, padding, stride):
-        ctx.args, ctx.size = (kernel, dilation, padding, stride), x.shape[2:]
-        cols = im2col(x._data, kernel, stride, padding, dilation)
-        n, c = x.shape[:2]
-        return cols.reshape(n, c * math.prod(kernel), -1)
+        ctx.args, ctx.size = (kernel, dilation, padding, stride), x.shape[-len(kernel):]
+        cols = im2col(x._data, kernel, stride, padding, dilation)  # (*lead, C, *K, *O)
+        lead_c = x.shape[:-len(kernel)]
+        return cols.reshape(lead_c[:-1] + (lead_c[-1] * math.prod(kernel), -1))
 
     @staticmethod
     def backward(ctx, grad):
@@ -177,9 +177,9 @@ class Col2Im(BuiltinFunction):
     @staticmethod
     def forward(ctx, cols, size, kernel, dilation, padding, stride):
         ctx.args = (kernel, dilation, padding, stride)
-        n, ck, _ = cols.shape
+        *lead, ck, _ = cols.shape
         blocks = window_positions(size, kernel, stride, padding, dilation)
-        columns = cols._data.reshape((n, ck // math.prod(kernel)) + tuple(kernel) + blocks)
+        columns = cols._data.reshape(tuple(lead) + (ck // math.prod(kernel),) + tuple(kernel) + blocks)
         return np.ascontiguousarray(col2im(columns, size, kernel, stride, padding, dilation))
 
     @staticmethod
@@ -301,35 +301,32 @@ def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_paddi
 
 
 def unfold(input, kernel_size, dilation=1, padding=0, stride=1):  # noqa: A002
-    """im2col: (N, C, H, W) -> (N, C*kh*kw, L), L the number of window positions."""
+    """im2col: (N, C, H, W) or (C, H, W) -> (N, C*kh*kw, L) or (C*kh*kw, L), L the number of windows."""
     if input.ndim not in (3, 4):
         raise NotImplementedError(f"Input Error: Only 3D or 4D input Tensors are supported (got {input.ndim}D)")
-    if input.ndim == 3:
-        return unfold(input.unsqueeze(0), kernel_size, dilation, padding, stride).squeeze(0)
     args = [_tuple(v, 2, name) for v, name in ((kernel_size, "kernel_size"), (dilation, "dilation"),
                                                 (padding, "padding"), (stride, "stride"))]
     return Im2Col.apply(input, *args)
 
 
 def fold(input, output_size, kernel_size, dilation=1, padding=0, stride=1):  # noqa: A002
-    """col2im: (N, C*kh*kw, L) -> (N, C, *output_size), overlapping values summed."""
+    """col2im: (N, C*kh*kw, L) or (C*kh*kw, L) -> (N, C, *output_size) or (C, *output_size), overlapping
+    values summed."""
     if input.ndim not in (2, 3):
         raise NotImplementedError(f"Input Error: Only unbatched (2D) or batched (3D) input Tensors are supported "
                                   f"(got {input.ndim}D)")
-    if input.ndim == 2:
-        return fold(input.unsqueeze(0), output_size, kernel_size, dilation, padding, stride).squeeze(0)
     size, kernel, dilation, padding, stride = [
         _tuple(v, 2, name) for v, name in ((output_size, "output_size"), (kernel_size, "kernel_size"),
                                             (dilation, "dilation"), (padding, "padding"), (stride, "stride"))]
     k = math.prod(kernel)
     blocks = window_positions(size, kernel, stride, padding, dilation)
-    if input.shape[1] % k:
+    if input.shape[-2] % k:
         raise RuntimeError(f"Expected size of input's dimension 1 to be divisible by the product of kernel_size, "
-                           f"but got input.size(1)={input.shape[1]} and kernel_size=({kernel[0]}, {kernel[1]})")
-    if input.shape[2] != math.prod(blocks):
+                           f"but got input.size(1)={input.shape[-2]} and kernel_size=({kernel[0]}, {kernel[1]})")
+    if input.shape[-1] != math.prod(blocks):
         raise RuntimeError(f"Given output_size=({size[0]}, {size[1]}), kernel_size=({kernel[0]}, {kernel[1]}), "
                            f"dilation=({dilation[0]}, {dilation[1]}), padding=({padding[0]}, {padding[1]}), "
                            f"stride=({stride[0]}, {stride[1]}), expected size of input's dimension 2 to match the "
                            f"calculated number of sliding blocks {blocks[0]} * {blocks[1]} = {math.prod(blocks)}, "
-                           f"but got input.size(2)={input.shape[2]}.")
+                           f"but got input.size(2)={input.shape[-1]}.")
     return Col2Im.apply(input, size, kernel, dilation, padding, stride)

@@ -182,7 +182,7 @@ def _avg_divisor(size, kernel, stride, padding, out, count_include_pad, divisor_
     """Each window's divisor: its size within the padded input (``count_include_pad``) or within the
     input alone, as torch's AvgPoolKernel.cpp; ``divisor_override`` replaces it."""
     if divisor_override:
-        return np.full(out, divisor_override, like=like)
+        return np.full(out, divisor_override, dtype=like.dtype, like=like)
     counts = []
     for n, k, s, p, o in zip(size, kernel, stride, padding, out):
         start = np.arange(o, like=like) * s - p
@@ -201,11 +201,11 @@ class AvgPool(BuiltinFunction):
     @staticmethod
     def forward(ctx, x, kernel, stride, padding, ceil_mode, count_include_pad, divisor_override, out):
         ctx.args = (kernel, stride, padding, ceil_mode, count_include_pad, divisor_override)
-        ctx.size = x.shape[-2:]
+        ctx.size = size = x.shape[-2:]
         a = x._data
         view = windows(_padded(a, kernel, stride, padding, (1, 1), out, 0), kernel, stride, (1, 1))
         sums = view[(Ellipsis,) + tuple(slice(0, o) for o in out) + (slice(None),) * 2].sum(axis=(-2, -1))
-        return sums / _avg_divisor(ctx.size, kernel, stride, padding, out, count_include_pad, divisor_override, a)
+        return sums / _avg_divisor(size, kernel, stride, padding, out, count_include_pad, divisor_override, a)
 
     @staticmethod
     def backward(ctx, grad):
