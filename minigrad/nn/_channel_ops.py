@@ -83,7 +83,7 @@ def instance_norm(input, running_mean=None, running_var=None, weight=None, bias=
     """Normalise each (sample, channel) of (N, C, *) over its positions: batch_norm of the input viewed
     as (1, N*C, *), as torch does; running statistics (if given) get the mean over the batch."""
     if use_input_stats and int(np.prod(input.shape[2:])) == 1:
-        raise ValueError(f"Expected more than 1 spatial element when training, got input size {list(input.shape)}")
+        raise ValueError(f"Expected more than 1 spatial element when training, got input size {input.size()}")
     n, c = input.shape[:2]
     repeat = lambda t: None if t is None else t.repeat(n)  # noqa: E731
     stats = repeat(running_mean), repeat(running_var)

@@ -231,10 +231,13 @@ def _convolution(input, weight, bias, stride, padding, dilation, groups, d, tran
                                f"channels instead")
         out_channels = weight.shape[1] * groups
         output_padding = _tuple(output_padding, d, "output_padding")
-        for op, s, dl in zip(output_padding, stride, dilation):
-            if op >= s and op >= dl:
-                raise RuntimeError("output padding must be smaller than either stride or dilation, but got "
-                                   f"output_padding_{'height' if d == 2 else 'width'}: {op}, ...")
+        if any(op >= s and op >= dl for op, s, dl in zip(output_padding, stride, dilation)):
+            # torch runs 1-d as 2-d with a height of 1, and names both dims
+            (oh, ow), (sh, sw), (dh, dw) = [((first,) * (2 - d) + v) for first, v in
+                                            ((0, output_padding), (1, stride), (1, dilation))]
+            raise RuntimeError("output padding must be smaller than either stride or dilation, but got "
+                               f"output_padding_height: {oh} output_padding_width: {ow} stride_height: {sh} "
+                               f"stride_width: {sw} dilation_height: {dh} dilation_width: {dw}")
     else:
         if channels != weight.shape[1] * groups:
             raise RuntimeError(f"Given groups={groups}, weight of size {list(weight.shape)}, expected input"
@@ -249,8 +252,10 @@ def _convolution(input, weight, bias, stride, padding, dilation, groups, d, tran
         raise RuntimeError(f"Given weight of size {list(weight.shape)}, expected bias to be 1-dimensional with "
                            f"{out_channels} elements, but got bias of size {list(bias.shape)} instead")
     if isinstance(padding, str):
-        if transposed or padding not in ("same", "valid"):
-            raise ValueError(f"Invalid padding string '{padding}', should be one of {{'valid', 'same'}}")
+        if transposed:
+            raise TypeError(f"{name}(): argument 'padding' must be tuple of ints, not str")
+        if padding not in ("same", "valid"):
+            raise RuntimeError(f"Invalid padding string: '{padding}'")
         if padding == "valid":
             padding = (0,) * d
         else:
@@ -322,7 +327,7 @@ def fold(input, output_size, kernel_size, dilation=1, padding=0, stride=1):  # n
     blocks = window_positions(size, kernel, stride, padding, dilation)
     if input.shape[-2] % k:
         raise RuntimeError(f"Expected size of input's dimension 1 to be divisible by the product of kernel_size, "
-                           f"but got input.size(1)={input.shape[-2]} and kernel_size=({kernel[0]}, {kernel[1]})")
+                           f"but got input.size(1)={input.shape[-2]} and kernel_size=({kernel[0]}, {kernel[1]}).")
     if input.shape[-1] != math.prod(blocks):
         raise RuntimeError(f"Given output_size=({size[0]}, {size[1]}), kernel_size=({kernel[0]}, {kernel[1]}), "
                            f"dilation=({dilation[0]}, {dilation[1]}), padding=({padding[0]}, {padding[1]}), "

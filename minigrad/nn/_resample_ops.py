@@ -143,8 +143,8 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
                                   f"for the modes: nearest | linear | bilinear (mode {mode} is not in minigrad)")
     d = input.ndim - 2
     if antialias and not (mode == "bilinear" and input.ndim == 4):
-        raise ValueError("Anti-alias option is restricted to bilinear and bicubic modes and requires a 4-D "
-                         "tensor as input")
+        raise ValueError("Anti-alias option is restricted to bilinear, bicubic, and lanczos modes and requires a "
+                         "4-D tensor as input")
     if (mode, d) not in _NAMES:
         if mode == "nearest" or d not in (1, 2):
             raise NotImplementedError(f"Input Error: Only 3D, 4D and 5D input Tensors supported (got {input.ndim}D) "

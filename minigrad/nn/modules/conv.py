@@ -144,7 +144,7 @@ class _ConvTranspose(_ConvNd):
         for size, lo, hi in zip(output_size, min_sizes, max_sizes):
             if size < lo or size > hi:
                 raise ValueError(f"requested an output size of {output_size}, but valid sizes range from {min_sizes} "
-                                 f"to {max_sizes} (for an input of {input.shape[non_spatial:]})")
+                                 f"to {max_sizes} (for an input of {type(input.size())(input.shape[non_spatial:])})")
         return tuple(size - lo for size, lo in zip(output_size, min_sizes))
 
     def forward(self, input, output_size=None):  # noqa: A002
