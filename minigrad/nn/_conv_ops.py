@@ -99,6 +99,7 @@ def _conv_transpose(x, w, stride, padding, dilation, output_padding, groups):
     size = tuple((i - 1) * s - 2 * p + dl * (k - 1) + op + 1
                  for i, k, s, p, dl, op in zip(x.shape[2:], kernel, stride, padding, dilation, output_padding))
     wt = w.reshape(groups, c // groups, -1).transpose(0, 2, 1)  # (G, F/G*K, C/G)
+    x = np.ascontiguousarray(x)  # a broadcast gradient (strides 0) would take matmul's slow non-BLAS loop
     cols = np.matmul(wt, x.reshape(n, groups, c // groups, -1))  # (N, G, F/G*K, L)
     cols = cols.reshape((n, f) + kernel + x.shape[2:])
     return col2im(cols, size, kernel, stride, padding, dilation)
@@ -128,6 +129,7 @@ class Convolution(BuiltinFunction):
     @staticmethod
     def backward(ctx, grad):
         x, weight = ctx.saved_tensors
+        grad = grad.contiguous()  # e.g. the broadcast gradient of a sum: BLAS needs real strides
         stride, padding, dilation, output_padding, groups = ctx.args
         need_x, need_w, need_b = ctx.needs_input_grad[:3]
         kernel = tuple(weight.shape[2:])
