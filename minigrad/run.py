@@ -1,8 +1,8 @@
 """``python -m minigrad.run SCRIPT [ARGS]``: run an unchanged torch script on minigrad.
 
-The script's ``import torch``, ``from torch import nn``, ``torch.utils.data`` and ``torchmetrics``
-resolve to minigrad's modules. A torch feature minigrad lacks fails with an AttributeError or
-ImportError naming it. ``--compare`` also runs the script on real torch and prints a line-by-line
+The script's ``import torch``, ``from torch import nn``, ``torch.utils.data``, ``torchmetrics`` and
+``torchvision`` resolve to minigrad's modules. A torch feature minigrad lacks fails with an
+AttributeError or ImportError naming it. ``--compare`` also runs the script on real torch and prints a line-by-line
 diff of the two outputs, numbers compared with a tolerance: "does my torch code mean the same
 thing here?"
 """
@@ -18,7 +18,7 @@ import subprocess
 import sys
 import types
 
-ALIASES = {"torch": "minigrad", "torchmetrics": "minigrad.metrics"}
+ALIASES = {"torch": "minigrad", "torchmetrics": "minigrad.metrics", "torchvision": "minigrad.vision"}
 
 
 def _target(fullname):
