@@ -244,3 +244,13 @@ def test_bad_input_raises_like_torch(name):
     ours, theirs = (outcome(ERROR_CASES[name], lib) for lib in LIBS)
     assert theirs[0] is not None, "the case must make torch raise"
     assert ours == theirs
+
+
+@pytest.mark.parametrize("kwargs", [{"kernel_size": 2}, {"kernel_size": 3, "stride": 1, "padding": 1}])
+def test_max_pool_ties_and_nans_pick_torchs_index(kwargs):
+    """Ties: the first maximum in the window wins; NaN: it wins over numbers (the last NaN), as torch's kernel."""
+    x = np.random.default_rng(3).integers(0, 3, (2, 2, 6, 6)).astype(np.float32)  # many ties
+    x[0, 0, 1, 1] = x[1, 1, 4, 5] = x[1, 1, 5, 4] = np.nan
+    (vo, io), (vt, it) = (lib.nn.functional.max_pool2d(lib.tensor(x), return_indices=True, **kwargs) for lib in LIBS)
+    assert_close(vo, vt, 0, 0, "values")
+    assert_close(io, it, 0, 0, "indices")

@@ -60,57 +60,120 @@ def _pool_args(name, input, kernel_size, stride, padding, dilation, ceil_mode): 
     return kernel, stride, padding, dilation, out
 
 
+def _pads(size, kernel, stride, padding, dilation, out):
+    """(before, after) per dim: ``padding`` before, and after as far as the last of ``out`` windows reaches."""
+    return [(p, max(0, (o - 1) * s + dl * (k - 1) + 1 - n - p))
+            for n, k, s, p, dl, o in zip(size, kernel, stride, padding, dilation, out)]
+
+
 def _padded(a, kernel, stride, padding, dilation, out, value):
-    """``a`` padded by ``padding`` before, and after as far as the last of ``out`` windows reaches."""
-    pads = [(p, max(0, (o - 1) * s + dl * (k - 1) + 1 - n - p))
-            for n, k, s, p, dl, o in zip(a.shape[-2:], kernel, stride, padding, dilation, out)]
+    """``a`` padded by ``_pads`` with ``value``."""
+    pads = _pads(a.shape[-2:], kernel, stride, padding, dilation, out)
     return np.pad(a, [(0, 0)] * (a.ndim - 2) + pads, constant_values=value)
 
 
 # --- max pooling ---------------------------------------------------------------------------------
-def _max_pool_indices(a, kernel, stride, padding, dilation, out):
-    """Flat positions (in each H*W plane) of the first maximum of every window, as int64."""
-    fill = -np.inf if a.dtype.kind == "f" else np.iinfo(a.dtype).min
-    view = windows(_padded(a, kernel, stride, padding, dilation, out, fill), kernel, stride, dilation)
-    view = view[(Ellipsis,) + tuple(slice(0, o) for o in out) + (slice(None),) * 2]
-    arg = view.reshape(view.shape[:-2] + (-1,)).argmax(-1)  # first maximum, as torch's kernel
-    rows = np.arange(out[0], like=a)[:, None] * stride[0] - padding[0] + (arg // kernel[1]) * dilation[0]
-    cols = np.arange(out[1], like=a)[None, :] * stride[1] - padding[1] + (arg % kernel[1]) * dilation[1]
-    return (rows * a.shape[-1] + cols).astype(np.int64)
+def _offsets(kernel, stride, dilation, out):
+    """Per kernel offset k (row-major): the strided slice of the padded input it reads in every window."""
+    for k in np.ndindex(*kernel):
+        yield (Ellipsis,) + tuple(slice(ki * dl, ki * dl + s * (o - 1) + 1, s)
+                                  for ki, dl, s, o in zip(k, dilation, stride, out))
 
 
-class MaxPoolWithIndices(BuiltinFunction):
-    """out = x at ``indices`` (flat positions in each (H, W) plane); d/dx = g scatter-added at ``indices``"""
+def _window_max(a, geometry):
+    """(maxima, argmax offset) of each window, the offset row-major in the kernel. As torch's CPU kernel
+    (``val > maxval || isnan(val)``) the first maximum wins, and a NaN if there is one (the last NaN).
+    One pass per kernel offset over the strided slice it reads."""
+    kernel, stride, padding, dilation, out = geometry
+    floating = a.dtype.kind == "f"
+    xp = _padded(a, kernel, stride, padding, dilation, out, -np.inf if floating else np.iinfo(a.dtype).min)
+    slices = list(_offsets(kernel, stride, dilation, out))
+    best = xp[slices[0]].copy()
+    arg = np.zeros_like(best, dtype=np.int64)
+    for k, where in enumerate(slices[1:], 1):
+        v = xp[where]
+        better = v > best
+        np.copyto(best, v, where=better)
+        np.copyto(arg, k, where=better)
+    if floating and np.isnan(a.sum()):  # rare (NaN, or +inf with -inf): windows holding a NaN take it
+        nan = np.isnan(xp)
+        for k, where in enumerate(slices):
+            np.copyto(arg, k, where=nan[where])
+            np.copyto(best, xp[where], where=nan[where])
+    return best, arg
 
-    _name = "MaxPool2DWithIndicesBackward0"
+
+def _flat_indices(arg, width, geometry):
+    """torch's ``indices``: each window's argmax as a flat position h * W + w in the input plane."""
+    kernel, stride, padding, dilation, out = geometry
+    rows = np.arange(out[0], like=arg)[:, None] * stride[0] - padding[0] + (arg // kernel[1]) * dilation[0]
+    cols = np.arange(out[1], like=arg)[None, :] * stride[1] - padding[1] + (arg % kernel[1]) * dilation[1]
+    return rows * width + cols
+
+
+class MaxPool2DWithIndices(BuiltinFunction):
+    """out[o] = xp[o*s + arg[o]*d], each window's value at its argmax offset;
+    d/dx = g routed back to those positions (``MaxPoolAdjoint``)"""
 
     @staticmethod
-    def forward(ctx, x, indices, kind):
-        if kind:
-            ctx._kind = kind
-        ctx.shape = x.shape
-        ctx.save_for_backward(indices)
-        a, idx = x._data, indices._data
-        flat = np.take_along_axis(a.reshape(a.shape[:-2] + (-1,)), idx.reshape(idx.shape[:-2] + (-1,)), -1)
-        return flat.reshape(idx.shape)
+    def forward(ctx, x, arg, geometry, maxima=None):
+        """``maxima``: the values when the caller's scan (``_window_max``) already found them."""
+        ctx.geometry, ctx.size = geometry, x.shape[-2:]
+        ctx.save_for_backward(arg)
+        if maxima is not None:
+            return maxima
+        kernel, stride, padding, dilation, out = geometry
+        xp = _padded(x._data, kernel, stride, padding, dilation, out, 0)
+        a = arg._data
+        values = np.zeros_like(xp, shape=a.shape)
+        for k, where in enumerate(_offsets(kernel, stride, dilation, out)):
+            np.copyto(values, xp[where], where=a == k)
+        return values
 
     @staticmethod
     def backward(ctx, grad):
-        indices, = ctx.saved_tensors
-        shape = ctx.shape
-        plane = grad.new_zeros(tuple(shape[:-2]) + (shape[-2] * shape[-1],))
-        return plane.scatter_add(-1, indices.flatten(-2), grad.flatten(-2)).view(shape), None, None
+        arg, = ctx.saved_tensors
+        return MaxPoolAdjoint.apply(grad, arg, ctx.geometry, ctx.size), None, None, None
+
+
+class MaxPoolAdjoint(BuiltinFunction):
+    """out[o*s + arg[o]*d] += g[o] (max pooling's gradient; one strided add per kernel offset);
+    d/dg = gg read at the argmax positions (``MaxPool2DWithIndices``)"""
+
+    _name = "MaxPool2DWithIndicesBackwardBackward0"
+
+    @staticmethod
+    def forward(ctx, grad, arg, geometry, size):
+        ctx.geometry = geometry
+        ctx.save_for_backward(arg)
+        kernel, stride, padding, dilation, out = geometry
+        g, a = grad._data, arg._data
+        pads = _pads(size, kernel, stride, padding, dilation, out)
+        padded = np.zeros_like(g, shape=g.shape[:-2] + tuple(b + n + e for n, (b, e) in zip(size, pads)))
+        disjoint = all(s >= dl * (k - 1) + 1 for k, s, dl in zip(kernel, stride, dilation))
+        for k, where in enumerate(_offsets(kernel, stride, dilation, out)):
+            if disjoint:  # windows do not overlap: each position gets at most one gradient
+                np.copyto(padded[where], g, where=a == k)
+            else:
+                padded[where] += np.where(a == k, g, 0)
+        return np.ascontiguousarray(padded[..., padding[0]:padding[0] + size[0], padding[1]:padding[1] + size[1]])
+
+    @staticmethod
+    def backward(ctx, grad):
+        arg, = ctx.saved_tensors
+        return MaxPool2DWithIndices.apply(grad, arg, ctx.geometry), None, None, None
 
 
 def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,  # noqa: A002
                return_indices=False):
     """Max over each (dilated) window of (N, C, H, W) or (C, H, W); with ``return_indices`` also the
     int64 flat positions of the maxima (what ``max_unpool2d`` takes)."""
-    kernel, stride, padding, dilation, out = _pool_args("max_pool2d", input, kernel_size, stride, padding,
-                                                        dilation, ceil_mode)
-    indices = Tensor._wrap(_max_pool_indices(input._data, kernel, stride, padding, dilation, out))
-    output = MaxPoolWithIndices.apply(input, indices, None)
-    return (output, indices) if return_indices else output
+    geometry = _pool_args("max_pool2d", input, kernel_size, stride, padding, dilation, ceil_mode)
+    maxima, arg = _window_max(input._data, geometry)
+    output = MaxPool2DWithIndices.apply(input, Tensor._wrap(arg), geometry, maxima)
+    if return_indices:
+        return output, Tensor._wrap(_flat_indices(arg, input.shape[-1], geometry))
+    return output
 
 
 def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,  # noqa: A002
@@ -306,11 +369,32 @@ def _adaptive_max_indices(a, out):
     return idx
 
 
+class AdaptiveMaxPool(BuiltinFunction):
+    """out = x at ``indices`` (flat positions in each (H, W) plane); d/dx = g scatter-added at ``indices``"""
+
+    _name = "AdaptiveMaxPool2DBackward0"
+
+    @staticmethod
+    def forward(ctx, x, indices):
+        ctx.shape = x.shape
+        ctx.save_for_backward(indices)
+        a, idx = x._data, indices._data
+        flat = np.take_along_axis(a.reshape(a.shape[:-2] + (-1,)), idx.reshape(idx.shape[:-2] + (-1,)), -1)
+        return flat.reshape(idx.shape)
+
+    @staticmethod
+    def backward(ctx, grad):
+        indices, = ctx.saved_tensors
+        shape = ctx.shape
+        plane = grad.new_zeros(tuple(shape[:-2]) + (shape[-2] * shape[-1],))
+        return plane.scatter_add(-1, indices.flatten(-2), grad.flatten(-2)).view(shape), None
+
+
 def adaptive_max_pool2d(input, output_size, return_indices=False):  # noqa: A002
     """Max over adaptive windows; with ``return_indices`` also the flat positions of the maxima."""
     out = _adaptive_size("adaptive_max_pool2d", input, output_size)
     indices = Tensor._wrap(_adaptive_max_indices(input._data, out))
-    output = MaxPoolWithIndices.apply(input, indices, "AdaptiveMaxPool2DBackward0")
+    output = AdaptiveMaxPool.apply(input, indices)
     return (output, indices) if return_indices else output
 
 
