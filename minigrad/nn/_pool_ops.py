@@ -67,8 +67,10 @@ def _pads(size, kernel, stride, padding, dilation, out):
 
 
 def _padded(a, kernel, stride, padding, dilation, out, value):
-    """``a`` padded by ``_pads`` with ``value``."""
+    """``a`` padded by ``_pads`` with ``value`` (``a`` itself when nothing is padded)."""
     pads = _pads(a.shape[-2:], kernel, stride, padding, dilation, out)
+    if not any(b or e for b, e in pads):
+        return a
     return np.pad(a, [(0, 0)] * (a.ndim - 2) + pads, constant_values=value)
 
 
@@ -89,12 +91,11 @@ def _window_max(a, geometry):
     xp = _padded(a, kernel, stride, padding, dilation, out, -np.inf if floating else np.iinfo(a.dtype).min)
     slices = list(_offsets(kernel, stride, dilation, out))
     best = xp[slices[0]].copy()
-    arg = np.zeros_like(best, dtype=np.int64)
+    arg = np.zeros_like(best, dtype=np.uint8 if len(slices) < 256 else np.int64)  # small: less memory traffic
     for k, where in enumerate(slices[1:], 1):
         v = xp[where]
-        better = v > best
-        np.copyto(best, v, where=better)
-        np.copyto(arg, k, where=better)
+        np.copyto(arg, k, where=v > best)
+        np.maximum(best, v, out=best)
     if floating and np.isnan(a.sum()):  # rare (NaN, or +inf with -inf): windows holding a NaN take it
         nan = np.isnan(xp)
         for k, where in enumerate(slices):
@@ -106,6 +107,7 @@ def _window_max(a, geometry):
 def _flat_indices(arg, width, geometry):
     """torch's ``indices``: each window's argmax as a flat position h * W + w in the input plane."""
     kernel, stride, padding, dilation, out = geometry
+    arg = arg.astype(np.int64)
     rows = np.arange(out[0], like=arg)[:, None] * stride[0] - padding[0] + (arg // kernel[1]) * dilation[0]
     cols = np.arange(out[1], like=arg)[None, :] * stride[1] - padding[1] + (arg % kernel[1]) * dilation[1]
     return rows * width + cols
@@ -156,6 +158,8 @@ class MaxPoolAdjoint(BuiltinFunction):
                 np.copyto(padded[where], g, where=a == k)
             else:
                 padded[where] += np.where(a == k, g, 0)
+        if padded.shape[-2:] == tuple(size):
+            return padded
         return np.ascontiguousarray(padded[..., padding[0]:padding[0] + size[0], padding[1]:padding[1] + size[1]])
 
     @staticmethod
