@@ -81,14 +81,15 @@ def window_positions(size, kernel, stride, padding, dilation):
 
 # --- the ops -----------------------------------------------------------------------------------
 def _conv(x, w, stride, padding, dilation, groups):
-    """out[n, f, o] = sum_(c,k) W[f, (c, k)] cols[n, (c, k), o]: im2col, then one (batched) GEMM."""
+    """out[n, f, o] = sum_(c,k) W[f, (c, k)] cols[n, (c, k), o]: im2col, then one (batched) GEMM.
+    Returns (out, cols): the weight gradient reuses the columns."""
     n, c = x.shape[:2]
     f, kernel = w.shape[0], w.shape[2:]
     cols = im2col(x, kernel, stride, padding, dilation)
     spatial = cols.shape[2 + len(kernel):]
     cols = cols.reshape(n, groups, -1, math.prod(spatial))
     out = np.matmul(w.reshape(groups, f // groups, -1), cols)  # (N, G, F/G, L)
-    return out.reshape((n, f) + spatial)
+    return out.reshape((n, f) + spatial), cols.reshape(n, c * math.prod(kernel), -1)
 
 
 def _conv_transpose(x, w, stride, padding, dilation, output_padding, groups):
@@ -121,7 +122,9 @@ class Convolution(BuiltinFunction):
         if transposed:
             out = _conv_transpose(x._data, weight._data, stride, padding, dilation, output_padding, groups)
         else:
-            out = _conv(x._data, weight._data, stride, padding, dilation, groups)
+            out, cols = _conv(x._data, weight._data, stride, padding, dilation, groups)
+            if ctx.needs_input_grad and ctx.needs_input_grad[1]:
+                ctx.columns = cols  # im2col(x), for the weight gradient
         if bias is not None:
             out += bias._data.reshape((-1,) + (1,) * (out.ndim - 2))
         return out
@@ -149,7 +152,8 @@ class Convolution(BuiltinFunction):
             n = x.shape[0]
             # conv: g (the output side) against im2col(x); transposed: x against im2col(g)
             out_side, in_side = (x, grad) if ctx.transposed else (grad, x)
-            cols = Im2Col.apply(in_side, kernel, dilation, padding, stride)  # (N, C*K, L)
+            cols = Im2Col.apply(in_side, kernel, dilation, padding, stride,  # (N, C*K, L)
+                                None if ctx.transposed else ctx.columns)
             cols = cols.reshape(n, groups, -1, cols.shape[-1])
             rows = out_side.reshape(n, groups, out_side.shape[1] // groups, -1)  # (N, G, F/G, L)
             grad_w = rows.matmul(cols.transpose(-1, -2)).sum(0).reshape(weight.shape)
@@ -162,15 +166,18 @@ class Im2Col(BuiltinFunction):
     """cols[n, (c, k), o] = xp[n, c, o*s + k*d] (``F.unfold``); d/dx = col2im(g) (``F.fold``)"""
 
     @staticmethod
-    def forward(ctx, x, kernel, dilation, padding, stride):
+    def forward(ctx, x, kernel, dilation, padding, stride, columns=None):
+        """``columns``: im2col(x) already computed (by the convolution's forward), else made here."""
         ctx.args, ctx.size = (kernel, dilation, padding, stride), x.shape[-len(kernel):]
+        if columns is not None:
+            return columns
         cols = im2col(x._data, kernel, stride, padding, dilation)  # (*lead, C, *K, *O)
         lead_c = x.shape[:-len(kernel)]
         return cols.reshape(lead_c[:-1] + (lead_c[-1] * math.prod(kernel), -1))
 
     @staticmethod
     def backward(ctx, grad):
-        return (Col2Im.apply(grad, ctx.size, *ctx.args),) + (None,) * 4
+        return (Col2Im.apply(grad, ctx.size, *ctx.args),) + (None,) * 5
 
 
 class Col2Im(BuiltinFunction):

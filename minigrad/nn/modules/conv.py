@@ -16,6 +16,7 @@ from ..parameter import Parameter
 from .module import Module
 
 _PADDING_MODES = {"zeros", "reflect", "replicate", "circular"}
+_PADDING_STRINGS = {"same", "valid"}
 
 
 class _ConvNd(Module):
@@ -35,8 +36,8 @@ class _ConvNd(Module):
             raise ValueError("out_channels must be divisible by groups")
         kernel_size, stride, dilation = _tuple(kernel_size, d), _tuple(stride, d), _tuple(dilation, d)
         if isinstance(padding, str):
-            if padding not in ("same", "valid"):
-                raise ValueError(f"Invalid padding string {padding!r}, should be one of {{'valid', 'same'}}")
+            if padding not in _PADDING_STRINGS:
+                raise ValueError(f"Invalid padding string {padding!r}, should be one of {_PADDING_STRINGS}")
             if padding == "same" and any(s != 1 for s in stride):
                 raise ValueError("padding='same' is not supported for strided convolutions")
         else:
