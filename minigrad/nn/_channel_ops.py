@@ -11,6 +11,7 @@
   ``make_feature_noise`` (aten/src/ATen/native/Dropout.cpp): ``new_empty((N, C, 1, ...))
   .bernoulli_(1 - p).div_(1 - p)``, multiplied in.
 """
+import math
 import warnings
 
 import numpy as np
@@ -82,7 +83,7 @@ def instance_norm(input, running_mean=None, running_var=None, weight=None, bias=
                   use_input_stats=True, momentum=0.1, eps=1e-05):
     """Normalise each (sample, channel) of (N, C, *) over its positions: batch_norm of the input viewed
     as (1, N*C, *), as torch does; running statistics (if given) get the mean over the batch."""
-    if use_input_stats and int(np.prod(input.shape[2:])) == 1:
+    if use_input_stats and math.prod(input.shape[2:]) == 1:
         raise ValueError(f"Expected more than 1 spatial element when training, got input size {input.size()}")
     n, c = input.shape[:2]
     repeat = lambda t: None if t is None else t.repeat(n)  # noqa: E731

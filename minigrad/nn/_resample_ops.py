@@ -94,7 +94,7 @@ def antialias_matrix(n_in, n_out, align_corners, scale_factor, like):
         center = float(dtype.type(scale * (i + 0.5)))
         start = max(int(center - support + 0.5), 0)
         stop = min(int(center + support + 0.5), n_in)
-        taps = np.arange(start, stop, dtype=np.float64)
+        taps = np.arange(start, stop, dtype=np.float64, like=like)
         w = np.maximum(0.0, 1.0 - np.abs((taps - center + 0.5) * invscale)).astype(dtype)
         total = w.sum(dtype=dtype)
         a[i, start:stop] = w / total if total != 0 else w
