@@ -215,6 +215,8 @@ ERROR_CASES = {
     "conv_module_padding_string": lambda lib: lib.nn.Conv1d(3, 4, 3, padding="full"),
     "conv_transpose_padding_mode": lambda lib: lib.nn.ConvTranspose2d(3, 4, 3, padding_mode="reflect"),
     "pool_pad_too_big": lambda lib: lib.nn.functional.max_pool2d(lib.ones(1, 1, 5, 5), 2, padding=2),
+    "pool_pad_over_half_kernel": lambda lib: lib.nn.functional.max_pool2d(lib.ones(1, 1, 9, 9), (3, 2), padding=(2, 0),
+                                                                          dilation=(2, 1)),
     "pool_output_too_small": lambda lib: lib.nn.functional.avg_pool2d(lib.ones(1, 1, 5, 5), 7),
     "pool_zero_stride": lambda lib: lib.nn.functional.max_pool2d(lib.ones(1, 1, 5, 5), 2, stride=0),
     "unpool_output_size": lambda lib: lib.nn.functional.max_unpool2d(
@@ -262,3 +264,74 @@ def test_max_pool_ties_and_nans_pick_torchs_index(kwargs):
     (vo, io), (vt, it) = (lib.nn.functional.max_pool2d(lib.tensor(x), return_indices=True, **kwargs) for lib in LIBS)
     assert_close(vo, vt, 0, 0, "values")
     assert_close(io, it, 0, 0, "indices")
+
+
+# --- generated geometries: every combination of the window arithmetic ----------------------------
+from hypothesis import assume, given, strategies as st  # noqa: E402
+
+
+@st.composite
+def _geometries(draw, transposed=False):
+    """A 2-d window geometry that torch accepts: sizes, kernel, stride, padding, dilation, groups."""
+    groups = draw(st.integers(1, 3))
+    c_in, c_out = groups * draw(st.integers(1, 2)), groups * draw(st.integers(1, 2))
+    kernel = tuple(draw(st.integers(1, 3)) for _ in range(2))
+    stride = tuple(draw(st.integers(1, 3)) for _ in range(2))
+    dilation = tuple(draw(st.integers(1, 2)) for _ in range(2))
+    padding = tuple(draw(st.integers(0, (dl * (k - 1)) // 2 + 1)) for k, dl in zip(kernel, dilation))
+    size = tuple(draw(st.integers(max(dl * (k - 1) + 1 - 2 * p, 1), 7))
+                 for k, dl, p in zip(kernel, dilation, padding))
+    output_padding = tuple(draw(st.integers(0, max(s, dl) - 1)) for s, dl in zip(stride, dilation)) \
+        if transposed else None
+    return dict(batch=draw(st.integers(1, 2)), c_in=c_in, c_out=c_out, size=size, kernel=kernel, stride=stride,
+                padding=padding, dilation=dilation, groups=groups, output_padding=output_padding)
+
+
+def _grads_match(call, arrays):
+    """call(lib, *tensors) on both libraries in float64: output and every input's gradient; or, where
+    torch rejects the geometry, the same exception."""
+    errors = [outcome(lambda lib: call(lib, *[lib.tensor(a) for a in arrays]), lib) for lib in LIBS]
+    if errors[1][0] is not None:
+        assert errors[0] == errors[1]
+        return
+    results = []
+    for lib in LIBS:
+        tensors = [lib.tensor(a, requires_grad=True) for a in arrays]
+        out = call(lib, *tensors)
+        w = np.random.default_rng(0).standard_normal(tuple(out.shape))
+        (out * lib.tensor(w)).sum().backward()
+        results.append([out] + [t.grad for t in tensors])
+    for k, (a, b) in enumerate(zip(*results)):
+        assert_close(a, b, 1e-12, 1e-10, "output" if k == 0 else f"grad of input {k - 1}")
+
+
+@given(_geometries())
+def test_generated_conv2d_geometries(g):
+    rng = np.random.default_rng(1)
+    x = rng.standard_normal((g["batch"], g["c_in"]) + g["size"])
+    w = rng.standard_normal((g["c_out"], g["c_in"] // g["groups"]) + g["kernel"])
+    b = rng.standard_normal(g["c_out"])
+    _grads_match(lambda lib, x, w, b: lib.nn.functional.conv2d(x, w, b, g["stride"], g["padding"], g["dilation"],
+                                                               g["groups"]), [x, w, b])
+
+
+@given(_geometries(transposed=True))
+def test_generated_conv_transpose2d_geometries(g):
+    rng = np.random.default_rng(2)
+    x = rng.standard_normal((g["batch"], g["c_in"]) + g["size"])
+    w = rng.standard_normal((g["c_in"], g["c_out"] // g["groups"]) + g["kernel"])
+    _grads_match(lambda lib, x, w: lib.nn.functional.conv_transpose2d(
+        x, w, None, g["stride"], g["padding"], g["output_padding"], g["groups"], g["dilation"]), [x, w])
+
+
+@given(_geometries(), st.booleans(), st.booleans())
+def test_generated_pool_geometries(g, ceil_mode, count_include_pad):
+    kernel, stride, dilation = g["kernel"], g["stride"], g["dilation"]
+    padding = tuple(min(p, k // 2) for p, k in zip(g["padding"], kernel))  # torch's limit
+    x = np.random.default_rng(3).standard_normal((g["batch"], g["c_in"]) + g["size"])
+    max_pool = lambda lib, x: lib.nn.functional.max_pool2d(x, kernel, stride, padding, dilation, ceil_mode)  # noqa
+    # a window that dilation puts wholly on padding: torch gives -inf and an index outside the plane
+    assume(outcome(lambda lib: max_pool(lib, lib.tensor(x)), torch)[0] or torch.isfinite(max_pool(torch, torch.tensor(x))).all())
+    _grads_match(max_pool, [x])
+    _grads_match(lambda lib, x: lib.nn.functional.avg_pool2d(x, kernel, stride, padding, ceil_mode,
+                                                             count_include_pad), [x])

@@ -138,9 +138,12 @@ class Convolution(BuiltinFunction):
         kernel = tuple(weight.shape[2:])
         d = len(kernel)
         grad_x = grad_w = grad_b = None
+        # transposed with output_padding >= stride (allowed when < dilation): the conv of g reaches past x
+        crop = (Ellipsis,) + tuple(slice(0, n) for n in x.shape[2:])
         if need_x:
             if ctx.transposed:
                 grad_x = Convolution.apply(grad, weight, None, stride, padding, dilation, False, (0,) * d, groups)
+                grad_x = grad_x[crop] if tuple(grad_x.shape) != tuple(x.shape) else grad_x
             else:
                 # the transposed conv of g has the size of x when output_padding covers the rows
                 # the forward's last window did not reach
@@ -154,6 +157,9 @@ class Convolution(BuiltinFunction):
             out_side, in_side = (x, grad) if ctx.transposed else (grad, x)
             cols = Im2Col.apply(in_side, kernel, dilation, padding, stride,  # (N, C*K, L)
                                 None if ctx.transposed else ctx.columns)
+            if ctx.transposed and cols.shape[-1] != math.prod(x.shape[2:]):
+                reached = window_positions(grad.shape[2:], kernel, stride, padding, dilation)
+                cols = cols.reshape(cols.shape[:2] + reached)[crop].reshape(n, cols.shape[1], -1)
             cols = cols.reshape(n, groups, -1, cols.shape[-1])
             rows = out_side.reshape(n, groups, out_side.shape[1] // groups, -1)  # (N, G, F/G, L)
             grad_w = rows.matmul(cols.transpose(-1, -2)).sum(0).reshape(weight.shape)
@@ -284,6 +290,12 @@ def _convolution(input, weight, bias, stride, padding, dilation, groups, d, tran
         raise RuntimeError(f"Calculated padded input size per channel: ({' x '.join(map(str, padded))}). Kernel "
                            f"size: ({' x '.join(map(str, kernel))}). Kernel size can't be greater than actual "
                            f"input size")
+    if transposed:
+        sizes = [(n - 1) * s - 2 * p + dl * (k - 1) + op + 1 for n, s, p, dl, k, op in
+                 zip(input.shape[2:], stride, padding, dilation, kernel, output_padding)]
+        if any(n < 1 for n in sizes):
+            raise RuntimeError(f"Given input size per channel: ({' x '.join(map(str, input.shape[2:]))}). Calculated "
+                               f"output size per channel: ({' x '.join(map(str, sizes))}). Output size is too small")
     if input.dtype != weight.dtype:
         raise RuntimeError(f"Input type ({input.type()}) and weight type ({weight.type()}) should be the same")
     return Convolution.apply(input, weight, bias, stride, padding, dilation, transposed, output_padding, groups)

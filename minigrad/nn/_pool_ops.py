@@ -53,6 +53,9 @@ def _pool_args(name, input, kernel_size, stride, padding, dilation, ceil_mode): 
     size = input.shape[-2:]
     out = tuple(pooling_output_shape(n, k, s, p, dl, ceil_mode)
                 for n, k, s, p, dl in zip(size, kernel, stride, padding, dilation))
+    if kernel[1] // 2 < padding[1] or kernel[0] // 2 < padding[0]:  # pool2d_shape_check: the kernel itself
+        raise RuntimeError(f"pad should be smaller than or equal to half of kernel size, but got padW = "
+                           f"{padding[1]}, padH = {padding[0]}, kW = {kernel[1]}, kH = {kernel[0]}")
     if any(o < 1 for o in out):
         c = input.shape[-3]
         raise RuntimeError(f"Given input size: ({c}x{size[0]}x{size[1]}). Calculated output size: "

@@ -58,6 +58,8 @@ def _conv_transpose2d_samples(dtype):
                                                          "output_padding": (1, 2)})
     yield Sample([x(2, 4, 3, 3), w(4, 2, 3, 3), None], {"groups": 2, "padding": (1, 0)})
     yield Sample([x(3, 2, 3), w(3, 2, 2, 2), x(2)], {"stride": 2})  # unbatched
+    # output_padding >= stride (allowed below the dilation): the input gradient is cropped
+    yield Sample([x(1, 2, 3, 2), w(2, 2, 2, 2), x(2)], {"dilation": 2, "output_padding": (1, 0)})
 
 
 def _conv_transpose1d_samples(dtype):
