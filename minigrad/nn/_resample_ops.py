@@ -63,8 +63,11 @@ def nearest_index(n_in, n_out, scale_factor, like):
 
 
 def linear_matrix(n_in, n_out, align_corners, scale_factor, like):
-    """(Out, In) weights of linear interpolation: two neighbours i0, i0+1 weighted 1-λ, λ."""
+    """(Out, In) weights of linear interpolation: two neighbours i0, i0+1 weighted 1-λ, λ. A dim that
+    keeps its size is copied (torch's kernels skip it, whatever the scale factor)."""
     dtype = like.dtype
+    if n_in == n_out:
+        return np.eye(n_in, dtype=dtype, like=like)
     scale = _scale(n_in, n_out, align_corners, scale_factor, dtype)
     dst = np.arange(n_out, like=like).astype(dtype)
     if align_corners:
@@ -84,8 +87,10 @@ def linear_matrix(n_in, n_out, align_corners, scale_factor, like):
 def antialias_matrix(n_in, n_out, align_corners, scale_factor, like):
     """(Out, In) weights of antialiased linear interpolation (``_compute_weights_aa``): a triangle
     filter of support ``scale`` when downsampling (1 when upsampling) around each output's centre,
-    normalised to sum 1."""
+    normalised to sum 1. A dim that keeps its size is copied, as in ``linear_matrix``."""
     dtype = like.dtype
+    if n_in == n_out:
+        return np.eye(n_in, dtype=dtype, like=like)
     scale = float(_scale(n_in, n_out, align_corners, scale_factor, dtype))
     support = scale if scale >= 1.0 else 1.0
     invscale = 1.0 / scale if scale >= 1.0 else 1.0
@@ -154,6 +159,12 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
                                   f"input")
     sizes, scales = _sizes_and_scales(input, size, scale_factor, recompute_scale_factor, d)
     spatial = input.shape[2:]
+    if any(n <= 0 for n in tuple(spatial) + tuple(sizes)):
+        names = "HW"[-d:]
+        given = ", ".join(f"{k}: {n}" for k, n in zip(names, spatial))
+        wanted = ", ".join(f"{k}: {n}" for k, n in zip(names, sizes))
+        raise RuntimeError(f"Input and output sizes should be greater than 0, but got input ({given})"
+                           f"{' and' if d == 1 else ''} output ({wanted})")
     a = input._data
     if mode == "nearest":
         sources = [(input.ndim - d + i, nearest_index(n, o, s, a)) for i, (n, o, s) in enumerate(zip(spatial, sizes, scales))]
