@@ -232,7 +232,7 @@ def _convolution(input, weight, bias, stride, padding, dilation, groups, d, tran
         return _convolution(input.unsqueeze(0), weight, bias, stride, padding, dilation, groups, d, transposed,
                             output_padding).squeeze(0)
     if weight.ndim != d + 2:
-        raise RuntimeError(f"weight should have at least three dimensions" if weight.ndim < 3 else
+        raise RuntimeError("weight should have at least three dimensions" if weight.ndim < 3 else
                            f"Expected {d + 2}-dimensional weight for {d + 2}-dimensional input "
                            f"{list(input.shape)}, but got {weight.ndim}-dimensional weight of size "
                            f"{list(weight.shape)}")

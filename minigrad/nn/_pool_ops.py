@@ -3,8 +3,9 @@
 A pooling window is the same strided view a convolution reads (``_conv_ops.windows``): for output
 position ``o`` and kernel offset ``k`` it sees ``xp[o*stride + k*dilation]`` of the padded input.
 
-* max:     out[o] = max_k xp[o*s + k*d], remembered as ``indices`` (flat positions in each input
-           plane, torch's convention); d/dx = g scatter-added at ``indices``.
+* max:     out[o] = max_k xp[o*s + k*d], found by one pass per kernel offset k that remembers the
+           winning offset; d/dx = g routed back to each window's winner (again one pass per k).
+           ``return_indices`` gives the winners as flat positions in each input plane (torch's).
 * avg:     out[o] = sum_k xp[o*s + k] / divisor[o]; a linear map, so d/dx is its adjoint: g/divisor
            spread back over each window (col2im). The adjoint's own gradient is the pooling again.
 * adaptive avg: windows [floor(i*In/Out), ceil((i+1)*In/Out)) per dim: a fixed matrix per dim,
@@ -35,10 +36,10 @@ def pooling_output_shape(n, k, s, p, dl, ceil_mode):
     return out
 
 
-def _pool_args(name, input, kernel_size, stride, padding, dilation, ceil_mode):  # noqa: A002
+def _pool_args(input, kernel_size, stride, padding, dilation, ceil_mode):  # noqa: A002
     """kernel, stride (default: the kernel), padding, dilation as pairs, the output size; torch's checks."""
     if input.ndim not in (3, 4):
-        raise RuntimeError(f"non-empty 3D or 4D (batch mode) tensor expected for input")
+        raise RuntimeError("non-empty 3D or 4D (batch mode) tensor expected for input")
     kernel = _tuple(kernel_size, 2, "kernel_size")
     stride = kernel if stride is None or (isinstance(stride, (tuple, list)) and not stride) else \
         _tuple(stride, 2, "stride")
@@ -175,7 +176,7 @@ def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
                return_indices=False):
     """Max over each (dilated) window of (N, C, H, W) or (C, H, W); with ``return_indices`` also the
     int64 flat positions of the maxima (what ``max_unpool2d`` takes)."""
-    geometry = _pool_args("max_pool2d", input, kernel_size, stride, padding, dilation, ceil_mode)
+    geometry = _pool_args(input, kernel_size, stride, padding, dilation, ceil_mode)
     maxima, arg = _window_max(input._data, geometry)
     output = MaxPool2DWithIndices.apply(input, Tensor._wrap(arg), geometry, maxima)
     if return_indices:
@@ -310,7 +311,7 @@ def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False, coun
     in the divisor; ``divisor_override``: divide every window sum by this instead."""
     if divisor_override is not None and divisor_override == 0:
         raise RuntimeError("divisor must be not zero")
-    kernel, stride, padding, _, out = _pool_args("avg_pool2d", input, kernel_size, stride, padding, 1, ceil_mode)
+    kernel, stride, padding, _, out = _pool_args(input, kernel_size, stride, padding, 1, ceil_mode)
     return AvgPool.apply(input, kernel, stride, padding, ceil_mode, count_include_pad, divisor_override, out)
 
 
