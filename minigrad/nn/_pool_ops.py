@@ -15,8 +15,6 @@ position ``o`` and kernel offset ``k`` it sees ``xp[o*stride + k*dilation]`` of 
 Sources: aten/src/ATen/native/Pool.h (``pooling_output_shape``, the checks), cpu/AvgPoolKernel.cpp
 (the divisor), cpu/MaxPoolKernel.cpp (first maximum wins), AdaptivePooling.h (``start_index``).
 """
-import math
-
 import numpy as np
 
 from ..autograd.function import BuiltinFunction
