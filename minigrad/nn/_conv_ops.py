@@ -112,7 +112,15 @@ class Convolution(BuiltinFunction):
     With g = dL/dout (see the module docstring):
       conv:            dx = conv_transpose(g, W),  dW = sum_n g im2col(x)^T,  db = sum g
       conv_transpose:  dx = conv(g, W),            dW = sum_n x im2col(g)^T,  db = sum g
+
+    The forward's im2col(x) is kept for dW (not recomputed) until the graph is freed.
     """
+
+    columns = None
+
+    def _release(self):
+        self.columns = None
+        super()._release()
 
     @staticmethod
     def forward(ctx, x, weight, bias, stride, padding, dilation, transposed, output_padding, groups):
