@@ -345,3 +345,21 @@ def test_torchvision_alias(tmp_path):
                           timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["torchvision", "ToTensor()", "ImageFolder"]
+
+
+def test_color_adjustments_of_tensors():
+    """torchvision's tensor formulas (_functional_tensor.py): blends with black, the mean grey, the grey image."""
+    x = np.random.default_rng(8).random((3, 5, 6)).astype(np.float32)
+    t = torch.tensor(x)
+    grey = (0.2989 * t[0] + 0.587 * t[1] + 0.114 * t[2]).unsqueeze(0)
+    blend = lambda a, b, r: (r * a + (1.0 - r) * b).clamp(0, 1)  # noqa: E731
+    expected = {"adjust_brightness": blend(t, torch.zeros_like(t), 1.3),
+                "adjust_contrast": blend(t, grey.mean(dim=(-3, -2, -1), keepdim=True), 1.3),
+                "adjust_saturation": blend(t, grey, 1.3)}
+    for name, want in expected.items():
+        got = getattr(T.functional, name)(minigrad.tensor(x), 1.3)
+        np.testing.assert_allclose(got.numpy(), want.numpy(), atol=1e-6, err_msg=name)  # a few float32 ulps
+    u = (x * 255).astype(np.uint8)
+    got = T.functional.adjust_brightness(minigrad.tensor(u), 1.3)
+    want = (1.3 * torch.tensor(u) + (1.0 - 1.3) * torch.zeros(3, 5, 6, dtype=torch.uint8)).clamp(0, 255).to(torch.uint8)
+    assert got.dtype == minigrad.uint8 and np.array_equal(got.numpy(), want.numpy())

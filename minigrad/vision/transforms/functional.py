@@ -290,22 +290,35 @@ def _pil_only(img, name):
         raise NotImplementedError(f"{name} of tensor images is not implemented in minigrad.vision")
 
 
+def _blend(img1, img2, ratio):
+    """ratio * img1 + (1 - ratio) * img2, clamped to the dtype's range (torchvision's ``_blend``)."""
+    bound = 1.0 if img1.is_floating_point() else 255.0
+    return (ratio * img1 + (1.0 - ratio) * img2).clamp(0, bound).to(img1.dtype)
+
+
 def adjust_brightness(img, brightness_factor):
-    """``ImageEnhance.Brightness``: blend with black."""
-    _pil_only(img, "adjust_brightness")
-    return ImageEnhance.Brightness(img).enhance(brightness_factor)
+    """Blend with black: PIL ``ImageEnhance.Brightness``; tensors ``_blend(img, 0, factor)``."""
+    if _is_pil(img):
+        return ImageEnhance.Brightness(img).enhance(brightness_factor)
+    return _blend(img, img.new_zeros(img.shape), float(brightness_factor))
 
 
 def adjust_contrast(img, contrast_factor):
-    """``ImageEnhance.Contrast``: blend with the mean grey."""
-    _pil_only(img, "adjust_contrast")
-    return ImageEnhance.Contrast(img).enhance(contrast_factor)
+    """Blend with the mean grey: PIL ``ImageEnhance.Contrast``; tensors the mean of the greyscale image."""
+    if _is_pil(img):
+        return ImageEnhance.Contrast(img).enhance(contrast_factor)
+    dtype = img.dtype if img.is_floating_point() else float32
+    grey = rgb_to_grayscale(img) if get_dimensions(img)[0] == 3 else img
+    return _blend(img, grey.to(dtype).mean(dim=(-3, -2, -1), keepdim=True), float(contrast_factor))
 
 
 def adjust_saturation(img, saturation_factor):
-    """``ImageEnhance.Color``: blend with the greyscale image."""
-    _pil_only(img, "adjust_saturation")
-    return ImageEnhance.Color(img).enhance(saturation_factor)
+    """Blend with the greyscale image: PIL ``ImageEnhance.Color``; tensors likewise (one channel: unchanged)."""
+    if _is_pil(img):
+        return ImageEnhance.Color(img).enhance(saturation_factor)
+    if get_dimensions(img)[0] == 1:
+        return img
+    return _blend(img, rgb_to_grayscale(img), float(saturation_factor))
 
 
 def adjust_hue(img, hue_factor):
