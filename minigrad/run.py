@@ -1,10 +1,10 @@
 """``python -m minigrad.run SCRIPT [ARGS]``: run an unchanged torch script on minigrad.
 
-The script's ``import torch``, ``from torch import nn``, ``torch.utils.data`` and ``torchmetrics``
-resolve to minigrad's modules. A torch feature minigrad lacks fails with an AttributeError or
-ImportError naming it. ``--compare`` also runs the script on real torch and prints a line-by-line
-diff of the two outputs, numbers compared with a tolerance and object addresses (``at 0x7f...``)
-ignored, then both runs' wall times: "does my torch code mean the same thing here?"
+The script's ``import torch``, ``from torch import nn``, ``torch.utils.data``, ``torchmetrics`` and
+``torchvision`` resolve to minigrad's modules. A torch feature minigrad lacks fails with an
+AttributeError or ImportError naming it. ``--compare`` also runs the script on real torch and prints
+a line-by-line diff of the two outputs, numbers compared with a tolerance and object addresses
+(``at 0x7f...``) ignored, then both runs' wall times: "does my torch code mean the same thing here?"
 """
 import argparse
 import difflib
@@ -19,7 +19,7 @@ import sys
 import time
 import types
 
-ALIASES = {"torch": "minigrad", "torchmetrics": "minigrad.metrics"}
+ALIASES = {"torch": "minigrad", "torchmetrics": "minigrad.metrics", "torchvision": "minigrad.vision"}
 
 
 def _target(fullname):

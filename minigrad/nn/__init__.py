@@ -5,4 +5,5 @@ from .modules import (Module, Sequential, ModuleList, ModuleDict, Identity, Line
                       Embedding, Dropout, BatchNorm1d, LayerNorm)
 from .modules.activation import *  # noqa: F401,F403 - the activation modules (their __all__)
 from .modules.loss import *  # noqa: F401,F403 - the loss modules (their __all__)
+from .modules import *  # noqa: F401,F403 - the layers (modules/__init__.py's __all__: conv, pooling, ...)
 from . import functional, init, utils  # noqa: F401

@@ -15,3 +15,9 @@ from ._layer_ops import dropout, batch_norm, layer_norm, embedding  # noqa: F401
 from ._pad_ops import pad  # noqa: F401
 from ._one_hot import one_hot  # noqa: F401
 from ._distance_ops import normalize, cosine_similarity, pairwise_distance  # noqa: F401
+from ._conv_ops import conv1d, conv2d, conv_transpose1d, conv_transpose2d, unfold, fold  # noqa: F401
+from ._pool_ops import (  # noqa: F401
+    max_pool1d, max_pool2d, max_unpool2d, avg_pool1d, avg_pool2d, adaptive_avg_pool1d, adaptive_avg_pool2d,
+    adaptive_max_pool1d, adaptive_max_pool2d)
+from ._resample_ops import interpolate, pixel_shuffle, pixel_unshuffle  # noqa: F401
+from ._channel_ops import group_norm, instance_norm, dropout1d, dropout2d  # noqa: F401

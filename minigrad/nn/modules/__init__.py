@@ -10,3 +10,22 @@ from .normalization import LayerNorm
 
 __all__ = ["Module", "Sequential", "ModuleList", "ModuleDict", "Identity", "Linear", "Flatten", "Unflatten",
            "Embedding", "Dropout", "BatchNorm1d", "LayerNorm"]
+
+# convolutional networks (one file per family, as in torch)
+from .conv import Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d  # noqa: E402
+from .pooling import (  # noqa: E402
+    MaxPool1d, MaxPool2d, MaxUnpool2d, AvgPool1d, AvgPool2d, AdaptiveAvgPool1d, AdaptiveAvgPool2d, AdaptiveMaxPool1d,
+    AdaptiveMaxPool2d)
+from .batchnorm import BatchNorm2d  # noqa: E402
+from .groupnorm import GroupNorm  # noqa: E402
+from .instancenorm import InstanceNorm1d, InstanceNorm2d  # noqa: E402
+from .dropout import Dropout1d, Dropout2d  # noqa: E402
+from .upsampling import Upsample, UpsamplingNearest2d, UpsamplingBilinear2d  # noqa: E402
+from .fold import Fold, Unfold  # noqa: E402
+from .pixelshuffle import PixelShuffle, PixelUnshuffle  # noqa: E402
+
+__all__ += ["Conv1d", "Conv2d", "ConvTranspose1d", "ConvTranspose2d", "MaxPool1d", "MaxPool2d", "MaxUnpool2d",
+            "AvgPool1d", "AvgPool2d", "AdaptiveAvgPool1d", "AdaptiveAvgPool2d", "AdaptiveMaxPool1d",
+            "AdaptiveMaxPool2d", "BatchNorm2d", "GroupNorm", "InstanceNorm1d", "InstanceNorm2d", "Dropout1d",
+            "Dropout2d", "Upsample", "UpsamplingNearest2d", "UpsamplingBilinear2d", "Fold", "Unfold", "PixelShuffle",
+            "PixelUnshuffle"]

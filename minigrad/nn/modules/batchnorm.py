@@ -88,3 +88,11 @@ class BatchNorm1d(_BatchNorm):
     def _check_input_dim(self, input):  # noqa: A002
         if input.dim() != 2 and input.dim() != 3:
             raise ValueError(f"expected 2D or 3D input (got {input.dim()}D input)")
+
+
+class BatchNorm2d(_BatchNorm):
+    """Batch normalisation of (N, C, H, W) over N, H and W, per channel C."""
+
+    def _check_input_dim(self, input):  # noqa: A002
+        if input.dim() != 4:
+            raise ValueError(f"expected 4D input (got {input.dim()}D input)")

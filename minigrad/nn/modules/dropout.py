@@ -1,4 +1,6 @@
-"""``Dropout``: randomly zeroes activations while training (a regulariser); identity in eval."""
+"""``Dropout``, ``Dropout1d``, ``Dropout2d``: randomly zero activations (whole channels for the 1d/2d
+forms) while training (a regulariser); identity in eval."""
+from .._channel_ops import dropout1d, dropout2d
 from .._layer_ops import dropout
 from .module import Module
 
@@ -18,3 +20,17 @@ class Dropout(Module):
 
     def extra_repr(self):
         return f"p={self.p}, inplace={self.inplace}"
+
+
+class Dropout1d(Dropout):
+    """In training, zero each channel of (N, C, L) or (C, L) with probability ``p``, scaling the rest by 1/(1-p)."""
+
+    def forward(self, input):  # noqa: A002
+        return dropout1d(input, self.p, self.training, self.inplace)
+
+
+class Dropout2d(Dropout):
+    """In training, zero each channel of (N, C, H, W) with probability ``p``, scaling the rest by 1/(1-p)."""
+
+    def forward(self, input):  # noqa: A002
+        return dropout2d(input, self.p, self.training, self.inplace)
