@@ -58,7 +58,11 @@ def _rows(t, start, stop):
     return _part(t, (slice(start, stop),))
 
 
-# --- the cells: one step forward (arrays) beside one step backward (Tensors) ---------------------
+# --- the cells: one step forward (arrays) beside its backward (Tensors) --------------------------
+# Each cell's backward is split in two. ``factors`` computes, for all steps at once (vectorised),
+# everything that does not depend on the gradient carried back from later steps: the activations'
+# derivatives and their products with the saved values. ``backward`` then does, per step, only
+# what the recurrence forces: a few multiply-adds with the carried gradient and one matmul.
 class RNNStep:
     """Elman cell: ``h' = tanh(a)`` (or ``relu(a)``), ``a = x W_ih^T + b_ih + h W_hh^T + b_hh``.
 
@@ -66,6 +70,7 @@ class RNNStep:
     ``dh = da W_hh``."""
 
     gates = 1
+    states = 1
 
     def __init__(self, nonlinearity):
         self.nonlinearity = nonlinearity
@@ -75,11 +80,10 @@ class RNNStep:
         """Column widths of an output row; the first ``states`` of them are the new state."""
         return (hidden,)
 
-    states = 1
-
     def forward(self, xa, state, w_hh, b_hh, w_hr, out):
         h, = state
-        a = xa + h @ w_hh.T
+        a = h @ w_hh.T
+        a += xa
         if b_hh is not None:
             a += b_hh
         if self.nonlinearity == "tanh":
@@ -88,10 +92,15 @@ class RNNStep:
             np.maximum(a, 0, out=out)
         return (out,)
 
-    def backward(self, grad, row, prev, carry, w_hh, w_hr):
+    def factors(self, grad, row, prev):
         h, = row
-        dh = carry[0] + grad[0]
-        da = dh * (1 - h * h) if self.nonlinearity == "tanh" else dh * (h > 0)
+        return [grad[0], 1 - h * h if self.nonlinearity == "tanh" else (h > 0).to(h.dtype)]
+
+    @staticmethod
+    def backward(factors, carry, w_hh, w_hr):
+        g_h, slope = factors
+        dh = carry[0] + g_h
+        da = dh * slope
         return da, da, dh, (da @ w_hh,)
 
 
@@ -100,14 +109,14 @@ class LSTMStep:
 
         i = sigmoid(a_i)   f = sigmoid(a_f)   g = tanh(a_g)   o = sigmoid(a_o)
         c' = f * c + i * g
-        h' = o * tanh(c')            (with proj_size: h' = (o * tanh(c')) W_hr^T)
+        h' = o * tanh(c')            (with proj_size: h' = hr W_hr^T,  hr = o * tanh(c'))
 
-    Output row: ``[h', c', i, f, g, o]``. Backward, with ``hr = o * tanh(c')``::
+    Output row: ``[h', c', i, f, g, o]``. Backward, with ``sigmoid' = s (1 - s)``, ``tanh' = 1 - t^2``::
 
-        dhr = dh' (W_hr)             dc' += dhr * o * (1 - tanh(c')^2)
-        di = dc' * g   df = dc' * c   dg = dc' * i   do = dhr * tanh(c')
-        da = d(gate) * sigmoid'  (= s(1-s))  or * tanh'  (= 1-g^2) for g
-        dc = dc' * f                 dh = da W_hh
+        dhr = dh' (W_hr)             dc' += dhr * o * tanh'(c')
+        d[i, f, g, o] = [dc' g, dc' c, dc' i, dhr tanh(c')]
+        da = d[i, f, g, o] * [sigmoid', sigmoid', tanh', sigmoid']
+        dc = dc' f                   dh = da W_hh
     """
 
     gates = 4
@@ -120,8 +129,9 @@ class LSTMStep:
     @staticmethod
     def forward(xa, state, w_hh, b_hh, w_hr, out):
         h, c = state
-        n_h, hidden = h.shape[1], c.shape[1]
-        a = xa + h @ w_hh.T
+        n_h, hidden = out.shape[1] - 5 * c.shape[1], c.shape[1]
+        a = h @ w_hh.T
+        a += xa
         if b_hh is not None:
             a += b_hh
         act = out[:, n_h + hidden:]
@@ -137,19 +147,26 @@ class LSTMStep:
         return out[:, :n_h], c_new
 
     @staticmethod
-    def backward(grad, row, prev, carry, w_hh, w_hr):
+    def factors(grad, row, prev):
         g_h, g_c, g_act = grad
         _, c, act = row
-        c_prev = prev[1]
         hidden = c.shape[1]
         i, f, g, o = (_cols(act, k * hidden, (k + 1) * hidden) for k in range(4))
+        tc = c.tanh()
+        squared = act * act
+        slope = where(_tanh_columns(act), 1 - squared, act - squared)
+        return [g_h, g_c, o * (1 - tc * tc),           # dc' per unit of dhr
+                cat([g, prev[1], i, tc], 1) * slope,  # da per unit of [dc', dc', dc', dhr]
+                g_act * slope,                        # da from the gates' own gradient (double backward)
+                f]
+
+    @staticmethod
+    def backward(factors, carry, w_hh, w_hr):
+        g_h, g_c, dc_per_dhr, da_per_d, da_own, f = factors
         dh = carry[0] + g_h
         dhr = dh if w_hr is None else dh @ w_hr
-        tc = c.tanh()
-        dc = carry[1] + g_c + dhr * o * (1 - tc * tc)
-        d_act = g_act + cat([dc * g, dc * c_prev, dc * i, dhr * tc], 1)
-        squared = act * act
-        da = d_act * where(_tanh_columns(act), 1 - squared, act - squared)
+        dc = carry[1] + g_c + dhr * dc_per_dhr
+        da = da_own + cat([dc, dc, dc, dhr], 1) * da_per_d
         return da, da, dh, (da @ w_hh, dc * f)
 
 
@@ -165,13 +182,14 @@ class GRUStep:
     """GRU cell, gates in torch's order ``r, z, n`` (reset, update, new)::
 
         r = sigmoid(a_r)   z = sigmoid(a_z)
-        n = tanh(x W_in^T + b_in + r * (h W_hn^T + b_hn))
+        n = tanh(x W_in^T + b_in + r * hn),   hn = h W_hn^T + b_hn
         h' = (1 - z) * n + z * h
 
-    Output row: ``[h', r, z, n, hn]`` with ``hn = h W_hn^T + b_hn``. Backward::
+    Output row: ``[h', r, z, n, hn]``. Backward, with ``sigmoid' = s (1 - s)``, ``tanh' = 1 - t^2``::
 
-        dn = dh' (1 - z)   dz = dh' (h - n)   dan = dn (1 - n^2)   dr = dan * hn   dhn = dan * r
-        dr, dz *= s(1-s)   d(x side) = [dr, dz, dan]   d(h side) = [dr, dz, dhn]
+        dan = dh' (1 - z) tanh'(n)             (the pre-activation of n)
+        d[a_r, a_z] = [dan hn, dh' (h - n)] * sigmoid'(r, z)
+        d(x side) = [da_r, da_z, dan]          d(h side) = [da_r, da_z, dan r]
         dh = dh' z + d(h side) W_hh
     """
 
@@ -190,7 +208,8 @@ class GRUStep:
         if b_hh is not None:
             gh += b_hh
         rz = out[:, hidden:3 * hidden]
-        rz[...] = sigmoid_array(xa[:, :2 * hidden] + gh[:, :2 * hidden])
+        gh[:, :2 * hidden] += xa[:, :2 * hidden]
+        rz[...] = sigmoid_array(gh[:, :2 * hidden])
         hn = out[:, 4 * hidden:]
         hn[...] = gh[:, 2 * hidden:]
         n = out[:, 3 * hidden:4 * hidden]
@@ -199,16 +218,23 @@ class GRUStep:
         return (out[:, :hidden],)
 
     @staticmethod
-    def backward(grad, row, prev, carry, w_hh, w_hr):
+    def factors(grad, row, prev):
         g_h, g_rz, g_n, g_hn = grad
         _, rz, n, hn = row
-        h_prev, = prev
         hidden = n.shape[1]
         r, z = _cols(rz, 0, hidden), _cols(rz, hidden, 2 * hidden)
+        sigmoid_slope, tanh_slope = rz * (1 - rz), 1 - n * n
+        return [g_h, (1 - z) * tanh_slope, g_n * tanh_slope,  # dan = dh' * [1] + [2]
+                cat([hn, prev[0] - n], 1) * sigmoid_slope,      # d[a_r, a_z] per unit of [dan, dh']
+                g_rz * sigmoid_slope,                           # ... from r, z's own gradient
+                r, g_hn, z]
+
+    @staticmethod
+    def backward(factors, carry, w_hh, w_hr):
+        g_h, dan_per_dh, dan_own, drz_per_d, drz_own, r, g_hn, z = factors
         dh = carry[0] + g_h
-        dn = dh * (1 - z) + g_n
-        dan = dn * (1 - n * n)
-        drz = (cat([dan * hn, dh * (h_prev - n)], 1) + g_rz) * rz * (1 - rz)
+        dan = dh * dan_per_dh + dan_own
+        drz = cat([dan, dh], 1) * drz_per_d + drz_own
         da_h = cat([drz, dan * r + g_hn], 1)
         return cat([drz, dan], 1), da_h, dh, (dh * z + da_h @ w_hh,)
 
@@ -301,15 +327,15 @@ class RecurrentLayer(BuiltinFunction):
         before = _part(cat([_cols(y, 0, bounds[step.states]), init]),
                        previous_rows(batch_sizes, ctx.reverse, like=y._data))
         prev_blocks = [_cols(before, a, b) for a, b in zip(bounds, bounds[1:step.states + 1])]
+        factors = step.factors(grad_blocks, row_blocks, prev_blocks)
         carry = [Tensor._wrap(np.zeros_like(s._data)) for s in ((h0,) if c0 is None else (h0, c0))]
         d_x, d_h, d_out = [], [], []
         offsets = _offsets(batch_sizes)
         for t in reversed(_step_order(batch_sizes, ctx.reverse)):
             n, start = batch_sizes[t], offsets[t]
             active = [c if n == batch else _rows(c, 0, n) for c in carry]
-            dx, dh_gates, dh_out, d_prev = step.backward(
-                [_rows(g, start, start + n) for g in grad_blocks], [_rows(r, start, start + n) for r in row_blocks],
-                [_rows(p, start, start + n) for p in prev_blocks], active, w_hh, w_hr)
+            dx, dh_gates, dh_out, d_prev = step.backward([_rows(f, start, start + n) for f in factors], active,
+                                                         w_hh, w_hr)
             carry = [d if n == batch else cat([d, _rows(c, n, batch)]) for d, c in zip(d_prev, carry)]
             d_x.append(dx)
             d_h.append(dh_gates)
