@@ -1,5 +1,5 @@
 """The benchmark suites, in the order they run; ``--suite NAME`` picks some."""
-from . import chapters, memory, mlp, ops, peers, rng
+from . import chapters, memory, mlp, ops, peers, rng, rnn
 
 SUITES = {suite.name: suite for suite in
-          (ops.SUITE, mlp.SUITE, chapters.SUITE, rng.SUITE, memory.SUITE, peers.SUITE)}
+          (ops.SUITE, mlp.SUITE, chapters.SUITE, rnn.SUITE, rng.SUITE, memory.SUITE, peers.SUITE)}
