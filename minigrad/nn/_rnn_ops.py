@@ -36,8 +36,8 @@ import numpy as np
 from ..autograd.function import BuiltinFunction
 from ..autograd.grad_mode import _state as _grad_state
 from ..ops.arithmetic import where
-from ..ops.linalg import linear
-from ..ops.shape import cat
+from ..ops.linalg import Matmul, linear
+from ..ops.shape import Cat, cat
 from ..ops.unary import sigmoid_array
 from ..tensor import Tensor
 
@@ -56,6 +56,17 @@ def _cols(t, start, stop):
 
 def _rows(t, start, stop):
     return _part(t, (slice(start, stop),))
+
+
+# The per-step ops call Cat and Matmul directly: their shapes fit by construction, and the public
+# functions' checks would cost more than the ops on these small blocks (as in ``Linear.backward``).
+def _join(tensors):
+    """Concatenate (B, k) blocks along the columns."""
+    return Cat.apply(1, *tensors)
+
+
+def _mm(a, b):
+    return Matmul.apply(a, b)
 
 
 # --- the cells: one step forward (arrays) beside its backward (Tensors) --------------------------
@@ -101,7 +112,7 @@ class RNNStep:
         g_h, slope = factors
         dh = carry[0] + g_h
         da = dh * slope
-        return da, da, dh, (da @ w_hh,)
+        return da, da, dh, (_mm(da, w_hh),)
 
 
 class LSTMStep:
@@ -164,10 +175,10 @@ class LSTMStep:
     def backward(factors, carry, w_hh, w_hr):
         g_h, g_c, dc_per_dhr, da_per_d, da_own, f = factors
         dh = carry[0] + g_h
-        dhr = dh if w_hr is None else dh @ w_hr
+        dhr = dh if w_hr is None else _mm(dh, w_hr)
         dc = carry[1] + g_c + dhr * dc_per_dhr
-        da = da_own + cat([dc, dc, dc, dhr], 1) * da_per_d
-        return da, da, dh, (da @ w_hh, dc * f)
+        da = da_own + _join([dc, dc, dc, dhr]) * da_per_d
+        return da, da, dh, (_mm(da, w_hh), dc * f)
 
 
 def _tanh_columns(act):
@@ -234,9 +245,9 @@ class GRUStep:
         g_h, dan_per_dh, dan_own, drz_per_d, drz_own, r, g_hn, z = factors
         dh = carry[0] + g_h
         dan = dh * dan_per_dh + dan_own
-        drz = cat([dan, dh], 1) * drz_per_d + drz_own
-        da_h = cat([drz, dan * r + g_hn], 1)
-        return cat([drz, dan], 1), da_h, dh, (dh * z + da_h @ w_hh,)
+        drz = _join([dan, dh]) * drz_per_d + drz_own
+        da_h = _join([drz, dan * r + g_hn])
+        return _join([drz, dan]), da_h, dh, (dh * z + _mm(da_h, w_hh),)
 
 
 # --- the time loop -------------------------------------------------------------------------------
@@ -342,14 +353,15 @@ class RecurrentLayer(BuiltinFunction):
             d_out.append(dh_out)
         if not ctx.reverse:  # collected from the last step back: put the rows in time order
             d_x, d_h, d_out = d_x[::-1], d_h[::-1], d_out[::-1]
-        d_h = cat(d_h) if len(d_h) > 1 else d_h[0]
+        same = d_x[0] is d_h[0]  # RNN and LSTM: the x side and the h side share the gradient
+        d_h = cat(d_h)
+        d_x = d_h if same else cat(d_x)
         grad_w_hh = d_h.mT @ prev_blocks[0]
         grad_b_hh = d_h.sum(0) if b_hh is not None else None
         grad_w_hr = None
         if w_hr is not None:  # h' = hr W_hr^T with hr = o * tanh(c')
             hr = _cols(row_blocks[2], 3 * hidden, 4 * hidden) * row_blocks[1].tanh()
             grad_w_hr = cat(d_out).mT @ hr
-        d_x = cat(d_x) if len(d_x) > 1 else d_x[0]
         return (d_x, carry[0], carry[1] if c0 is not None else None, grad_w_hh, grad_b_hh, grad_w_hr,
                 None, None, None)
 
