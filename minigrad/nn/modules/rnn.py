@@ -26,6 +26,8 @@ from ..parameter import Parameter
 from ..utils.rnn import PackedSequence
 from .module import Module
 
+__all__ = ["RNNBase", "RNN", "LSTM", "GRU", "RNNCellBase", "RNNCell", "LSTMCell", "GRUCell"]
+
 _GATES = {"RNN_TANH": 1, "RNN_RELU": 1, "LSTM": 4, "GRU": 3}
 
 
@@ -157,18 +159,18 @@ class RNNBase(Module):
         directions = 2 if self.bidirectional else 1
         return zeros(self.num_layers * directions, batch, width, dtype=data.dtype, device=data.device)
 
-    def _prepare(self, input, hx, name):  # noqa: A002
-        """(packed rows (N, input_size), batch_sizes, the PackedSequence or None, is_batched, hx):
-        a padded input becomes time-major packed rows with batch_sizes = (B,) * T."""
+    def _prepare(self, input, name):  # noqa: A002
+        """(data, batch_sizes, the PackedSequence or None, is_batched): a PackedSequence's rows and
+        batch sizes, or a padded input (an unbatched one given a batch of 1) and None."""
         if isinstance(input, PackedSequence):
-            return input.data, input.batch_sizes, input, True, hx
+            return input.data, input.batch_sizes, input, True
         if input.dim() not in (2, 3):
             dims = "tensor instead" if name == "RNN" else "instead"
             raise ValueError(f"{name}: Expected input to be 2D or 3D, got {input.dim()}D {dims}")
         is_batched = input.dim() == 3
         if not is_batched:
             input = input.unsqueeze(0 if self.batch_first else 1)
-        return input, None, None, is_batched, hx
+        return input, None, None, is_batched
 
     def _run(self, input, batch_sizes, hx, cx):  # noqa: A002
         """The stacked layers on packed rows: (output rows (N, D*P), h_n, c_n or None)."""
@@ -235,7 +237,7 @@ class _SingleStateRNN(RNNBase):
         """input (T, B, in) / (B, T, in) with batch_first / (T, in) unbatched / a PackedSequence;
         hx (layers*directions, B, H). Returns (output (T, B, directions*H) or packed, h_n)."""
         name = "RNN" if self.mode.startswith("RNN") else self.mode
-        data, batch_sizes, packed, is_batched, hx = self._prepare(input, hx, name)
+        data, batch_sizes, packed, is_batched = self._prepare(input, name)
         if packed is None and hx is not None:
             if is_batched and hx.dim() != 3:
                 raise RuntimeError(f"For batched 3-D input, hx should also be 3-D but got {hx.dim()}-D tensor")
@@ -263,19 +265,15 @@ class RNN(_SingleStateRNN):
     def __init__(self, *args, **kwargs):
         if "proj_size" in kwargs:
             raise ValueError("proj_size argument is only supported for LSTM, not RNN or GRU")
-        if len(args) > 3:
-            self_nonlinearity = args[3]
+        if len(args) > 3:  # RNN(input_size, hidden_size, num_layers, nonlinearity, ...), as torch allows
+            nonlinearity = args[3]
             args = args[:3] + args[4:]
         else:
-            self_nonlinearity = kwargs.pop("nonlinearity", "tanh")
-        if self_nonlinearity == "tanh":
-            mode = "RNN_TANH"
-        elif self_nonlinearity == "relu":
-            mode = "RNN_RELU"
-        else:
-            raise ValueError(f"Unknown nonlinearity '{self_nonlinearity}'. Select from 'tanh' or 'relu'.")
-        super().__init__(mode, *args, **kwargs)
-        self.nonlinearity = self_nonlinearity
+            nonlinearity = kwargs.pop("nonlinearity", "tanh")
+        if nonlinearity not in ("tanh", "relu"):
+            raise ValueError(f"Unknown nonlinearity '{nonlinearity}'. Select from 'tanh' or 'relu'.")
+        super().__init__("RNN_TANH" if nonlinearity == "tanh" else "RNN_RELU", *args, **kwargs)
+        self.nonlinearity = nonlinearity
 
 
 class GRU(_SingleStateRNN):
@@ -312,7 +310,7 @@ class LSTM(RNNBase):
     def forward(self, input, hx=None):  # noqa: A002
         """input as for RNN; hx = (h_0, c_0) of (layers*directions, B, P) and (..., B, H).
         Returns (output (T, B, directions*P) or packed, (h_n, c_n))."""
-        data, batch_sizes, packed, is_batched, hx = self._prepare(input, hx, "LSTM")
+        data, batch_sizes, packed, is_batched = self._prepare(input, "LSTM")
         if hx is None:
             batch = int(batch_sizes[0]) if packed is not None else data.size(0 if self.batch_first else 1)
             hx = (self._initial_state(data, batch, self.proj_size or self.hidden_size),
@@ -371,16 +369,19 @@ class RNNCellBase(Module):
         for weight in self.parameters():
             init.uniform_(weight, -stdv, stdv)
 
-    def _batched(self, input, states, name):  # noqa: A002
-        """(input (B, in), states each (B, H), is_batched): unbatched 1-D input gets a batch of 1."""
+    def _batched(self, input, states, name, labels):  # noqa: A002
+        """(input (B, in), states each (B, H) or None, is_batched), after torch's dimension checks;
+        unbatched 1-D input gets a batch of 1."""
         if input.dim() not in (1, 2):
             raise ValueError(f"{name}: Expected input to be 1D or 2D, got {input.dim()}D instead")
+        for label, state in zip(labels, states or ()):
+            if state.dim() not in (1, 2):
+                raise ValueError(f"{name}: Expected {label} to be 1D or 2D, got {state.dim()}D instead")
         is_batched = input.dim() == 2
         if not is_batched:
             input = input.unsqueeze(0)
-        if states is None:
-            return input, None, is_batched
-        return input, [s if is_batched else s.unsqueeze(0) for s in states], is_batched
+            states = None if states is None else [s.unsqueeze(0) for s in states]
+        return input, states, is_batched
 
     def _cell(self, input, states, step):  # noqa: A002
         """One step: the layer op over a sequence of length 1."""
@@ -400,10 +401,7 @@ class RNNCell(RNNCellBase):
         self.nonlinearity = nonlinearity
 
     def forward(self, input, hx=None):  # noqa: A002
-        if hx is not None and hx.dim() not in (1, 2):
-            if input.dim() in (1, 2):
-                raise ValueError(f"RNNCell: Expected hidden to be 1D or 2D, got {hx.dim()}D instead")
-        input, states, is_batched = self._batched(input, None if hx is None else [hx], "RNNCell")
+        input, states, is_batched = self._batched(input, None if hx is None else [hx], "RNNCell", ["hidden"])
         if self.nonlinearity not in ("tanh", "relu"):
             raise RuntimeError(f"Unknown nonlinearity: {self.nonlinearity}")
         h, _ = self._cell(input, states, RNNStep(self.nonlinearity))
@@ -417,11 +415,7 @@ class LSTMCell(RNNCellBase):
         super().__init__(input_size, hidden_size, bias, num_chunks=4, device=device, dtype=dtype)
 
     def forward(self, input, hx=None):  # noqa: A002
-        if input.dim() in (1, 2) and hx is not None:
-            for idx, value in enumerate(hx):
-                if value.dim() not in (1, 2):
-                    raise ValueError(f"LSTMCell: Expected hx[{idx}] to be 1D or 2D, got {value.dim()}D instead")
-        input, states, is_batched = self._batched(input, hx, "LSTMCell")
+        input, states, is_batched = self._batched(input, hx, "LSTMCell", ["hx[0]", "hx[1]"])
         h, c = self._cell(input, states, LSTMStep)
         return (h, c) if is_batched else (h.squeeze(0), c.squeeze(0))
 
@@ -433,8 +427,6 @@ class GRUCell(RNNCellBase):
         super().__init__(input_size, hidden_size, bias, num_chunks=3, device=device, dtype=dtype)
 
     def forward(self, input, hx=None):  # noqa: A002
-        if hx is not None and hx.dim() not in (1, 2) and input.dim() in (1, 2):
-            raise ValueError(f"GRUCell: Expected hidden to be 1D or 2D, got {hx.dim()}D instead")
-        input, states, is_batched = self._batched(input, None if hx is None else [hx], "GRUCell")
+        input, states, is_batched = self._batched(input, None if hx is None else [hx], "GRUCell", ["hidden"])
         h, _ = self._cell(input, states, GRUStep)
         return h if is_batched else h.squeeze(0)

@@ -14,9 +14,13 @@ from typing import NamedTuple, Optional
 
 import numpy as np
 
+from ...dtypes import float32, float64
 from ...factories import full, tensor
 from ...ops.shape import cat, stack
 from ...tensor import Tensor
+
+__all__ = ["PackedSequence", "invert_permutation", "pack_padded_sequence", "pad_packed_sequence", "pad_sequence",
+           "unpad_sequence", "pack_sequence", "unpack_sequence"]
 
 
 class PackedSequence_(NamedTuple):
@@ -49,10 +53,10 @@ class PackedSequence(PackedSequence_):
         return type(self)(data, self.batch_sizes, move(self.sorted_indices), move(self.unsorted_indices))
 
     def double(self):
-        return self.to(dtype=self.data.double().dtype)
+        return self.to(dtype=float64)
 
     def float(self):
-        return self.to(dtype=self.data.float().dtype)
+        return self.to(dtype=float32)
 
     @property
     def is_cuda(self):
@@ -129,7 +133,7 @@ def pad_packed_sequence(sequence, batch_first=False, padding_value=0.0, total_le
     lengths = tensor([sum(n > b for n in batch_sizes) for b in range(batch)])
     if sequence.unsorted_indices is not None:
         padded = padded.index_select(0 if batch_first else 1, sequence.unsorted_indices)
-        lengths = lengths[sequence.unsorted_indices]
+        lengths = lengths[sequence.unsorted_indices.cpu()]
     return padded, lengths
 
 
