@@ -69,6 +69,16 @@ def _mm(a, b):
     return Matmul.apply(a, b)
 
 
+def _unless_zero(t):
+    """``t``, or None for an all-zero gradient that carries no graph: a term the step can skip.
+    The gate columns of the output get exactly that in a first backward (only a second reads them)."""
+    return t if t.requires_grad or t._data.any() else None
+
+
+def _plus(a, b):
+    return a if b is None else a + b
+
+
 # --- the cells: one step forward (arrays) beside its backward (Tensors) --------------------------
 # Each cell's backward is split in two. ``factors`` computes, for all steps at once (vectorised),
 # everything that does not depend on the gradient carried back from later steps: the activations'
@@ -166,9 +176,10 @@ class LSTMStep:
         tc = c.tanh()
         squared = act * act
         slope = where(_tanh_columns(act), 1 - squared, act - squared)
+        g_act = _unless_zero(g_act)
         return [g_h, g_c, o * (1 - tc * tc),           # dc' per unit of dhr
                 cat([g, prev[1], i, tc], 1) * slope,  # da per unit of [dc', dc', dc', dhr]
-                g_act * slope,                        # da from the gates' own gradient (double backward)
+                None if g_act is None else g_act * slope,  # da from the gates' own gradient
                 f]
 
     @staticmethod
@@ -177,7 +188,7 @@ class LSTMStep:
         dh = carry[0] + g_h
         dhr = dh if w_hr is None else _mm(dh, w_hr)
         dc = carry[1] + g_c + dhr * dc_per_dhr
-        da = da_own + _join([dc, dc, dc, dhr]) * da_per_d
+        da = _plus(_join([dc, dc, dc, dhr]) * da_per_d, da_own)
         return da, da, dh, (_mm(da, w_hh), dc * f)
 
 
@@ -235,18 +246,19 @@ class GRUStep:
         hidden = n.shape[1]
         r, z = _cols(rz, 0, hidden), _cols(rz, hidden, 2 * hidden)
         sigmoid_slope, tanh_slope = rz * (1 - rz), 1 - n * n
-        return [g_h, (1 - z) * tanh_slope, g_n * tanh_slope,  # dan = dh' * [1] + [2]
-                cat([hn, prev[0] - n], 1) * sigmoid_slope,      # d[a_r, a_z] per unit of [dan, dh']
-                g_rz * sigmoid_slope,                           # ... from r, z's own gradient
+        g_n, g_rz, g_hn = _unless_zero(g_n), _unless_zero(g_rz), _unless_zero(g_hn)
+        return [g_h, (1 - z) * tanh_slope, None if g_n is None else g_n * tanh_slope,  # dan = dh' * [1] + [2]
+                cat([hn, prev[0] - n], 1) * sigmoid_slope,  # d[a_r, a_z] per unit of [dan, dh']
+                None if g_rz is None else g_rz * sigmoid_slope,  # ... from r, z's own gradient
                 r, g_hn, z]
 
     @staticmethod
     def backward(factors, carry, w_hh, w_hr):
         g_h, dan_per_dh, dan_own, drz_per_d, drz_own, r, g_hn, z = factors
         dh = carry[0] + g_h
-        dan = dh * dan_per_dh + dan_own
-        drz = _join([dan, dh]) * drz_per_d + drz_own
-        da_h = _join([drz, dan * r + g_hn])
+        dan = _plus(dh * dan_per_dh, dan_own)
+        drz = _plus(_join([dan, dh]) * drz_per_d, drz_own)
+        da_h = _join([drz, _plus(dan * r, g_hn)])
         return _join([drz, dan]), da_h, dh, (dh * z + _mm(da_h, w_hh),)
 
 
@@ -345,8 +357,8 @@ class RecurrentLayer(BuiltinFunction):
         for t in reversed(_step_order(batch_sizes, ctx.reverse)):
             n, start = batch_sizes[t], offsets[t]
             active = [c if n == batch else _rows(c, 0, n) for c in carry]
-            dx, dh_gates, dh_out, d_prev = step.backward([_rows(f, start, start + n) for f in factors], active,
-                                                         w_hh, w_hr)
+            rows = [None if f is None else _rows(f, start, start + n) for f in factors]
+            dx, dh_gates, dh_out, d_prev = step.backward(rows, active, w_hh, w_hr)
             carry = [d if n == batch else cat([d, _rows(c, n, batch)]) for d, c in zip(d_prev, carry)]
             d_x.append(dx)
             d_h.append(dh_gates)
