@@ -23,6 +23,11 @@ bookkeeping that costs more than the arithmetic on 32x32 arrays. So the time loo
   For that reason the step's backward also adds the gradients that arrive at the gate columns of
   the output (zero in a first backward, not in a second).
 
+Speed (``python -m benchmarks --suite rnn``): the GRU runs at about torch's speed, whose CPU GRU
+is per-step ATen ops with autograd; the LSTM is slower than torch's, which runs a float32 LSTM as
+one oneDNN call per layer with fused gate arithmetic, while a NumPy step here is ~15 calls of
+~1 us each on 32x128 arrays.
+
 Sequences of different lengths come *packed* (``nn.utils.rnn.PackedSequence``): the rows of
 step t are the first ``batch_sizes[t]`` sequences, and the batch only shrinks over time. A
 padded batch is the special case ``batch_sizes = (B,) * T``. The reverse direction walks the
