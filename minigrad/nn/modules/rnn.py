@@ -18,7 +18,7 @@ import numbers
 import warnings
 
 from ...factories import empty, zeros
-from ...ops.shape import cat, stack
+from ...ops.shape import _named, cat, stack
 from .. import init
 from .._layer_ops import dropout as _dropout
 from .._rnn_ops import GRUStep, LSTMStep, RNNStep, recurrent_layer
@@ -204,7 +204,23 @@ class RNNBase(Module):
             layer_input = layer_input.reshape(steps, batch, layer_input.shape[1])
             if self.batch_first:
                 layer_input = layer_input.transpose(0, 1)
-        return layer_input, stack(h_n), None if cx is None else stack(c_n)
+        return _named(layer_input, self._output_node(input, batch_sizes)), stack(h_n), \
+            None if cx is None else stack(c_n)
+
+    def _output_node(self, input, batch_sizes):  # noqa: A002
+        """The name torch's CPU kernels give the output's node (a printed output shows it): the
+        stack of the steps, or the cat of both directions (and of packed steps), transposed back
+        for batch_first; a float32 LSTM runs on oneDNN's kernel."""
+        if batch_sizes is not None or self.bidirectional:
+            return "CatBackward0" if batch_sizes is not None or not self.batch_first else self._transposed()
+        if self.batch_first:
+            return self._transposed()
+        if self.mode == "LSTM" and self.proj_size == 0 and input.dtype.name == "float32":
+            return "MkldnnRnnLayerBackward0"
+        return "StackBackward0"
+
+    def _transposed(self):
+        return "TransposeBackward0" if self.mode == "LSTM" else "TransposeBackward1"
 
     def _finish(self, output, packed, is_batched):
         if packed is not None:
@@ -405,7 +421,8 @@ class RNNCell(RNNCellBase):
         if self.nonlinearity not in ("tanh", "relu"):
             raise RuntimeError(f"Unknown nonlinearity: {self.nonlinearity}")
         h, _ = self._cell(input, states, RNNStep(self.nonlinearity))
-        return h if is_batched else h.squeeze(0)
+        return _named(h, "TanhBackward0" if self.nonlinearity == "tanh" else "ReluBackward0") if is_batched \
+            else h.squeeze(0)
 
 
 class LSTMCell(RNNCellBase):
@@ -417,7 +434,8 @@ class LSTMCell(RNNCellBase):
     def forward(self, input, hx=None):  # noqa: A002
         input, states, is_batched = self._batched(input, hx, "LSTMCell", ["hx[0]", "hx[1]"])
         h, c = self._cell(input, states, LSTMStep)
-        return (h, c) if is_batched else (h.squeeze(0), c.squeeze(0))
+        # torch's names: h' = o * tanh(c') and c' = f * c + i * g
+        return (_named(h, "MulBackward0"), _named(c, "AddBackward0")) if is_batched else (h.squeeze(0), c.squeeze(0))
 
 
 class GRUCell(RNNCellBase):
@@ -429,4 +447,4 @@ class GRUCell(RNNCellBase):
     def forward(self, input, hx=None):  # noqa: A002
         input, states, is_batched = self._batched(input, None if hx is None else [hx], "GRUCell", ["hidden"])
         h, _ = self._cell(input, states, GRUStep)
-        return h if is_batched else h.squeeze(0)
+        return _named(h, "AddBackward0") if is_batched else h.squeeze(0)  # torch's name: h' = n + z * (h - n)
