@@ -211,16 +211,15 @@ class RNNBase(Module):
         """The name torch's CPU kernels give the output's node (a printed output shows it): the
         stack of the steps, or the cat of both directions (and of packed steps), transposed back
         for batch_first; a float32 LSTM runs on oneDNN's kernel."""
-        if batch_sizes is not None or self.bidirectional:
-            return "CatBackward0" if batch_sizes is not None or not self.batch_first else self._transposed()
+        if batch_sizes is not None:
+            return "CatBackward0"
         if self.batch_first:
-            return self._transposed()
+            return "TransposeBackward0" if self.mode == "LSTM" else "TransposeBackward1"
+        if self.bidirectional:
+            return "CatBackward0"
         if self.mode == "LSTM" and self.proj_size == 0 and input.dtype.name == "float32":
             return "MkldnnRnnLayerBackward0"
         return "StackBackward0"
-
-    def _transposed(self):
-        return "TransposeBackward0" if self.mode == "LSTM" else "TransposeBackward1"
 
     def _finish(self, output, packed, is_batched):
         if packed is not None:
