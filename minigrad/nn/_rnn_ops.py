@@ -181,7 +181,7 @@ class LSTMStep:
         tc = c.tanh()
         squared = act * act
         slope = where(_tanh_columns(act), 1 - squared, act - squared)
-        g_act = _unless_zero(g_act)
+        g_c, g_act = _unless_zero(g_c), _unless_zero(g_act)  # (c' is read only at the final step, if at all)
         return [g_h, g_c, o * (1 - tc * tc),           # dc' per unit of dhr
                 cat([g, prev[1], i, tc], 1) * slope,  # da per unit of [dc', dc', dc', dhr]
                 None if g_act is None else g_act * slope,  # da from the gates' own gradient
@@ -192,7 +192,7 @@ class LSTMStep:
         g_h, g_c, dc_per_dhr, da_per_d, da_own, f = factors
         dh = carry[0] + g_h
         dhr = dh if w_hr is None else _mm(dh, w_hr)
-        dc = carry[1] + g_c + dhr * dc_per_dhr
+        dc = _plus(carry[1] + dhr * dc_per_dhr, g_c)
         da = _plus(_join([dc, dc, dc, dhr]) * da_per_d, da_own)
         return da, da, dh, (_mm(da, w_hh), dc * f)
 
