@@ -7,7 +7,6 @@ states). ``fn`` returns one tensor, the output and the final states flattened an
 forward, backward, double backward and gradcheck/gradgradcheck cover all of them. Packed
 samples pack a padded batch with ``pack_padded_sequence`` and pad the result back.
 """
-import numpy as np
 
 import minigrad.nn  # noqa: F401 - makes ``minigrad.nn`` reachable as ``lib.nn``
 import minigrad.nn.utils.rnn  # noqa: F401
