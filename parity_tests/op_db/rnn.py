@@ -7,7 +7,6 @@ states). ``fn`` returns one tensor, the output and the final states flattened an
 forward, backward, double backward and gradcheck/gradgradcheck cover all of them. Packed
 samples pack a padded batch with ``pack_padded_sequence`` and pad the result back.
 """
-
 import minigrad.nn  # noqa: F401 - makes ``minigrad.nn`` reachable as ``lib.nn``
 import minigrad.nn.utils.rnn  # noqa: F401
 
@@ -17,17 +16,18 @@ INPUT, HIDDEN, STEPS, BATCH = 2, 2, 3, 2  # small: gradgradcheck differentiates 
 GATES = {"RNN": 1, "LSTM": 4, "GRU": 3}
 
 
-def _with_weights(lib, module, weights):
-    """``module`` computing with the given tensors in place of its parameters (as torch's
+def _with_weights(module, names, weights):
+    """``module`` computing with the given tensors in place of its parameters ``names`` (as torch's
     ``RNNBase.__setattr__`` allows: a plain tensor set where the parameter was)."""
-    for name, w in zip(module._flat_weights_names, weights):
+    for name, w in zip(names, weights):
         delattr(module, name)
         setattr(module, name, w)
     return module
 
 
 def _layer(lib, x, h0, c0, *weights, kind, lengths=None, **kwargs):
-    module = _with_weights(lib, getattr(lib.nn, kind)(INPUT, HIDDEN, **kwargs), weights)
+    module = getattr(lib.nn, kind)(INPUT, HIDDEN, **kwargs)
+    _with_weights(module, module._flat_weights_names, weights)
     hx = None if h0 is None else ((h0, c0) if kind == "LSTM" else h0)
     if lengths is not None:
         x = lib.nn.utils.rnn.pack_padded_sequence(x, lengths, enforce_sorted=False)
@@ -78,17 +78,11 @@ def _layer_samples(dtype):
 
 
 def _cell(lib, x, h, c, w_ih, w_hh, *biases, kind, **kwargs):
-    module = getattr(lib.nn, kind)(INPUT, HIDDEN, bias=bool(biases), **kwargs)
-    _with_cell_weights(module, (w_ih, w_hh, *biases))
+    module = _with_weights(getattr(lib.nn, kind)(INPUT, HIDDEN, bias=bool(biases), **kwargs),
+                           ("weight_ih", "weight_hh", "bias_ih", "bias_hh"), (w_ih, w_hh, *biases))
     hx = None if h is None else ((h, c) if kind == "LSTMCell" else h)
     out = module(x, hx)
     return lib.cat([o.reshape(-1) for o in (out if kind == "LSTMCell" else (out,))])
-
-
-def _with_cell_weights(module, weights):
-    for name, w in zip(("weight_ih", "weight_hh", "bias_ih", "bias_hh"), weights):
-        delattr(module, name)
-        setattr(module, name, w)
 
 
 def _cell_samples(dtype):
