@@ -2,7 +2,8 @@
 ``init`` and ``utils``, shaped like ``torch.nn``."""
 from .parameter import Parameter
 from .modules import (Module, Sequential, ModuleList, ModuleDict, Identity, Linear, Flatten, Unflatten,
-                      Embedding, Dropout, BatchNorm1d, LayerNorm)
+                      Embedding, Dropout, BatchNorm1d, LayerNorm, RNNBase, RNN, LSTM, GRU, RNNCellBase, RNNCell,
+                      LSTMCell, GRUCell)
 from .modules.activation import *  # noqa: F401,F403 - the activation modules (their __all__)
 from .modules.loss import *  # noqa: F401,F403 - the loss modules (their __all__)
 from .modules import *  # noqa: F401,F403 - the layers (modules/__init__.py's __all__: conv, pooling, ...)

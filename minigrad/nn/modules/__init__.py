@@ -7,9 +7,11 @@ from .sparse import Embedding
 from .dropout import Dropout
 from .batchnorm import BatchNorm1d
 from .normalization import LayerNorm
+from .rnn import RNNBase, RNN, LSTM, GRU, RNNCellBase, RNNCell, LSTMCell, GRUCell
 
 __all__ = ["Module", "Sequential", "ModuleList", "ModuleDict", "Identity", "Linear", "Flatten", "Unflatten",
-           "Embedding", "Dropout", "BatchNorm1d", "LayerNorm"]
+           "Embedding", "Dropout", "BatchNorm1d", "LayerNorm", "RNNBase", "RNN", "LSTM", "GRU",
+           "RNNCellBase", "RNNCell", "LSTMCell", "GRUCell"]
 
 # convolutional networks (one file per family, as in torch)
 from .conv import Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d  # noqa: E402
