@@ -39,11 +39,11 @@ Gate order and formulas are torch's (``torch/nn/modules/rnn.py``, ``aten/src/ATe
 import numpy as np
 
 from ..autograd.function import BuiltinFunction
-from ..autograd.grad_mode import _state as _grad_state
+from .._modes import grad_state as _grad_state
 from ..ops.arithmetic import where
 from ..ops.linalg import Matmul, linear
 from ..ops.shape import Cat, cat
-from ..ops.unary import sigmoid_array
+from ..ops.activation import sigmoid_array
 from ..tensor import Tensor
 
 

@@ -18,13 +18,21 @@ import numbers
 import warnings
 
 from ...factories import empty, zeros
-from ...ops.shape import _named, cat, stack
+from ...ops.shape import cat, stack
 from .. import init
 from .._layer_ops import dropout as _dropout
 from .._rnn_ops import GRUStep, LSTMStep, RNNStep, recurrent_layer
 from ..parameter import Parameter
 from ..utils.rnn import PackedSequence
 from .module import Module
+
+
+def _named(t, name):
+    """Give the node that made ``t`` the name torch's own kernel gives it (``RecurrentLayer`` stands
+    for torch's fused per-layer kernels and cell arithmetic, whose last node torch names)."""
+    if t.grad_fn is not None:
+        t.grad_fn._name = name
+    return t
 
 __all__ = ["RNNBase", "RNN", "LSTM", "GRU", "RNNCellBase", "RNNCell", "LSTMCell", "GRUCell"]
 
