@@ -1,10 +1,132 @@
-"""Helpers to run the same torch-API code on torch and on minigrad and compare the results."""
+"""Helpers to run the same torch-API code on torch and on minigrad and compare the results.
+
+Tolerance policy
+================
+minigrad (NumPy) and torch (ATen) evaluate the same formulas with different kernels, so their float
+results differ in the last bits, and *which* bits depends on the kernels each library picks on the
+machine it runs on (torch: ``ATEN_CPU_CAPABILITY`` default/avx2/avx512; NumPy: its SIMD dispatch).
+The differences come from four sources:
+
+1. accumulation order: reductions and matmuls sum in SIMD lanes, blocks or pairs, in another order;
+2. fused multiply-add: torch's AVX2/AVX-512 kernels round ``a * b + c`` once, NumPy twice;
+3. math libraries: exp/log/tanh/erf come from SLEEF, glibc or NumPy's SIMD code, each within a few
+   ulps of the true value but not the same ulps;
+4. equal algebra, other formula: ``lerp``'s two branches, ``x * (y / z)`` against ``x * y / z``.
+
+A float32 comparison is therefore a bound on ``|ours - torch|`` *derived from the computation*, and
+the test writes the derivation next to the bound. No bound is a number tuned until the test passed on
+one machine. With ``eps = eps(float32) = 2**-23`` (one ulp at 1.0) and "n ulps of m" = ``n * eps * |m|``:
+
+* **Elementwise chains** (:func:`elementwise_rtol`): each basic operation (+ - * / sqrt) is correctly
+  rounded, so two implementations differ by at most 1 ulp of its result; a math-library function by at
+  most ``LIBM_ULPS`` = 4 ulps (both libraries' errors together). A chain of ``ops`` such steps differs by
+  ``ops * LIBM_ULPS`` ulps of the result (relative bound), as long as no step cancels.
+* **Sums and differences of nearly equal terms** (:func:`cancellation_bound`): ``a - b`` with
+  ``a ~ b`` is computed exactly from rounded inputs, so the inputs' rounding errors -- ulps of the
+  *terms* -- survive while the result shrinks. The bound is in ulps of the terms' magnitude, never of
+  the result: centered RMSprop's ``square_avg - grad_avg**2``, a variance ``E[x**2] - E[x]**2``, a
+  softmax denominator, an exponential moving average of gradients that change sign.
+* **Reductions and matmuls** (:func:`accumulation_bound`): any summation order of ``k`` terms ``t_i``
+  is within ``(k - 1) * eps/2 * sum|t_i|`` of the exact sum (Higham, *Accuracy and Stability of
+  Numerical Algorithms*, 2nd ed., eq. 4.4); two orders differ by at most ``k * eps * sum|t_i|``. For a
+  matmul ``A @ B`` the terms' magnitude is ``|A| @ |B|`` and ``k`` the inner dimension. Note the
+  bound grows with ``k`` and is relative to ``sum|t_i|``, not to the (possibly cancelled) result.
+* **Iterations** (:func:`trajectory_bound`): an optimizer trajectory, running statistics, a training
+  loop. If one step adds at most ``per_step`` and does not expand an existing difference (the test
+  chooses settings where training is not chaotic), ``steps`` steps differ by at most
+  ``steps * per_step``. ``per_step`` is itself one of the bounds above (typically one ulp of the
+  parameter plus the accumulation bound of the update).
+
+A computation built from several of these adds their bounds (first order). The helpers take the
+dtype, so the same derivation gives float64 bounds ~5e8 times tighter; float64 comparisons stay
+tight (they catch formula mistakes that a float32 bound could hide), and bit-exact comparisons
+(RNG replays, copies, ``state_dict`` round trips) stay exact: ``np.testing.assert_array_equal``.
+
+Kernel paths
+============
+A test that replays one torch kernel bit for bit (``minigrad.random`` replays the RNG kernels of
+torch's AVX2 build) checks which kernel torch runs (:func:`torch_rng_kernels`) and is skipped, with a
+reason naming that kernel, when torch runs another one (:func:`skip_unless_avx2_rng`). It never fails
+because the CPU differs. ``parity_tests/isa_matrix.sh`` runs the suite under every kernel set.
+"""
 import numpy as np
+import pytest
 import torch
 
 import minigrad
 
+#: The most two math-library implementations (SLEEF, glibc, NumPy's SIMD loops) of one float
+#: function (exp, log, log1p, tanh, erf, sin, ...) differ by, in ulps of the result: each is within
+#: 1-3.5 ulps of the exact value (SLEEF's u10 functions 1.0 ulp; NumPy documents < 4 ulps for its
+#: float32 SIMD loops, and most are within 2).
+LIBM_ULPS = 4
 
+
+def eps(dtype="float32"):
+    """Machine epsilon (spacing of the floats at 1.0) of a NumPy/torch/minigrad float dtype or its name."""
+    name = str(dtype).replace("torch.", "").replace("minigrad.", "")
+    return float(np.finfo(np.dtype(name)).eps)
+
+
+def ulps(n, magnitude=1.0, dtype="float32"):
+    """``n`` ulps of ``magnitude`` (array or scalar): ``n * eps(dtype) * |magnitude|``."""
+    return n * eps(dtype) * np.abs(np.asarray(magnitude, dtype=np.float64))
+
+
+def elementwise_rtol(ops, dtype="float32", ulps_per_op=LIBM_ULPS):
+    """Relative bound for a chain of ``ops`` elementwise steps none of which cancels (policy: "Elementwise
+    chains"): ``ops * ulps_per_op * eps``. Use ``ulps_per_op=1`` for chains of + - * / sqrt only."""
+    return ops * ulps_per_op * eps(dtype)
+
+
+def cancellation_bound(*terms, ulps=LIBM_ULPS, dtype="float32"):
+    """Absolute bound for a sum or difference of ``terms`` (arrays broadcast; pass the terms, not the
+    result): ``ulps`` ulps of ``sum|term|``. The result of ``v - g**2`` with ``v ~ g**2`` may be tiny;
+    its error is still ulps of ``v``."""
+    return ulps * eps(dtype) * sum(np.abs(np.asarray(t, dtype=np.float64)) for t in terms)
+
+
+def accumulation_bound(n_terms, abs_sum, dtype="float32"):
+    """Absolute bound for a reduction or matmul of ``n_terms`` terms whose absolute values sum to
+    ``abs_sum`` (array or scalar; ``|A| @ |B|`` for a matmul), summed in any order by either side:
+    ``n_terms * eps * abs_sum`` (twice Higham's ``gamma_(k-1)`` bound; policy: "Reductions")."""
+    return n_terms * eps(dtype) * np.abs(np.asarray(abs_sum, dtype=np.float64))
+
+
+def trajectory_bound(per_step, steps):
+    """Bound after ``steps`` iterations that each add at most ``per_step`` to the difference and do
+    not expand it (a non-chaotic optimizer trajectory, running statistics): ``steps * per_step``."""
+    return steps * np.asarray(per_step, dtype=np.float64)
+
+
+# --- kernel paths ------------------------------------------------------------------------------------
+def torch_cpu_capability():
+    """The kernel set torch dispatches to on this CPU: 'DEFAULT', 'AVX2', 'AVX512' (x86), ...; set by
+    the CPU or by ATEN_CPU_CAPABILITY at torch's start."""
+    return torch.backends.cpu.get_cpu_capability()
+
+
+def torch_rng_kernels():
+    """Which build of torch's CPU random kernels runs: 'AVX2' under the AVX2 capability and under
+    AVX512 (the RNG stubs register no AVX-512 kernel, so torch's DispatchStub falls back to the AVX2
+    one: ``REGISTER_DISPATCH`` in ATen/native/DispatchStub.h), else the capability's own build (e.g.
+    'DEFAULT': scalar code, ``a * b + c`` not fused, scalar Box-Muller instead of
+    ``normal_fill_16_AVX2``)."""
+    capability = torch_cpu_capability()
+    return "AVX2" if capability in ("AVX2", "AVX512") else capability
+
+
+def skip_unless_avx2_rng(what):
+    """A skipif mark for a test that replays, bit for bit, ``what`` from torch's AVX2-build random
+    kernels (minigrad.random's recipe): skipped, naming the kernel torch runs, where that differs."""
+    kernels = torch_rng_kernels()
+    return pytest.mark.skipif(
+        kernels != "AVX2",
+        reason=f"replays torch's AVX2-build RNG kernels ({what}); torch runs its {kernels} build here "
+               f"(CPU capability {torch_cpu_capability()})")
+
+
+# --- running and comparing ---------------------------------------------------------------------------
 def to_lib(lib, x, requires_grad=False, device="cpu"):
     """A NumPy array as a tensor of ``lib`` (other values pass through unchanged)."""
     if not isinstance(x, np.ndarray):
@@ -14,17 +136,43 @@ def to_lib(lib, x, requires_grad=False, device="cpu"):
 
 
 def numpy_of(t):
+    """A tensor (minigrad or torch, any device) or array as a NumPy array."""
     if isinstance(t, torch.Tensor) and t._is_zerotensor():
         return np.zeros(tuple(t.shape), dtype=str(t.dtype).replace("torch.", ""))
-    return t.detach().cpu().numpy()
+    if isinstance(t, (torch.Tensor, minigrad.Tensor)):
+        return t.detach().cpu().numpy()
+    return np.asarray(t)
 
 
 def assert_close(actual, expected, atol=1e-5, rtol=1e-4, what="value"):
-    """minigrad tensor ``actual`` equals torch tensor ``expected``: shape, dtype and values."""
+    """minigrad tensor ``actual`` equals torch tensor ``expected``: shape, dtype and values
+    (``|a - e| <= atol + rtol * |e|``, nan where torch has nan). Derive ``atol``/``rtol`` from the
+    computation (module docstring); the defaults are the op registry's (op_db) float32 ones."""
     assert tuple(actual.shape) == tuple(expected.shape), f"{what}: shape {tuple(actual.shape)} != {tuple(expected.shape)}"
     assert repr(actual.dtype) == repr(expected.dtype), f"{what}: dtype {actual.dtype} != {expected.dtype}"
     np.testing.assert_allclose(numpy_of(actual), numpy_of(expected), atol=atol, rtol=rtol, equal_nan=True,
                                err_msg=what)
+
+
+def assert_within(actual, expected, bound, what="value"):
+    """``|actual - expected| <= bound`` elementwise (``bound`` broadcasts: a number or an array from
+    the helpers above); nan and infinities must be in the same places. ``actual``/``expected`` are
+    tensors of either library or arrays; tensors must also agree in shape and dtype."""
+    if hasattr(actual, "dtype") and hasattr(expected, "dtype") and not isinstance(actual, np.ndarray):
+        assert repr(actual.dtype) == repr(expected.dtype), f"{what}: dtype {actual.dtype} != {expected.dtype}"
+    a, e = numpy_of(actual).astype(np.float64), numpy_of(expected).astype(np.float64)
+    assert a.shape == e.shape, f"{what}: shape {a.shape} != {e.shape}"
+    bound = np.broadcast_to(np.asarray(bound, dtype=np.float64), e.shape)
+    assert (np.isnan(a) == np.isnan(e)).all(), f"{what}: nan in other places:\n{a}\n{e}"
+    infinite = np.isinf(e) | np.isinf(a)
+    assert (a[infinite] == e[infinite]).all(), f"{what}: infinities differ:\n{a}\n{e}"
+    finite = np.isfinite(e) & np.isfinite(a)
+    excess = np.where(finite, np.abs(a - e) - bound, -np.inf)
+    if excess.size and excess.max() > 0:
+        i = np.unravel_index(np.argmax(excess), e.shape)
+        n_bad = int((excess > 0).sum())
+        raise AssertionError(f"{what}: {n_bad} of {e.size} elements beyond the bound; worst at {list(i)}: "
+                             f"ours {a[i]!r}, torch {e[i]!r}, |diff| {abs(a[i] - e[i]):.3g} > bound {bound[i]:.3g}")
 
 
 def outcome(fn, lib):
@@ -40,6 +188,7 @@ def outcome(fn, lib):
 
 
 def tolerances(op, dtype):
+    """(atol, rtol) of an op registry entry (``OpInfo.atol/rtol`` are float32's) for ``dtype``."""
     if dtype == "float64":
         return op.atol * 1e-5, op.rtol * 1e-5
     return op.atol, op.rtol
