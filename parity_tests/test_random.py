@@ -590,6 +590,7 @@ def test_float_parameters(seed, n, mean, std, low, width):
                           torch.empty(n, dtype=torch_dtype).uniform_(low, low + width, generator=t))
 
 
+@skip_unless_avx2_rng(f"{FMA}; {NORMAL_FILL}")
 @settings(deadline=None)
 @given(seed=st.integers(0, 2**32), n=st.sampled_from([1, 5, 16, 40]),
        mean=st.floats(-1e308, 1e308), std=st.floats(0, 1e308),
