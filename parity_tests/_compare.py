@@ -37,6 +37,13 @@ one machine. With ``eps = eps(float32) = 2**-23`` (one ulp at 1.0) and "n ulps o
   ``steps * per_step``. ``per_step`` is itself one of the bounds above (typically one ulp of the
   parameter plus the accumulation bound of the update).
 
+Where the terms are not at hand (a whole layer or loss, forward and backward), a tensor's largest
+element stands in for its elements' terms (:func:`tensor_bound`): the ``ops``-step elementwise bound
+of each element plus the ``n_terms`` accumulation bound in ulps of ``max|expected|`` (normwise).
+Elements that come out small by cancellation are then measured in ulps of the tensor's scale, as they
+should be; this holds when a tensor's elements are computed from terms of one scale (one layer, one
+batch of data).
+
 A computation built from several of these adds their bounds (first order). The helpers take the
 dtype, so the same derivation gives float64 bounds ~5e8 times tighter; float64 comparisons stay
 tight (they catch formula mistakes that a float32 bound could hide), and bit-exact comparisons
@@ -91,6 +98,17 @@ def accumulation_bound(n_terms, abs_sum, dtype="float32"):
     ``abs_sum`` (array or scalar; ``|A| @ |B|`` for a matmul), summed in any order by either side:
     ``n_terms * eps * abs_sum`` (twice Higham's ``gamma_(k-1)`` bound; policy: "Reductions")."""
     return n_terms * eps(dtype) * np.abs(np.asarray(abs_sum, dtype=np.float64))
+
+
+def tensor_bound(expected, n_terms=1, ops=1, dtype="float32"):
+    """Bound (an array like ``expected``) for a tensor computed through ``n_terms`` accumulated terms
+    and ``ops`` math-library steps, when the terms are not at hand (policy): each element's
+    ``elementwise_rtol(ops)`` plus ``accumulation_bound(n_terms, max|expected|)``."""
+    values = np.abs(numpy_of(expected).astype(np.float64))
+    finite = values[np.isfinite(values)]
+    scale = finite.max() if finite.size else 0.0
+    return elementwise_rtol(ops, dtype) * np.where(np.isfinite(values), values, 0.0) + \
+        accumulation_bound(n_terms, scale, dtype)
 
 
 def trajectory_bound(per_step, steps):
@@ -173,6 +191,15 @@ def assert_within(actual, expected, bound, what="value"):
         n_bad = int((excess > 0).sum())
         raise AssertionError(f"{what}: {n_bad} of {e.size} elements beyond the bound; worst at {list(i)}: "
                              f"ours {a[i]!r}, torch {e[i]!r}, |diff| {abs(a[i] - e[i]):.3g} > bound {bound[i]:.3g}")
+
+
+def assert_float_close(actual, expected, n_terms, ops, float64_tol, what="value"):
+    """The usual parity check: float32 (and lower) values within ``tensor_bound(expected, n_terms, ops)``;
+    float64 values within the test's fixed tight ``float64_tol = (atol, rtol)``."""
+    if "float64" in str(expected.dtype):
+        assert_close(actual, expected, *float64_tol, what=what)
+    else:
+        assert_within(actual, expected, tensor_bound(expected, n_terms, ops, expected.dtype), what)
 
 
 def outcome(fn, lib):
