@@ -188,7 +188,8 @@ def assert_within(actual, expected, bound, what="value"):
     infinite = np.isinf(e) | np.isinf(a)
     assert (a[infinite] == e[infinite]).all(), f"{what}: infinities differ:\n{a}\n{e}"
     finite = np.isfinite(e) & np.isfinite(a)
-    excess = np.where(finite, np.abs(a - e) - bound, -np.inf)
+    with np.errstate(invalid="ignore", over="ignore"):  # inf - inf where not finite: masked out
+        excess = np.where(finite, np.abs(a - e) - bound, -np.inf)
     if excess.size and excess.max() > 0:
         i = np.unravel_index(np.argmax(excess), e.shape)
         n_bad = int((excess > 0).sum())
