@@ -120,6 +120,46 @@ def trajectory_bound(per_step, steps):
     return steps * np.asarray(per_step, dtype=np.float64)
 
 
+# --- training loops ----------------------------------------------------------------------------------
+#: Roundings in one optimizer update: weight decay, two moving averages, bias corrections, sqrt, eps, /.
+UPDATE_OPS = 8
+
+
+def optimizer_step_bound(param_scale, update_scale, batch):
+    """What one float32 optimizer step may add to the difference between the libraries (policy:
+    "Iterations"): 1 ulp of the parameters' magnitude for ``p - update``, plus the update's own error,
+    ``batch`` accumulated gradient terms (the batch's rows, the layers' inputs) and ``UPDATE_OPS``
+    roundings, in ulps of the largest update (``record["update"]`` of :func:`tracked_step`).
+    Centered RMSprop's ``square_avg - grad_avg**2`` cancels: its error is in ulps of the terms, the
+    update's magnitude, which this bound already uses."""
+    return ulps(1, param_scale) + ulps(batch + UPDATE_OPS, update_scale)
+
+
+def loss_bound(losses, n_terms, grad_l1, params_bound):
+    """Bound for a float32 loss history: each loss is a mean of non-negative squared residuals, found
+    through ``n_terms`` accumulated terms in all (``accumulation_bound``, the loss itself being the
+    terms' sum), evaluated at parameters off by up to ``params_bound`` (per step), which moves the
+    loss by at most ``|grad|_1 * params_bound`` (first order; ``grad_l1`` per step)."""
+    losses = np.abs(np.asarray(losses, dtype=np.float64))
+    return accumulation_bound(n_terms, losses) + np.asarray(grad_l1) * np.asarray(params_bound)
+
+
+def tracked_step(opt, params, loss_fn, record):
+    """One step (zero_grad, ``loss_fn().backward()``, ``opt.step()``) that appends to ``record`` (a
+    ``collections.defaultdict(list)``) what the float32 bounds need: the loss, the l1 norm of the gradient, and the largest change of any
+    parameter element so far (``record["update"]``)."""
+    before = [p.detach().cpu().numpy().copy() for p in params]
+    opt.zero_grad()
+    loss = loss_fn()
+    loss.backward()
+    record["grad_l1"].append(sum(float(np.abs(p.grad.cpu().numpy()).sum()) for p in params if p.grad is not None))
+    opt.step()
+    changes = [np.abs(p.detach().cpu().numpy() - b).max(initial=0.0) for p, b in zip(params, before)]
+    record["update"] = max([record.get("update", 0.0)] + changes)
+    record["losses"].append(loss.item())
+    return loss
+
+
 # --- kernel paths ------------------------------------------------------------------------------------
 def torch_cpu_capability():
     """The kernel set torch dispatches to on this CPU: 'DEFAULT', 'AVX2', 'AVX512' (x86), ...; set by

@@ -3,7 +3,7 @@ param groups, closures, errors, and a chapter-3 style training loop (DataLoader 
 
 Tolerances follow ``_compare``'s policy. float64 trajectories are compared to 1e-9 of the largest
 parameter (they catch any formula difference). A float32 trajectory is bounded per step
-(:func:`optimizer_step_bound`): writing ``p - update`` rounds once (1 ulp of the parameters'
+(``_compare.optimizer_step_bound``): writing ``p - update`` rounds once (1 ulp of the parameters'
 magnitude between the two libraries), and the update carries the error of the gradient -- a sum over
 the batch, ``BATCH`` terms -- and of the optimizer's elementwise arithmetic (``UPDATE_OPS`` roundings,
 sqrt and divisions included; centered RMSprop's ``square_avg - grad_avg**2`` cancels, so its error is
@@ -26,12 +26,12 @@ import minigrad
 import minigrad.nn
 import minigrad.optim
 import minigrad.utils.data
-from _compare import LIBM_ULPS, accumulation_bound, assert_within, outcome, trajectory_bound, ulps
+from _compare import (LIBM_ULPS, UPDATE_OPS, assert_within, loss_bound, optimizer_step_bound, outcome,
+                      tracked_step, trajectory_bound, ulps)
 
 
 LIBS = {"minigrad": minigrad, "torch": torch}
 FLOAT64_RTOL = 1e-9  # float64: any formula difference shows far above this; rounding stays ~1e-13 after 200 steps
-UPDATE_OPS = 8  # roundings in one optimizer update: weight decay, two moving averages, bias corrections, sqrt, eps, /
 
 _rng = np.random.default_rng(0)
 X = _rng.standard_normal((32, 5))
@@ -48,22 +48,6 @@ def mlp_loss(lib, params, x, y):
 
 def make_params(lib, dtype):
     return [lib.tensor(a.astype(dtype), requires_grad=True) for a in INIT]
-
-
-def tracked_step(opt, params, loss_fn, record):
-    """One step (zero_grad, ``loss_fn().backward()``, ``opt.step()``) that appends to ``record`` what
-    the float32 bounds need: the loss, the l1 norm of the gradient, and the largest change of any
-    parameter element so far (``record["update"]``)."""
-    before = [p.detach().cpu().numpy().copy() for p in params]
-    opt.zero_grad()
-    loss = loss_fn()
-    loss.backward()
-    record["grad_l1"].append(sum(float(np.abs(p.grad.cpu().numpy()).sum()) for p in params if p.grad is not None))
-    opt.step()
-    changes = [np.abs(p.detach().cpu().numpy() - b).max(initial=0.0) for p, b in zip(params, before)]
-    record["update"] = max([record.get("update", 0.0)] + changes)
-    record["losses"].append(loss.item())
-    return loss
 
 
 def train(lib, opt_name, kwargs, dtype, steps=200, scheduler=None):
@@ -84,22 +68,6 @@ def train(lib, opt_name, kwargs, dtype, steps=200, scheduler=None):
             else:
                 sched.step()
     return [p.detach().numpy().copy() for p in params], record["losses"], lrs, opt, record
-
-
-def optimizer_step_bound(param_scale, update_scale, batch):
-    """What one float32 optimizer step may add to the difference between the libraries: 1 ulp of the
-    parameters for ``p - update``, plus the update's own error, ``batch`` accumulated gradient terms and
-    ``UPDATE_OPS`` roundings in ulps of the largest update (module docstring)."""
-    return ulps(1, param_scale) + ulps(batch + UPDATE_OPS, update_scale)
-
-
-def loss_bound(losses, n_terms, grad_l1, params_bound):
-    """Bound for a float32 loss history: each loss is a mean of non-negative squared residuals, found
-    through ``n_terms`` accumulated terms in all (``accumulation_bound``, the loss itself being the
-    terms' sum), evaluated at parameters off by up to ``params_bound`` (per step), which moves the
-    loss by at most ``|grad|_1 * params_bound`` (first order; ``grad_l1`` per step)."""
-    losses = np.abs(np.asarray(losses, dtype=np.float64))
-    return accumulation_bound(n_terms, losses) + np.asarray(grad_l1) * np.asarray(params_bound)
 
 
 def assert_trajectories_match(mine, theirs, dtype):
