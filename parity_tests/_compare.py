@@ -71,8 +71,11 @@ LIBM_ULPS = 4
 
 def eps(dtype="float32"):
     """Machine epsilon (spacing of the floats at 1.0) of a NumPy/torch/minigrad float dtype or its name."""
-    name = str(dtype).replace("torch.", "").replace("minigrad.", "")
-    return float(np.finfo(np.dtype(name)).eps)
+    try:
+        return float(np.finfo(dtype).eps)
+    except (TypeError, ValueError):  # torch.float32, minigrad.float32, "torch.float32"
+        name = str(dtype).replace("torch.", "").replace("minigrad.", "")
+        return float(np.finfo(np.dtype(name)).eps)
 
 
 def ulps(n, magnitude=1.0, dtype="float32"):
