@@ -27,8 +27,8 @@ one machine. With ``eps = eps(float32) = 2**-23`` (one ulp at 1.0) and "n ulps o
   the result: centered RMSprop's ``square_avg - grad_avg**2``, a variance ``E[x**2] - E[x]**2``, a
   softmax denominator, an exponential moving average of gradients that change sign.
 * **Reductions and matmuls** (:func:`accumulation_bound`): any summation order of ``k`` terms ``t_i``
-  is within ``(k - 1) * eps/2 * sum|t_i|`` of the exact sum (Higham, *Accuracy and Stability of
-  Numerical Algorithms*, 2nd ed., eq. 4.4); two orders differ by at most ``k * eps * sum|t_i|``. For a
+  is within ``(k - 1) * eps/2 * sum|t_i|`` of the exact sum (to first order; Higham, *Accuracy and
+  Stability of Numerical Algorithms*, 2nd ed., section 4.2); two orders differ by at most ``k * eps * sum|t_i|``. For a
   matmul ``A @ B`` the terms' magnitude is ``|A| @ |B|`` and ``k`` the inner dimension. Note the
   bound grows with ``k`` and is relative to ``sum|t_i|``, not to the (possibly cancelled) result.
 * **Iterations** (:func:`trajectory_bound`): an optimizer trajectory, running statistics, a training
@@ -44,6 +44,11 @@ Elements that come out small by cancellation are then measured in ulps of the te
 should be; this holds when a tensor's elements are computed from terms of one scale (one layer, one
 batch of data).
 
+Training loops (:func:`tracked_step` records what they need): :func:`optimizer_step_bound` is the
+per-step bound of an optimizer step, :func:`loss_bound` that of a loss evaluated along the trajectory.
+Where every intermediate value is exactly representable (small integers, halves, a count divided
+once), the results are equal and the test says so and compares them exactly.
+
 A computation built from several of these adds their bounds (first order). The helpers take the
 dtype, so the same derivation gives float64 bounds ~5e8 times tighter; float64 comparisons stay
 tight (they catch formula mistakes that a float32 bound could hide), and bit-exact comparisons
@@ -55,6 +60,11 @@ A test that replays one torch kernel bit for bit (``minigrad.random`` replays th
 torch's AVX2 build) checks which kernel torch runs (:func:`torch_rng_kernels`) and is skipped, with a
 reason naming that kernel, when torch runs another one (:func:`skip_unless_avx2_rng`). It never fails
 because the CPU differs. ``parity_tests/isa_matrix.sh`` runs the suite under every kernel set.
+
+Comparing: :func:`assert_within` (``|ours - torch| <= bound``, any bound array),
+:func:`assert_float_close` (float32 by :func:`tensor_bound`, float64 by the test's tight fixed
+tolerances), :func:`assert_close` (``atol``/``rtol`` as NumPy's). The op registry's per-entry
+``OpInfo.atol/rtol`` (``tolerances``) predate this policy.
 """
 import numpy as np
 import pytest
@@ -149,8 +159,9 @@ def loss_bound(losses, n_terms, grad_l1, params_bound):
 
 def tracked_step(opt, params, loss_fn, record):
     """One step (zero_grad, ``loss_fn().backward()``, ``opt.step()``) that appends to ``record`` (a
-    ``collections.defaultdict(list)``) what the float32 bounds need: the loss, the l1 norm of the gradient, and the largest change of any
-    parameter element so far (``record["update"]``)."""
+    ``collections.defaultdict(list)``) what the float32 bounds need: the loss (``"losses"``), the l1
+    norm of the gradient (``"grad_l1"``) and the largest change of any parameter element so far
+    (``"update"``); returns the loss."""
     before = [p.detach().cpu().numpy().copy() for p in params]
     opt.zero_grad()
     loss = loss_fn()
@@ -212,7 +223,8 @@ def assert_close(actual, expected, atol=1e-5, rtol=1e-4, what="value"):
     """minigrad tensor ``actual`` equals torch tensor ``expected``: shape, dtype and values
     (``|a - e| <= atol + rtol * |e|``, nan where torch has nan). Derive ``atol``/``rtol`` from the
     computation (module docstring); the defaults are the op registry's (op_db) float32 ones."""
-    assert tuple(actual.shape) == tuple(expected.shape), f"{what}: shape {tuple(actual.shape)} != {tuple(expected.shape)}"
+    assert tuple(actual.shape) == tuple(expected.shape), \
+        f"{what}: shape {tuple(actual.shape)} != {tuple(expected.shape)}"
     assert repr(actual.dtype) == repr(expected.dtype), f"{what}: dtype {actual.dtype} != {expected.dtype}"
     np.testing.assert_allclose(numpy_of(actual), numpy_of(expected), atol=atol, rtol=rtol, equal_nan=True,
                                err_msg=what)

@@ -17,8 +17,8 @@ from hypothesis import given, strategies as st
 import minigrad
 import minigrad.nn  # noqa: F401 - makes minigrad.nn reachable as lib.nn
 from minigrad.nn._special import erf_array
-from _compare import (LIBM_ULPS, accumulation_bound, assert_close, assert_float_close, assert_within,
-                      cancellation_bound, elementwise_rtol, outcome, tensor_bound, ulps)
+from _compare import (LIBM_ULPS, assert_float_close, assert_within, cancellation_bound, elementwise_rtol, outcome,
+                      tensor_bound, ulps)
 
 FLOAT64_TOL = (1e-12, 1e-10)  # (atol, rtol): rounding is ~1e-16 here, formula slips far above
 # float32 (``_compare``'s policy): an activation and its derivative pass at most 4 math-library steps

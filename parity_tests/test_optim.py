@@ -4,11 +4,11 @@ param groups, closures, errors, and a chapter-3 style training loop (DataLoader 
 Tolerances follow ``_compare``'s policy. float64 trajectories are compared to 1e-9 of the largest
 parameter (they catch any formula difference). A float32 trajectory is bounded per step
 (``_compare.optimizer_step_bound``): writing ``p - update`` rounds once (1 ulp of the parameters'
-magnitude between the two libraries), and the update carries the error of the gradient -- a sum over
-the batch, ``BATCH`` terms -- and of the optimizer's elementwise arithmetic (``UPDATE_OPS`` roundings,
+magnitude between the two libraries), and the update carries the error of the gradient -- a sum
+over the batch's rows -- and of the optimizer's elementwise arithmetic (``UPDATE_OPS`` roundings,
 sqrt and divisions included; centered RMSprop's ``square_avg - grad_avg**2`` cancels, so its error is
 in ulps of the terms, which is the magnitude of the update the bound already uses), together ulps of
-the largest update. ``steps`` steps add up (``trajectory_bound``). The options were chosen so that the
+the largest update torch took. ``steps`` steps add up (``trajectory_bound``). The options were chosen so that the
 training is not chaotic: with some settings (Adam with a small beta2, RMSprop ``centered`` with a small
 alpha) Adam/RMSprop's normalised steps make parameters near their optimum oscillate, and any 1-ulp
 difference (torch's CPU kernels use fused multiply-adds, its matmul sums in another order) then
@@ -85,8 +85,9 @@ def assert_trajectories_match(mine, theirs, dtype):
         # the loss of step t is evaluated before step t's update, at parameters t steps apart; it sums
         # the mean's Y.size terms after the layers' X.shape[1] + hidden inner products and a tanh
         n_terms = Y.size + X.shape[1] + INIT[0].shape[0] + LIBM_ULPS
-        assert_within(np.asarray(loss_m), np.asarray(loss_t),
-                      loss_bound(loss_t, n_terms, record["grad_l1"], trajectory_bound(per_step, np.arange(steps))), "losses")
+        params_bound = trajectory_bound(per_step, np.arange(steps))
+        bound = loss_bound(loss_t, n_terms, record["grad_l1"], params_bound)
+        assert_within(np.asarray(loss_m), np.asarray(loss_t), bound, "losses")
     assert lr_m == lr_t
 
 
