@@ -57,7 +57,7 @@ tight (they catch formula mistakes that a float32 bound could hide), and bit-exa
 Kernel paths
 ============
 A test that replays one torch kernel bit for bit (``minigrad.random`` replays the RNG kernels of
-torch's AVX2 build) checks which kernel torch runs (:func:`torch_rng_kernels`) and is skipped, with a
+torch's AVX2 build) checks which kernel torch runs (:func:`torch_kernel_build`) and is skipped, with a
 reason naming that kernel, when torch runs another one (:func:`skip_unless_avx2_rng`). It never fails
 because the CPU differs. ``parity_tests/isa_matrix.sh`` runs the suite under every kernel set.
 
@@ -181,12 +181,12 @@ def torch_cpu_capability():
     return torch.backends.cpu.get_cpu_capability()
 
 
-def torch_rng_kernels():
-    """Which build of torch's CPU random kernels runs: 'AVX2' under the AVX2 capability and under
-    AVX512 (the RNG stubs register no AVX-512 kernel, so torch's DispatchStub falls back to the AVX2
-    one: ``REGISTER_DISPATCH`` in ATen/native/DispatchStub.h), else the capability's own build (e.g.
-    'DEFAULT': scalar code, ``a * b + c`` not fused, scalar Box-Muller instead of
-    ``normal_fill_16_AVX2``)."""
+def torch_kernel_build():
+    """Which build of torch's CPU kernels runs for kernels that register no AVX-512 version (the
+    random kernels, linspace/arange): 'AVX2' under the AVX2 capability and under AVX512 (torch's
+    DispatchStub falls back to the AVX2 kernel: ``REGISTER_DISPATCH`` in ATen/native/DispatchStub.h),
+    else the capability's own build (e.g. 'DEFAULT': scalar code, ``a * b + c`` rounded twice, scalar
+    Box-Muller instead of ``normal_fill_16_AVX2``)."""
     capability = torch_cpu_capability()
     return "AVX2" if capability in ("AVX2", "AVX512") else capability
 
@@ -194,7 +194,7 @@ def torch_rng_kernels():
 def skip_unless_avx2_rng(what):
     """A skipif mark for a test that replays, bit for bit, ``what`` from torch's AVX2-build random
     kernels (minigrad.random's recipe): skipped, naming the kernel torch runs, where that differs."""
-    kernels = torch_rng_kernels()
+    kernels = torch_kernel_build()
     return pytest.mark.skipif(
         kernels != "AVX2",
         reason=f"replays torch's AVX2-build RNG kernels ({what}); torch runs its {kernels} build here "
