@@ -11,6 +11,10 @@ import torch
 import minigrad
 from _compare import assert_close
 
+# (atol, rtol): every comparison here is float64 (_leaf), where rounding is ~1e-16 and a wrong
+# derivative is off by far more
+FLOAT64_TOL = (1e-12, 1e-12)
+
 LIBS = [minigrad, torch]
 
 
@@ -45,7 +49,7 @@ def test_shared_subexpression_sums_gradients():
         y = (a * x + a.sin() * a).sum()
         y.backward()
         grads.append(x.grad)
-    assert_close(*grads, atol=1e-12, rtol=1e-12)
+    assert_close(*grads, *FLOAT64_TOL)
 
 
 def test_create_graph_gives_second_derivative():
@@ -56,8 +60,8 @@ def test_create_graph_gives_second_derivative():
         g, = lib.autograd.grad(y, x, create_graph=True)
         g2, = lib.autograd.grad(g.sum(), x)
         results.append((g, g2))
-    assert_close(results[0][0], results[1][0])
-    assert_close(results[0][1], results[1][1])
+    assert_close(results[0][0], results[1][0], *FLOAT64_TOL)
+    assert_close(results[0][1], results[1][1], *FLOAT64_TOL)
 
 
 def test_gradient_argument_and_non_scalar_error():
@@ -164,8 +168,8 @@ def test_custom_function_matches_torch():
         assert y.grad_fn is not None and y.requires_grad
         y.sum().backward()
         outs.append((y, x.grad))
-    assert_close(outs[0][0], outs[1][0])
-    assert_close(outs[0][1], outs[1][1])
+    assert_close(outs[0][0], outs[1][0], *FLOAT64_TOL)
+    assert_close(outs[0][1], outs[1][1], *FLOAT64_TOL)
 
 
 def test_in_place_on_leaf_requiring_grad_raises():
@@ -197,7 +201,7 @@ def test_in_place_on_non_leaf_is_differentiated():
         y.add_(1)
         y.sum().backward()
         grads.append(x.grad)
-    assert_close(*grads)
+    assert_close(*grads, *FLOAT64_TOL)
 
 
 def test_setitem_is_differentiated():
@@ -209,8 +213,8 @@ def test_setitem_is_differentiated():
         y[0] = v * 2
         (y * y).sum().backward()
         grads.append((x.grad, v.grad))
-    assert_close(grads[0][0], grads[1][0])
-    assert_close(grads[0][1], grads[1][1])
+    assert_close(grads[0][0], grads[1][0], *FLOAT64_TOL)
+    assert_close(grads[0][1], grads[1][1], *FLOAT64_TOL)
 
 
 def test_deep_chain_does_not_recurse():
@@ -263,8 +267,8 @@ def test_broadcast_gradient_is_reduced_to_the_input_shape():
         b = _leaf(lib, np.arange(4.0))
         ((a * b + a) ** 2).sum().backward()
         grads.append((a.grad, b.grad))
-    assert_close(grads[0][0], grads[1][0])
-    assert_close(grads[0][1], grads[1][1])
+    assert_close(grads[0][0], grads[1][0], *FLOAT64_TOL)
+    assert_close(grads[0][1], grads[1][1], *FLOAT64_TOL)
 
 
 def test_where_and_sqrt_at_zero_give_torchs_nan_free_results():
@@ -274,7 +278,7 @@ def test_where_and_sqrt_at_zero_give_torchs_nan_free_results():
         y = lib.where(x > 0, x, lib.zeros_like(x)).sum()
         y.backward()
         grads.append(x.grad)
-    assert_close(*grads)
+    assert_close(*grads, *FLOAT64_TOL)
 
 
 def test_grad_of_an_exponent():
@@ -284,8 +288,8 @@ def test_grad_of_an_exponent():
         e = _leaf(lib, [1.5, 0.5])
         (base ** e).sum().backward()
         grads.append((base.grad, e.grad))
-    assert_close(grads[0][1], grads[1][1])
-    assert_close(grads[0][0], grads[1][0])
+    assert_close(grads[0][1], grads[1][1], *FLOAT64_TOL)
+    assert_close(grads[0][0], grads[1][0], *FLOAT64_TOL)
 
 
 def test_backward_from_several_roots_where_one_feeds_another():
@@ -296,4 +300,4 @@ def test_backward_from_several_roots_where_one_feeds_another():
         z = (y * y).sum()
         lib.autograd.backward([z, y.sum()])
         grads.append(x.grad)
-    assert_close(*grads)
+    assert_close(*grads, *FLOAT64_TOL)

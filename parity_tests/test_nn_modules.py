@@ -17,10 +17,15 @@ import torch
 import minigrad
 import minigrad.nn  # noqa: F401 - makes minigrad.nn reachable as lib.nn
 from minigrad.nn import _layer_ops
-from _compare import assert_close
+from _compare import assert_close, assert_float_close
 
 LIBS = (minigrad, torch)
-TOL = {"float32": (1e-5, 1e-4), "float64": (1e-10, 1e-9)}
+FLOAT64_TOL = (1e-10, 1e-9)  # (atol, rtol); grads 10x: rounding stays ~1e-14, formula slips are far above
+# float32 (``_compare``'s policy): the deepest case ("mlp") accumulates inner products of 6 and 8 terms,
+# a BatchNorm over 5 rows, a LayerNorm over 8 and two more Linear(8) -- 35 terms forward, as many again
+# backward (a weight's grad sums over the batch). BatchNorm's 4 training steps of 15 rows (running
+# statistics) stay within those 70. Math-library steps: rsqrt of two norms, a tanh-free chain: 4.
+MODULE_TERMS, MODULE_OPS = 70, 4
 
 
 def _dtype(lib, name):
@@ -41,26 +46,55 @@ def _input(shape, dtype, seed=0, device="cpu"):
                                                                                  requires_grad=True))
 
 
+def _normalisation_gain(module, inputs, gains):
+    """Append the largest factor ``|weight| / sqrt(var + eps)`` torch's BatchNorm/LayerNorm ``module``
+    multiplies its input (and its gradient) by (a forward hook)."""
+    x = inputs[0].detach().double()
+    if isinstance(module, torch.nn.LayerNorm):
+        var = x.var(dim=tuple(range(x.dim() - len(module.normalized_shape), x.dim())), unbiased=False)
+    elif module.training or module.running_var is None:
+        var = x.var(dim=[d for d in range(x.dim()) if d != 1], unbiased=False)
+    else:
+        var = module.running_var.double()
+    weight = 1.0 if module.weight is None else max(1.0, float(module.weight.detach().abs().max()))
+    gains.append(weight / float((var.min() + module.eps).sqrt()))
+
+
 def _check_step(ours, theirs, x_ours, x_theirs, dtype, seed=1):
     """Forward, then backward of sum(out * w): output, input grad and every parameter grad agree."""
-    atol, rtol = TOL[dtype]
+    gains = []
+    hooks = [m.register_forward_hook(lambda m, inputs, out: _normalisation_gain(m, inputs, gains))
+             for m in theirs.modules() if isinstance(m, (torch.nn.BatchNorm1d, torch.nn.LayerNorm))]
     out_o, out_t = ours(x_ours), theirs(x_theirs)
-    assert_close(out_o, out_t, atol, rtol, "forward")
+    for hook in hooks:
+        hook.remove()
+    assert_float_close(out_o, out_t, MODULE_TERMS, MODULE_OPS, FLOAT64_TOL, "forward")
     if out_t.requires_grad:
         assert (out_o.grad_fn and out_o.grad_fn.name()) == (out_t.grad_fn and out_t.grad_fn.name())
         w = np.random.default_rng(seed).standard_normal(tuple(out_t.shape)).astype(dtype)
         (out_o * minigrad.tensor(w, device=out_o.device)).sum().backward()
         (out_t * torch.tensor(w, device=out_t.device)).sum().backward()
-        if x_theirs.requires_grad:
-            assert_close(x_ours.grad, x_theirs.grad, atol * 10, rtol * 10, "input grad")
+        # A gradient's terms are the gradients flowing through the model: their scale is the largest
+        # gradient in it, or w times the normalisation layers' gains, whichever is larger (the bias
+        # before a BatchNorm, and BatchNorm's input over a batch of 2, get gradients that cancel to ~0).
         params_t = dict(theirs.named_parameters())
+        grads_t = [g for g in [x_theirs.grad] + [p.grad for p in params_t.values()] if g is not None]
+        grad_scale = max([float(np.abs(w).max(initial=0.0)) * float(np.prod(gains))] +
+                         [float(g.abs().max()) if g.numel() else 0.0 for g in grads_t])
+        if x_theirs.requires_grad:
+            assert_float_close(x_ours.grad, x_theirs.grad, MODULE_TERMS, MODULE_OPS,
+                               [10 * t for t in FLOAT64_TOL], "input grad", scale=grad_scale)
         for name, p in ours.named_parameters():
             if params_t[name].grad is None:
                 assert p.grad is None, name
             else:
-                assert_close(p.grad, params_t[name].grad, atol * 10, rtol * 10, f"grad of {name}")
+                assert_float_close(p.grad, params_t[name].grad, MODULE_TERMS, MODULE_OPS,
+                                   [10 * t for t in FLOAT64_TOL], f"grad of {name}", scale=grad_scale)
     for (name, b_o), (_, b_t) in zip(ours.named_buffers(), theirs.named_buffers()):
-        assert_close(b_o, b_t, atol, rtol, f"buffer {name}")
+        if b_t.dtype.is_floating_point:
+            assert_float_close(b_o, b_t, MODULE_TERMS, MODULE_OPS, FLOAT64_TOL, f"buffer {name}")
+        else:
+            assert_close(b_o, b_t, 0, 0, f"buffer {name}")
 
 
 # --- layers: forward and backward vs torch --------------------------------------------------------
@@ -131,8 +165,9 @@ def test_batchnorm_called_twice_before_backward():
     x_o, x_t = _input((4, 3), "float32")
     for model, x, lib in ((ours, x_o, minigrad), (theirs, x_t, torch)):
         (model(x).pow(2).sum() + model(x * 2).pow(3).sum()).backward()
-    assert_close(x_o.grad, x_t.grad, 1e-4, 1e-4, "input grad")
-    assert_close(ours.weight.grad, theirs.weight.grad, 1e-4, 1e-4, "weight grad")
+    # two BatchNorm calls over 4 rows, forward and backward: well inside MODULE_TERMS
+    assert_float_close(x_o.grad, x_t.grad, MODULE_TERMS, MODULE_OPS, FLOAT64_TOL, "input grad")
+    assert_float_close(ours.weight.grad, theirs.weight.grad, MODULE_TERMS, MODULE_OPS, FLOAT64_TOL, "weight grad")
     for model, x, lib in ((ours, x_o, minigrad), (theirs, x_t, torch)):
         model.eval()
         y = model(x).sum()
@@ -149,12 +184,13 @@ def test_embedding_matches_torch(kwargs, dtype, device):
     ours, theirs = _twin(lambda lib: lib.nn.Embedding(7, 3, **kwargs), dtype, device)
     idx = np.array([[0, 2, 5], [5, 1, 0]])
     out_o, out_t = ours(minigrad.tensor(idx, device=device)), theirs(torch.tensor(idx, device=device))
-    atol, rtol = TOL[dtype]
-    assert_close(out_o, out_t, atol, rtol, "forward")
-    assert_close(ours.weight, theirs.weight, atol, rtol, "weight after max_norm renorm")
+    # a lookup is a copy, max_norm rescales rows by max_norm / ||row|| (3 terms, sqrt and division),
+    # and a row's grad sums its (at most 3) occurrences
+    assert_float_close(out_o, out_t, 3, 2, FLOAT64_TOL, "forward")
+    assert_float_close(ours.weight, theirs.weight, 3, 2, FLOAT64_TOL, "weight after max_norm renorm")
     (out_o * out_o).sum().backward()
     (out_t * out_t).sum().backward()
-    assert_close(ours.weight.grad, theirs.weight.grad, atol, rtol, "weight grad")
+    assert_float_close(ours.weight.grad, theirs.weight.grad, 3, 2, FLOAT64_TOL, "weight grad")
     assert out_o.grad_fn.name() == out_t.grad_fn.name() == "EmbeddingBackward0"
 
 

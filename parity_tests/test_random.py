@@ -3,6 +3,14 @@
 Every comparison is on the bits (same shape, dtype and raw bytes, so ``-0.0 != 0.0``),
 never ``allclose``. Set ``MINIGRAD_TEST_PROFILE=full`` for many more hypothesis examples and
 the exhaustive checks of the float32 normal kernel (all 2**24 inputs).
+
+``minigrad.random`` replays the random kernels of torch's AVX2 build, which torch also runs under
+the AVX512 capability. Its DEFAULT build (``ATEN_CPU_CAPABILITY=default``, or a CPU without AVX2)
+rounds ``x * scale + shift`` twice instead of once (uniform with bounds, normal with mean/std) and
+draws float32 normals of 16 or more values with scalar ``log``/``sin``/``cos``; tests that go
+through those two kernels are skipped there, with the kernel named (``_compare.skip_unless_avx2_rng``).
+The other streams (raw words, rand, randint, randperm, bernoulli, exponential, float64 standard
+normals) are the same in every build and run everywhere.
 """
 
 import math
@@ -15,6 +23,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from minigrad import random as mr
+from _compare import skip_unless_avx2_rng
 
 FULL = os.environ.get("MINIGRAD_TEST_PROFILE") == "full"    # hypothesis profiles: conftest.py
 SEEDS = [0, 1, 1234, 2**32 + 7, -5]
@@ -40,6 +49,19 @@ def first_difference(ours, theirs):
         return "values equal but bits differ (signed zeros or NaN payloads)"
     i = diff[0]
     return f"{diff.size} differ; first at {i}: ours {ours.reshape(-1)[i]!r} torch {theirs.reshape(-1)[i]!r}"
+
+
+# The two AVX2-build kernels minigrad replays that other builds compute differently.
+FMA = "x * scale + shift as one fused multiply-add"
+NORMAL_FILL = "float32 normal_fill_16_AVX2 for 16 or more values"
+FUSED_SCALE_SHIFT = {"uniform_", "uniform_inexact_bounds", "normal_", "normal_small_std"}
+
+
+def skip_where_kernels_differ(what):
+    """Skip the running test where torch's random kernels are not its AVX2 build (see the docstring)."""
+    mark = skip_unless_avx2_rng(what)
+    if mark.args[0]:
+        pytest.skip(mark.kwargs["reason"])
 
 
 def both(seed):
@@ -81,6 +103,10 @@ STREAMS = {
 def test_float_streams(name, dtypes, size):
     ours, theirs = STREAMS[name]
     np_dtype, torch_dtype = dtypes
+    if name in FUSED_SCALE_SHIFT:
+        skip_where_kernels_differ(FMA)
+    if name == "randn" and np_dtype == np.float32 and size >= 16:
+        skip_where_kernels_differ(NORMAL_FILL)
     for seed in SEEDS:
         g, t = both(seed)
         for _ in range(2):                      # a second call continues the stream
@@ -91,6 +117,8 @@ def test_float_streams(name, dtypes, size):
 @pytest.mark.parametrize("dtypes", FLOATS, ids=["float32", "float64"])
 def test_shapes(shape, dtypes):
     np_dtype, torch_dtype = dtypes
+    if np_dtype == np.float32 and math.prod(shape) >= 16:
+        skip_where_kernels_differ(NORMAL_FILL)
     g, t = both(3)
     assert_bits_equal(g.normal(shape, np_dtype), torch.randn(shape, dtype=torch_dtype, generator=t))
     assert_bits_equal(g.uniform(shape, np_dtype), torch.rand(shape, dtype=torch_dtype, generator=t))
@@ -101,6 +129,8 @@ def test_shapes(shape, dtypes):
 @pytest.mark.parametrize("dtypes", FLOATS, ids=["float32", "float64"])
 def test_large(n, dtypes):
     np_dtype, torch_dtype = dtypes
+    if np_dtype == np.float32:
+        skip_where_kernels_differ(NORMAL_FILL)
     g, t = both(11)
     assert_bits_equal(g.normal((n,), np_dtype), torch.randn(n, dtype=torch_dtype, generator=t))
     assert_bits_equal(g.normal((n,), np_dtype, 2.0, 0.7),
@@ -139,6 +169,7 @@ def test_float16_small_normal():
 
 
 # ============================================================================ Box-Muller cache
+@skip_unless_avx2_rng(NORMAL_FILL)
 def test_normal_caches_second_value():
     g, t = both(0)
     assert_bits_equal(g.normal((3,), np.float32), torch.randn(3, generator=t))
@@ -158,6 +189,8 @@ def test_normal_caches_second_value():
 @pytest.mark.parametrize("dtypes", FLOATS, ids=["float32", "float64"])
 def test_normal_arrays(dtypes):
     np_dtype, torch_dtype = dtypes
+    if np_dtype == np.float32:
+        skip_where_kernels_differ(NORMAL_FILL)
     mean = np.linspace(-2, 2, 20).astype(np_dtype).reshape(4, 5)
     std = np.linspace(0.1, 3, 5).astype(np_dtype)
     g, t = both(9)
@@ -323,6 +356,7 @@ def edge_words(rng, count):
     return np.concatenate([special, rng.integers(0, 2**32, count, dtype=np.uint64)])
 
 
+@skip_unless_avx2_rng(NORMAL_FILL)
 def test_float32_normal_kernel_on_chosen_inputs():
     rng = np.random.default_rng(1)
     words = edge_words(rng, 2**15 if not FULL else 2**20)
@@ -332,6 +366,7 @@ def test_float32_normal_kernel_on_chosen_inputs():
                          lambda t: torch.randn(608, generator=t))
 
 
+@skip_unless_avx2_rng(NORMAL_FILL)
 @pytest.mark.skipif(not FULL, reason="exhaustive (2**24 inputs): MINIGRAD_TEST_PROFILE=full")
 def test_float32_normal_kernel_exhaustive():
     """Every float32 uniform the kernel can see, in both the log and the sin/cos slot."""
@@ -493,6 +528,7 @@ def test_module_level_state_functions():
     assert mr._resolve(other) is other
 
 
+@skip_unless_avx2_rng(NORMAL_FILL)
 def test_generators_are_independent():
     g1, t1 = both(1)
     g2, t2 = both(2)
@@ -526,6 +562,7 @@ OPS = [
 ]
 
 
+@skip_unless_avx2_rng(f"{FMA}; {NORMAL_FILL}")
 @settings(deadline=None)
 @given(seed=st.integers(-2**63, 2**64 - 1),
        calls=st.lists(st.tuples(st.integers(0, len(OPS) - 1),
@@ -539,6 +576,7 @@ def test_interleaved_calls(seed, calls):
     assert_bits_equal(mr.default_generator._get_state_array(), torch.get_rng_state())
 
 
+@skip_unless_avx2_rng(f"{FMA}; {NORMAL_FILL}")
 @settings(deadline=None)
 @given(seed=st.integers(0, 2**32), n=st.integers(0, 600),
        mean=st.floats(-1e3, 1e3), std=st.floats(0, 1e3), low=st.floats(-1e6, 1e6),
@@ -552,6 +590,7 @@ def test_float_parameters(seed, n, mean, std, low, width):
                           torch.empty(n, dtype=torch_dtype).uniform_(low, low + width, generator=t))
 
 
+@skip_unless_avx2_rng(f"{FMA}; {NORMAL_FILL}")
 @settings(deadline=None)
 @given(seed=st.integers(0, 2**32), n=st.sampled_from([1, 5, 16, 40]),
        mean=st.floats(-1e308, 1e308), std=st.floats(0, 1e308),
@@ -567,6 +606,7 @@ def test_extreme_float_parameters(seed, n, mean, std, low, width):
 
 
 # ============================================================================ trunc_normal
+@skip_unless_avx2_rng(FMA)
 @pytest.mark.parametrize("mean, std, a, b", [(0.0, 1.0, -2.0, 2.0), (0.0, 0.02, -2.0, 2.0),
                                              (1.0, 3.0, -1.0, 4.0), (0.0, 1.0, 0.5, 0.9),
                                              (0.0, 1.0, 2.0, 3.0), (0.3, 0.1, -0.1, 0.35)])

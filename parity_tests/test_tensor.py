@@ -5,6 +5,7 @@ import torch
 from hypothesis import given, strategies as st
 
 import minigrad
+from _compare import assert_within, torch_kernel_build, ulps
 
 DTYPES = ["float16", "float32", "float64", "int8", "int16", "int32", "int64", "uint8", "bool"]
 
@@ -65,13 +66,25 @@ def test_type_promotion_matches_torch(da, db, ka, kb):
     lambda lib: lib.zeros(2, 3), lambda lib: lib.ones((2, 3), dtype=lib.int32), lambda lib: lib.full((2,), 7),
     lambda lib: lib.full((2,), 7.5), lambda lib: lib.full((2,), True), lambda lib: lib.arange(5),
     lambda lib: lib.arange(1, 4, 0.5), lambda lib: lib.arange(0, 1, 0.1), lambda lib: lib.arange(10, 0, -3),
-    lambda lib: lib.linspace(0, 1, 7), lambda lib: lib.linspace(-2.5, 10, 100), lambda lib: lib.linspace(3, 3, 1),
-    lambda lib: lib.eye(3), lambda lib: lib.eye(2, 4), lambda lib: lib.zeros_like(lib.ones(2, dtype=lib.int64)),
+    lambda lib: lib.linspace(3, 3, 1), lambda lib: lib.linspace(0, 1, 7, dtype=lib.float64), lambda lib: lib.eye(3), lambda lib: lib.eye(2, 4), lambda lib: lib.zeros_like(lib.ones(2, dtype=lib.int64)),
     lambda lib: lib.full_like(lib.ones(2), 4), lambda lib: lib.ones_like(lib.ones(2, 2), dtype=lib.float64),
     lambda lib: lib.empty(0, 3), lambda lib: lib.logspace(0, 2, 3),
 ])
 def test_factories_match_torch(make):
     _same(make(minigrad), make(torch))
+
+
+@pytest.mark.parametrize("start,end,steps", [(0, 1, 7), (-2.5, 10, 100), (1e4, -3.0, 33)])
+def test_float32_linspace_matches_torch(start, end, steps):
+    """minigrad rounds ``start + step * i`` once, as the fused multiply-add of torch's AVX2-build
+    kernel does (bit for bit there); torch's DEFAULT build rounds the product first: one more
+    rounding, of at most 1 ulp of ``|step * i| <= |end - start|``, and of the result."""
+    ours, theirs = minigrad.linspace(start, end, steps), torch.linspace(start, end, steps)
+    if torch_kernel_build() == "AVX2":
+        _same(ours, theirs)
+    else:
+        bound = ulps(1, abs(end - start)) + ulps(1, theirs.numpy())
+        assert_within(ours, theirs, bound, f"linspace on torch's {torch_kernel_build()} kernels")
 
 
 def test_attributes_and_conversions():
