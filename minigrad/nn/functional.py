@@ -15,3 +15,6 @@ from ._layer_ops import dropout, batch_norm, layer_norm, embedding  # noqa: F401
 from ._pad_ops import pad  # noqa: F401
 from ._one_hot import one_hot  # noqa: F401
 from ._distance_ops import normalize, cosine_similarity, pairwise_distance  # noqa: F401
+from ._glu import glu  # noqa: F401
+from ._bilinear import bilinear  # noqa: F401
+from ._rms_norm import rms_norm  # noqa: F401

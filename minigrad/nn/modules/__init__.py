@@ -1,12 +1,16 @@
 """The layers and containers of ``minigrad.nn`` (one file per family, as in torch)."""
 from .module import Module
-from .container import Sequential, ModuleList, ModuleDict
+from .container import Sequential, ModuleList, ModuleDict, ParameterList, ParameterDict
 from .linear import Identity, Linear
 from .flatten import Flatten, Unflatten
 from .sparse import Embedding
 from .dropout import Dropout
 from .batchnorm import BatchNorm1d
-from .normalization import LayerNorm
+from .normalization import LayerNorm, RMSNorm
+from .bilinear import Bilinear
+from .padding import *  # noqa: F401,F403 - the padding layers (their __all__)
+from .padding import __all__ as _padding_all
 
 __all__ = ["Module", "Sequential", "ModuleList", "ModuleDict", "Identity", "Linear", "Flatten", "Unflatten",
-           "Embedding", "Dropout", "BatchNorm1d", "LayerNorm"]
+           "Embedding", "Dropout", "BatchNorm1d", "LayerNorm", "ParameterList", "ParameterDict", "RMSNorm",
+           "Bilinear", *_padding_all]
