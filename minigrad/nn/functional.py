@@ -18,3 +18,5 @@ from ._distance_ops import normalize, cosine_similarity, pairwise_distance  # no
 from ._glu import glu  # noqa: F401
 from ._bilinear import bilinear  # noqa: F401
 from ._rms_norm import rms_norm  # noqa: F401
+from ._sdpa import scaled_dot_product_attention  # noqa: F401
+from ._multi_head_attention import multi_head_attention_forward  # noqa: F401

@@ -8,9 +8,10 @@ from .dropout import Dropout
 from .batchnorm import BatchNorm1d
 from .normalization import LayerNorm, RMSNorm
 from .bilinear import Bilinear
+from .attention import MultiheadAttention
 from .padding import *  # noqa: F401,F403 - the padding layers (their __all__)
 from .padding import __all__ as _padding_all
 
 __all__ = ["Module", "Sequential", "ModuleList", "ModuleDict", "Identity", "Linear", "Flatten", "Unflatten",
            "Embedding", "Dropout", "BatchNorm1d", "LayerNorm", "ParameterList", "ParameterDict", "RMSNorm",
-           "Bilinear", *_padding_all]
+           "Bilinear", "MultiheadAttention", *_padding_all]

@@ -1,0 +1,492 @@
+"""The nn modules added for issue 15's API breadth against torch.nn: ParameterList/ParameterDict,
+the padding layers, Bilinear, RMSNorm, GLU, Softmax2d, MultiheadAttention (and the functional
+scaled_dot_product_attention with dropout).
+
+Each layer is built with ``lib.nn`` for ``lib`` in (minigrad, torch); seeded construction must give
+the same parameters bit for bit, then minigrad runs on torch's weights and the outputs, the input
+gradients and every parameter's gradient are compared, along with state_dict names/shapes, reprs and
+the exceptions bad input raises.
+
+Tolerances: float32 atol 1e-5/rtol 1e-4 (forward) and 10x that for gradients, as in
+test_nn_modules.py. The attention layers accumulate E <= 8 products per score and S <= 7 weighted
+values per output: 8 * eps32 * sum|terms| with |terms| = O(1) stays below 1e-5, and the gradients pass
+through three such reductions (a further factor < 10). float64: 1e-10/1e-9.
+"""
+import pickle
+from collections import OrderedDict
+
+import numpy as np
+import pytest
+import torch
+
+import minigrad
+import minigrad.nn  # noqa: F401 - makes minigrad.nn reachable as lib.nn
+from _compare import assert_close, numpy_of
+
+LIBS = (minigrad, torch)
+TOL = {"float32": (1e-5, 1e-4), "float64": (1e-10, 1e-9)}
+
+
+def _twin(build, dtype="float32"):
+    """(minigrad module, torch module) from ``build(lib)``, minigrad holding torch's weights."""
+    theirs = build(torch).to(getattr(torch, dtype))
+    ours = build(minigrad).to(getattr(minigrad, dtype))
+    ours.load_state_dict({k: v.detach().numpy() for k, v in theirs.state_dict().items()})
+    return ours, theirs
+
+
+def _inputs(shapes, dtype, seed=0):
+    """Same random inputs for both libraries: (minigrad tensors, torch tensors), all requiring grad."""
+    rng = np.random.default_rng(seed)
+    arrays = [rng.standard_normal(s).astype(dtype) for s in shapes]
+    return ([minigrad.tensor(a, requires_grad=True) for a in arrays],
+            [torch.tensor(a, requires_grad=True) for a in arrays])
+
+
+def _first(out):
+    return out[0] if isinstance(out, tuple) else out
+
+
+def _check(ours, theirs, xs_ours, xs_theirs, dtype, call=lambda m, *xs: m(*xs)):
+    """Forward (every returned tensor), then backward of sum(out * w): grads of inputs and parameters."""
+    atol, rtol = TOL[dtype]
+    out_o, out_t = call(ours, *xs_ours), call(theirs, *xs_theirs)
+    outs_o = out_o if isinstance(out_o, tuple) else (out_o,)
+    outs_t = out_t if isinstance(out_t, tuple) else (out_t,)
+    for k, (a, b) in enumerate(zip(outs_o, outs_t)):
+        assert (a is None) == (b is None)
+        if b is not None:
+            assert_close(a, b, atol, rtol, f"output {k}")
+    main_o, main_t = outs_o[0], outs_t[0]
+    assert main_o.grad_fn.name() == main_t.grad_fn.name()
+    w = np.random.default_rng(1).standard_normal(tuple(main_t.shape)).astype(dtype)
+    (main_o * minigrad.tensor(w)).sum().backward()
+    (main_t * torch.tensor(w)).sum().backward()
+    for k, (a, b) in enumerate(zip(xs_ours, xs_theirs)):
+        if b.grad is None:
+            assert a.grad is None, f"input {k}"
+        else:
+            assert_close(a.grad, b.grad, atol * 10, rtol * 10, f"grad of input {k}")
+    params_t = dict(theirs.named_parameters())
+    for name, p in ours.named_parameters():
+        if params_t[name].grad is None:
+            assert p.grad is None, name
+        else:
+            assert_close(p.grad, params_t[name].grad, atol * 10, rtol * 10, f"grad of {name}")
+
+
+# --- one-input layers ------------------------------------------------------------------------------
+PAD_CASES = {
+    "zeropad1d": (lambda lib: lib.nn.ZeroPad1d(2), (2, 3, 4)),
+    "zeropad1d_tuple": (lambda lib: lib.nn.ZeroPad1d((1, -1)), (3, 4)),
+    "zeropad2d": (lambda lib: lib.nn.ZeroPad2d((1, 2, 0, 3)), (2, 3, 4, 5)),
+    "zeropad3d": (lambda lib: lib.nn.ZeroPad3d(1), (1, 2, 2, 3, 2)),
+    "constantpad1d": (lambda lib: lib.nn.ConstantPad1d((3, 1), -1.5), (2, 4)),
+    "constantpad2d": (lambda lib: lib.nn.ConstantPad2d(2, 3.5), (2, 3, 4)),
+    "constantpad3d": (lambda lib: lib.nn.ConstantPad3d((1, 0, 2, 1, 0, 1), 2.0), (2, 1, 2, 3, 2)),
+    "reflectionpad1d": (lambda lib: lib.nn.ReflectionPad1d((2, 3)), (2, 3, 5)),
+    "reflectionpad1d_2d_input": (lambda lib: lib.nn.ReflectionPad1d(1), (3, 4)),
+    "reflectionpad2d": (lambda lib: lib.nn.ReflectionPad2d((1, 2, 3, 0)), (1, 2, 4, 5)),
+    "reflectionpad3d": (lambda lib: lib.nn.ReflectionPad3d(1), (1, 2, 3, 3, 3)),
+    "replicationpad1d": (lambda lib: lib.nn.ReplicationPad1d((4, 1)), (2, 3, 3)),
+    "replicationpad2d": (lambda lib: lib.nn.ReplicationPad2d(2), (2, 3, 4)),
+    "replicationpad3d": (lambda lib: lib.nn.ReplicationPad3d((1, 2, 0, 1, 2, 0)), (1, 2, 3, 2, 2)),
+    "circularpad1d": (lambda lib: lib.nn.CircularPad1d((2, 1)), (2, 3, 4)),
+    "circularpad2d": (lambda lib: lib.nn.CircularPad2d((1, 2, 2, 1)), (1, 2, 3, 4)),
+    "circularpad3d": (lambda lib: lib.nn.CircularPad3d(1), (1, 2, 2, 3, 2)),
+}
+LAYER_CASES = {
+    **PAD_CASES,
+    "glu": (lambda lib: lib.nn.GLU(), (3, 4)),
+    "glu_dim": (lambda lib: lib.nn.GLU(dim=1), (2, 6, 3)),
+    "softmax2d": (lambda lib: lib.nn.Softmax2d(), (2, 3, 4, 5)),
+    "softmax2d_3d": (lambda lib: lib.nn.Softmax2d(), (3, 4, 5)),
+    "rmsnorm": (lambda lib: lib.nn.RMSNorm(5), (4, 5)),
+    "rmsnorm_2d_shape": (lambda lib: lib.nn.RMSNorm([3, 5], eps=1e-3), (2, 3, 5)),
+    "rmsnorm_no_affine": (lambda lib: lib.nn.RMSNorm(5, elementwise_affine=False), (2, 4, 5)),
+}
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("name", list(LAYER_CASES))
+def test_layer_matches_torch(name, dtype):
+    build, shape = LAYER_CASES[name]
+    ours, theirs = _twin(build, dtype)
+    xs_o, xs_t = _inputs([shape], dtype)
+    _check(ours, theirs, xs_o, xs_t, dtype)
+
+
+# --- Bilinear --------------------------------------------------------------------------------------
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("bias", [True, False])
+@pytest.mark.parametrize("lead", [(4,), (2, 3), ()])
+def test_bilinear_matches_torch(lead, bias, dtype):
+    ours, theirs = _twin(lambda lib: lib.nn.Bilinear(3, 5, 4, bias=bias), dtype)
+    xs_o, xs_t = _inputs([lead + (3,), lead + (5,)], dtype)
+    _check(ours, theirs, xs_o, xs_t, dtype)
+
+
+# --- MultiheadAttention ----------------------------------------------------------------------------
+def _bool_mask(shape, seed, keep_first=True):
+    """A random boolean mask (True = do not attend); column 0 stays False so no row is fully masked."""
+    m = np.random.default_rng(seed).random(shape) < 0.4
+    if keep_first:
+        m[..., 0] = False
+    return m
+
+
+KPM = _bool_mask((2, 5), 3)  # (N, S)
+ATTN = _bool_mask((4, 5), 4)  # (L, S)
+ATTN_FLOAT = np.random.default_rng(5).standard_normal((4, 5))
+ATTN_3D = _bool_mask((2 * 2, 4, 5), 6)
+CAUSAL = np.triu(np.ones((4, 4), dtype=bool), 1)
+
+# name: (constructor kwargs, (query, key, value) shapes (None = the query itself), forward kwargs)
+MHA_CASES = {
+    "self": ({}, ((4, 2, 8), None, None), {}),
+    "self_no_weights": ({}, ((4, 2, 8), None, None), {"need_weights": False}),
+    "self_per_head_weights": ({}, ((4, 2, 8), None, None), {"average_attn_weights": False}),
+    "cross": ({}, ((4, 2, 8), (5, 2, 8), (5, 2, 8)), {}),
+    "cross_shared_kv": ({}, ((4, 2, 8), (5, 2, 8), "key"), {}),
+    "cross_no_weights": ({}, ((4, 2, 8), (5, 2, 8), (5, 2, 8)), {"need_weights": False}),
+    "batch_first": ({"batch_first": True}, ((2, 4, 8), None, None), {}),
+    "batch_first_cross": ({"batch_first": True}, ((2, 4, 8), (2, 5, 8), (2, 5, 8)), {"need_weights": False}),
+    "unbatched": ({}, ((4, 8), (5, 8), (5, 8)), {}),
+    "unbatched_no_weights": ({}, ((4, 8), (5, 8), (5, 8)), {"need_weights": False}),
+    "kdim_vdim": ({"kdim": 3, "vdim": 6}, ((4, 2, 8), (5, 2, 3), (5, 2, 6)), {}),
+    "kdim_vdim_no_weights": ({"kdim": 3, "vdim": 6}, ((4, 2, 8), (5, 2, 3), (5, 2, 6)), {"need_weights": False}),
+    "no_bias": ({"bias": False}, ((4, 2, 8), (5, 2, 8), (5, 2, 8)), {}),
+    "one_head": ({"num_heads": 1}, ((4, 2, 8), None, None), {}),
+    "bias_kv": ({"add_bias_kv": True}, ((4, 2, 8), (5, 2, 8), (5, 2, 8)), {"key_padding_mask": KPM,
+                                                                            "attn_mask": ATTN}),
+    "zero_attn": ({"add_zero_attn": True}, ((4, 2, 8), (5, 2, 8), (5, 2, 8)), {"key_padding_mask": KPM}),
+    "bias_kv_zero_attn": ({"add_bias_kv": True, "add_zero_attn": True}, ((4, 2, 8), (5, 2, 8), (5, 2, 8)),
+                          {"need_weights": False}),
+    "key_padding_mask": ({}, ((4, 2, 8), (5, 2, 8), (5, 2, 8)), {"key_padding_mask": KPM}),
+    "key_padding_mask_no_weights": ({}, ((4, 2, 8), (5, 2, 8), (5, 2, 8)),
+                                    {"key_padding_mask": KPM, "need_weights": False}),
+    "attn_mask_bool": ({}, ((4, 2, 8), (5, 2, 8), (5, 2, 8)), {"attn_mask": ATTN}),
+    "attn_mask_float": ({}, ((4, 2, 8), (5, 2, 8), (5, 2, 8)), {"attn_mask": ATTN_FLOAT}),
+    "attn_mask_float_no_weights": ({}, ((4, 2, 8), (5, 2, 8), (5, 2, 8)),
+                                   {"attn_mask": ATTN_FLOAT, "need_weights": False}),
+    "attn_mask_3d": ({}, ((4, 2, 8), (5, 2, 8), (5, 2, 8)), {"attn_mask": ATTN_3D}),
+    "attn_mask_3d_no_weights": ({}, ((4, 2, 8), (5, 2, 8), (5, 2, 8)), {"attn_mask": ATTN_3D,
+                                                                         "need_weights": False}),
+    "both_masks": ({}, ((4, 2, 8), (5, 2, 8), (5, 2, 8)), {"attn_mask": ATTN, "key_padding_mask": KPM,
+                                                           "need_weights": False}),
+    "causal": ({}, ((4, 2, 8), None, None), {"attn_mask": CAUSAL, "is_causal": True}),
+    "causal_no_weights": ({}, ((4, 2, 8), None, None), {"attn_mask": CAUSAL, "is_causal": True,
+                                                        "need_weights": False}),
+    "eval_dropout": ({"dropout": 0.5}, ((4, 2, 8), None, None), {}),
+}
+
+
+def _mha_call(kwargs, dtype):
+    """Call the module on its inputs, masks made per library (float masks in the inputs' dtype)."""
+    def call(module, *xs):
+        lib = minigrad if isinstance(module, minigrad.nn.Module) else torch
+        kw = {k: lib.tensor(v if v.dtype == bool else v.astype(dtype)) if isinstance(v, np.ndarray) else v
+              for k, v in kwargs.items()}
+        return module(*xs, **kw)
+    return call
+
+
+def _mha_inputs(shapes, dtype):
+    q_shape, k_shape, v_shape = shapes
+    xs_o, xs_t = _inputs([s for s in shapes if isinstance(s, tuple)], dtype)
+    if k_shape is None:  # self-attention: one tensor is query, key and value
+        return xs_o * 3, xs_t * 3
+    if v_shape == "key":
+        return xs_o + xs_o[1:], xs_t + xs_t[1:]
+    return xs_o, xs_t
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("name", list(MHA_CASES))
+def test_multihead_attention_matches_torch(name, dtype):
+    ctor, shapes, kwargs = MHA_CASES[name]
+    ctor = {"embed_dim": 8, "num_heads": 2, **ctor}
+    ours, theirs = _twin(lambda lib: lib.nn.MultiheadAttention(**ctor), dtype)
+    if name.startswith("eval"):
+        ours.eval(), theirs.eval()
+    xs_o, xs_t = _mha_inputs(shapes, dtype)
+    _check(ours, theirs, xs_o[:1] if shapes[1] is None else xs_o, xs_t[:1] if shapes[1] is None else xs_t, dtype,
+           call=lambda m, *xs: _mha_call(kwargs, dtype)(m, *(xs * 3 if len(xs) == 1 else xs)))
+
+
+@pytest.mark.parametrize("need_weights", [True, False])
+def test_multihead_attention_dropout_draws_torchs_mask(need_weights):
+    """In training the attention weights are dropped with torch's seeded Bernoulli draws."""
+    ours, theirs = _twin(lambda lib: lib.nn.MultiheadAttention(8, 2, dropout=0.4))
+    xs_o, xs_t = _inputs([(4, 2, 8)], "float32")
+    for seed in (0, 1):
+        minigrad.manual_seed(seed)
+        torch.manual_seed(seed)
+        out_o, w_o = ours(xs_o[0], xs_o[0], xs_o[0], need_weights=need_weights)
+        out_t, w_t = theirs(xs_t[0], xs_t[0], xs_t[0], need_weights=need_weights)
+        assert_close(out_o, out_t, 1e-5, 1e-4, "output")
+        if need_weights:
+            assert_close(w_o, w_t, 1e-6, 1e-5, "weights")
+
+
+def test_scaled_dot_product_attention_dropout_draws_torchs_mask():
+    xs_o, xs_t = _inputs([(2, 3, 4, 5), (2, 3, 6, 5), (2, 3, 6, 5)], "float64")
+    minigrad.manual_seed(3)
+    torch.manual_seed(3)
+    out_o = minigrad.nn.functional.scaled_dot_product_attention(*xs_o, dropout_p=0.3)
+    out_t = torch.nn.functional.scaled_dot_product_attention(*xs_t, dropout_p=0.3)
+    assert out_o.grad_fn.name() == out_t.grad_fn.name()
+    assert_close(out_o, out_t, 1e-12, 1e-10, "output")
+
+
+def test_flash_attention_double_backward_is_consistent():
+    """torch's flash node has no double backward; minigrad's (Tensor ops) must agree with finite
+    differences."""
+    rng = np.random.default_rng(7)
+    q, k, v = (minigrad.tensor(rng.standard_normal(s), requires_grad=True)
+               for s in ((1, 2, 3, 4), (1, 2, 5, 4), (1, 2, 5, 4)))
+    mask = minigrad.tensor(rng.random((3, 5)) < 0.7)
+
+    def fn(q, k, v):
+        out = minigrad.nn.functional.scaled_dot_product_attention(q, k, v, attn_mask=mask)
+        assert out.grad_fn.name() == "ScaledDotProductFlashAttentionForCpuBackward0"
+        return out
+    assert minigrad.autograd.gradgradcheck(fn, (q, k, v), eps=1e-6, atol=1e-5, rtol=1e-3)
+
+
+# --- seeded construction: bit-identical parameters, same names and shapes ---------------------------
+INIT_CASES = {
+    "bilinear": lambda lib: lib.nn.Bilinear(3, 5, 4),
+    "bilinear_no_bias": lambda lib: lib.nn.Bilinear(2, 2, 3, bias=False),
+    "rmsnorm": lambda lib: lib.nn.RMSNorm([2, 3]),
+    "rmsnorm_no_affine": lambda lib: lib.nn.RMSNorm(3, elementwise_affine=False),
+    "mha": lambda lib: lib.nn.MultiheadAttention(8, 2),
+    "mha_no_bias": lambda lib: lib.nn.MultiheadAttention(6, 3, bias=False),
+    "mha_kdim_vdim": lambda lib: lib.nn.MultiheadAttention(8, 4, kdim=3, vdim=5),
+    "mha_bias_kv": lambda lib: lib.nn.MultiheadAttention(4, 2, add_bias_kv=True, add_zero_attn=True),
+    "mha_float64": lambda lib: lib.nn.MultiheadAttention(4, 1, dtype=lib.float64),
+    "model": lambda lib: lib.nn.Sequential(lib.nn.ZeroPad1d(1), lib.nn.RMSNorm(6), lib.nn.Linear(6, 4),
+                                           lib.nn.GLU()),
+}
+
+
+@pytest.mark.parametrize("name", list(INIT_CASES))
+def test_seeded_init_bit_identical(name):
+    minigrad.manual_seed(2024)
+    torch.manual_seed(2024)
+    ours, theirs = INIT_CASES[name](minigrad), INIT_CASES[name](torch)
+    sd_o, sd_t = ours.state_dict(), theirs.state_dict()
+    assert list(sd_o) == list(sd_t)
+    for key in sd_t:
+        assert tuple(sd_o[key].shape) == tuple(sd_t[key].shape), key
+        assert repr(sd_o[key].dtype) == repr(sd_t[key].dtype), key
+        np.testing.assert_array_equal(numpy_of(sd_o[key]), numpy_of(sd_t[key]), err_msg=key)
+    assert [n for n, _ in ours.named_parameters()] == [n for n, _ in theirs.named_parameters()]
+    # the generator is left in the same state: the next draw agrees too
+    np.testing.assert_array_equal(minigrad.rand(3).numpy(), torch.rand(3).numpy())
+
+
+# --- reprs -----------------------------------------------------------------------------------------
+REPRS = {
+    **{name: build for name, (build, _) in LAYER_CASES.items()},
+    "bilinear": lambda lib: lib.nn.Bilinear(2, 3, 4, bias=False),
+    "mha": lambda lib: lib.nn.MultiheadAttention(4, 2, kdim=3, batch_first=True),
+    "pads": lambda lib: lib.nn.Sequential(lib.nn.ZeroPad2d((1, 2, 3, 4)), lib.nn.ConstantPad2d([1, 2, 3, 4], 0),
+                                          lib.nn.ReflectionPad1d([1, 2]), lib.nn.GLU(0), lib.nn.Softmax2d()),
+    "parameter_list": lambda lib: lib.nn.ParameterList([lib.ones(2, 3), lib.nn.Parameter(lib.zeros(4)), "text",
+                                                        lib.ones(1, dtype=lib.float64)]),
+    "parameter_dict": lambda lib: lib.nn.ParameterDict({"b": lib.ones(2), "a": lib.zeros(3, 1), "c": 3}),
+    "empty_containers": lambda lib: lib.nn.Sequential(lib.nn.ParameterList(), lib.nn.ParameterDict()),
+}
+
+
+@pytest.mark.parametrize("name", list(REPRS))
+def test_repr_like_torch(name):
+    assert repr(REPRS[name](minigrad)) == repr(REPRS[name](torch))
+
+
+# --- ParameterList / ParameterDict -----------------------------------------------------------------
+def _parameter_list_answers(lib):
+    """What a script sees when it uses a ParameterList (values as NumPy, names, types)."""
+    t = lib.tensor
+    pl = lib.nn.ParameterList([t([1.0, 2.0]), lib.nn.Parameter(t([3.0]))])
+    answers = {"types": [type(p).__name__ for p in pl], "len": len(pl)}
+    pl.append(t([[4.0]]))
+    pl.extend([t([5.0]), "not a tensor", 7])
+    pl += [t([6.0])]
+    pl[1] = t([30.0, 31.0])
+    answers["names"] = [n for n, _ in pl.named_parameters()]
+    answers["state_dict"] = {k: v.tolist() for k, v in pl.state_dict().items()}
+    answers["values"] = [p.tolist() if hasattr(p, "tolist") else p for p in pl]
+    answers["negative"] = pl[-1].tolist()
+    answers["slice"] = [p.tolist() for p in pl[1:4:2]]
+    answers["slice_type"] = type(pl[::2]).__name__
+    answers["dir_digits"] = [k for k in dir(pl) if k.isdigit()]
+    answers["requires_grad"] = [p.requires_grad for p in pl.parameters()]
+    model = lib.nn.Module()
+    model.weights = pl
+    answers["model_names"] = [n for n, _ in model.named_parameters()]
+    answers["copy_len"] = len(pickle.loads(pickle.dumps(lib.nn.ParameterList([t([1.0])]))))
+    return answers
+
+
+def _parameter_dict_answers(lib):
+    t = lib.tensor
+    pd = lib.nn.ParameterDict({"b": t([1.0]), "a": t([2.0])})  # a plain dict: sorted keys
+    answers = {"keys": list(pd), "types": [type(v).__name__ for v in pd.values()]}
+    pd.update([("z", t([3.0])), ("c", "text")])  # pairs: in their order
+    pd.update(OrderedDict([("y", t([4.0])), ("x", t([5.0]))]))
+    pd["w"] = lib.nn.Parameter(t([6.0]))
+    answers["after_update"] = list(pd.keys())
+    answers["names"] = [n for n, _ in pd.named_parameters()]
+    answers["state_dict"] = {k: v.tolist() for k, v in pd.state_dict().items()}
+    answers["contains"] = ("a" in pd, "q" in pd)
+    answers["get"] = (pd.get("q", 9), pd.get("a").tolist())
+    answers["setdefault"] = pd.setdefault("v", t([7.0])).tolist()
+    answers["pop"] = pd.pop("b").tolist()
+    answers["popitem"] = pd.popitem()[0]
+    answers["reversed"] = list(reversed(pd))
+    answers["copy"] = list(pd.copy())
+    answers["fromkeys"] = list(pd.fromkeys(["m", "n"], t([0.0])).keys())
+    merged = pd | lib.nn.ParameterDict(OrderedDict([("n", t([1.0]))]))
+    answers["or"] = list(merged.keys())
+    answers["ror"] = list((lib.nn.ParameterDict(OrderedDict([("n", t([1.0]))])) | pd).keys())
+    pd |= {"m": t([2.0])}
+    answers["ior"] = list(pd.keys())
+    del pd["m"]
+    answers["len_after_del"] = len(pd)
+    pd.clear()
+    answers["cleared"] = (len(pd), [n for n, _ in pd.named_parameters()])
+    return answers
+
+
+def test_parameter_list_like_torch():
+    assert _parameter_list_answers(minigrad) == _parameter_list_answers(torch)
+
+
+def test_parameter_dict_like_torch():
+    assert _parameter_dict_answers(minigrad) == _parameter_dict_answers(torch)
+
+
+def test_parameter_containers_train_with_an_optimizer():
+    """The wrapped Parameters are the ones the optimizer updates, and their gradients match torch's."""
+    def run(lib):
+        lib.manual_seed(0)
+        pl = lib.nn.ParameterList([lib.randn(3, 2), lib.randn(2)])
+        pd = lib.nn.ParameterDict({"scale": lib.ones(2)})
+        model = lib.nn.Module()
+        model.pl, model.pd = pl, pd
+        opt = lib.optim.SGD(model.parameters(), lr=0.1)
+        x = lib.arange(6.0).reshape(2, 3)
+        loss = ((x @ pl[0] + pl[1]) * pd["scale"]).square().mean()
+        loss.backward()
+        opt.step()
+        return [p.detach().numpy() for p in model.parameters()]
+    for a, b in zip(run(minigrad), run(torch)):
+        np.testing.assert_allclose(a, b, rtol=1e-6, atol=1e-6)
+
+
+# --- bad input: torch's exception type and message --------------------------------------------------
+def _mha(lib, **kw):
+    return lib.nn.MultiheadAttention(4, 2, **kw)
+
+
+ERRORS = {
+    "parameter_list_call": lambda lib: lib.nn.ParameterList()(lib.ones(1)),
+    "parameter_list_index": lambda lib: lib.nn.ParameterList([lib.ones(1)])[1],
+    "parameter_list_extend_tensor": lambda lib: lib.nn.ParameterList().extend(lib.ones(2)),
+    "parameter_list_extend_int": lambda lib: lib.nn.ParameterList().extend(3),
+    "parameter_list_int_tensor": lambda lib: lib.nn.ParameterList([lib.ones(2, dtype=lib.int64)]),
+    "parameter_dict_call": lambda lib: lib.nn.ParameterDict()(lib.ones(1)),
+    "parameter_dict_key_type": lambda lib: lib.nn.ParameterDict()[1],
+    "parameter_dict_missing": lambda lib: lib.nn.ParameterDict()["a"],
+    "parameter_dict_update_int": lambda lib: lib.nn.ParameterDict().update(3),
+    "parameter_dict_update_pair_type": lambda lib: lib.nn.ParameterDict().update([3]),
+    "parameter_dict_update_pair_length": lambda lib: lib.nn.ParameterDict().update([("a", lib.ones(1), 2)]),
+    "circularpad_dims": lambda lib: lib.nn.CircularPad2d(1)(lib.ones(2, 3)),
+    "circularpad1d_dims": lambda lib: lib.nn.CircularPad1d(1)(lib.ones(2, 3, 4, 5)),
+    "reflectionpad_too_big": lambda lib: lib.nn.ReflectionPad1d(3)(lib.ones(1, 2, 3)),
+    "reflectionpad2d_dims": lambda lib: lib.nn.ReflectionPad2d(1)(lib.ones(3)),
+    "constantpad_too_long": lambda lib: lib.nn.ConstantPad3d(1, 0.0)(lib.ones(2, 2)),
+    "glu_odd": lambda lib: lib.nn.GLU()(lib.ones(3, 5)),
+    "glu_scalar": lambda lib: lib.nn.functional.glu(lib.ones(())),
+    "glu_dim_range": lambda lib: lib.nn.GLU(2)(lib.ones(3, 4)),
+    "glu_int": lambda lib: lib.nn.functional.glu(lib.ones(2, 4, dtype=lib.int64)),
+    "softmax2d_dims": lambda lib: lib.nn.Softmax2d()(lib.ones(3, 4)),
+    "rmsnorm_shape": lambda lib: lib.nn.RMSNorm(4)(lib.ones(3, 5)),
+    "rms_norm_int_shape": lambda lib: lib.nn.functional.rms_norm(lib.ones(3, 4), 4),
+    "rms_norm_weight_shape": lambda lib: lib.nn.functional.rms_norm(lib.ones(3, 4), (4,), lib.ones(3)),
+    "rms_norm_2d_shape": lambda lib: lib.nn.functional.rms_norm(lib.ones(3, 4), (2, 4)),
+    "bilinear_in1": lambda lib: lib.nn.Bilinear(0, 2, 3),
+    "bilinear_dims": lambda lib: lib.nn.Bilinear(2, 3, 4)(lib.ones(5, 2), lib.ones(5, 1, 3)),
+    "bilinear_batch": lambda lib: lib.nn.Bilinear(2, 3, 4)(lib.ones(5, 2), lib.ones(4, 3)),
+    "bilinear_input1": lambda lib: lib.nn.Bilinear(2, 3, 4)(lib.ones(5, 3), lib.ones(5, 3)),
+    "bilinear_input2": lambda lib: lib.nn.Bilinear(2, 3, 4)(lib.ones(5, 2), lib.ones(5, 2)),
+    "bilinear_bias": lambda lib: lib.nn.functional.bilinear(lib.ones(5, 2), lib.ones(5, 3), lib.ones(4, 2, 3),
+                                                            lib.ones(3)),
+    "mha_sizes": lambda lib: lib.nn.MultiheadAttention(0, 2),
+    "mha_divisible": lambda lib: lib.nn.MultiheadAttention(5, 2),
+    "mha_query_dims": lambda lib: _mha(lib)(lib.ones(4), lib.ones(4), lib.ones(4)),
+    "mha_batched_key_dims": lambda lib: _mha(lib)(lib.ones(3, 2, 4), lib.ones(3, 4), lib.ones(3, 4)),
+    "mha_unbatched_key_dims": lambda lib: _mha(lib)(lib.ones(3, 4), lib.ones(3, 1, 4), lib.ones(3, 4)),
+    "mha_embed_dim": lambda lib: _mha(lib)(lib.ones(3, 2, 6), lib.ones(3, 2, 6), lib.ones(3, 2, 6)),
+    "mha_key_value_shape": lambda lib: _mha(lib)(lib.ones(3, 2, 4), lib.ones(3, 2, 4), lib.ones(5, 2, 4)),
+    "mha_kpm_dims": lambda lib: _mha(lib)(lib.ones(3, 2, 4), lib.ones(3, 2, 4), lib.ones(3, 2, 4),
+                                          key_padding_mask=lib.ones(3, dtype=lib.bool)),
+    "mha_kpm_shape": lambda lib: _mha(lib)(lib.ones(3, 2, 4), lib.ones(3, 2, 4), lib.ones(3, 2, 4),
+                                           key_padding_mask=lib.ones(2, 4, dtype=lib.bool)),
+    "mha_kpm_int": lambda lib: _mha(lib)(lib.ones(3, 2, 4), lib.ones(3, 2, 4), lib.ones(3, 2, 4),
+                                         key_padding_mask=lib.ones(2, 3, dtype=lib.int64)),
+    "mha_attn_mask_2d": lambda lib: _mha(lib)(lib.ones(3, 2, 4), lib.ones(5, 2, 4), lib.ones(5, 2, 4),
+                                              attn_mask=lib.ones(3, 4, dtype=lib.bool)),
+    "mha_attn_mask_3d": lambda lib: _mha(lib)(lib.ones(3, 2, 4), lib.ones(5, 2, 4), lib.ones(5, 2, 4),
+                                              attn_mask=lib.ones(2, 3, 5, dtype=lib.bool)),
+    "mha_attn_mask_4d": lambda lib: _mha(lib)(lib.ones(3, 2, 4), lib.ones(5, 2, 4), lib.ones(5, 2, 4),
+                                              attn_mask=lib.ones(1, 2, 3, 5, dtype=lib.bool)),
+    "mha_unbatched_mask_3d": lambda lib: _mha(lib)(lib.ones(3, 4), lib.ones(5, 4), lib.ones(5, 4),
+                                                   attn_mask=lib.ones(2, 3, 4, dtype=lib.bool)),
+    "mha_causal_without_mask": lambda lib: _mha(lib)(lib.ones(3, 2, 4), lib.ones(3, 2, 4), lib.ones(3, 2, 4),
+                                                     is_causal=True),
+    "mha_functional_bias_k_only": lambda lib: lib.nn.functional.multi_head_attention_forward(
+        lib.ones(3, 2, 4), lib.ones(3, 2, 4), lib.ones(3, 2, 4), 4, 2, lib.ones(12, 4), None, lib.ones(1, 1, 4),
+        None, False, 0.0, lib.ones(4, 4), None),
+    "mha_functional_no_in_proj": lambda lib: lib.nn.functional.multi_head_attention_forward(
+        lib.ones(3, 2, 4), lib.ones(3, 2, 4), lib.ones(3, 2, 4), 4, 2, None, None, None, None, False, 0.0,
+        lib.ones(4, 4), None),
+    "mha_functional_separate_shape": lambda lib: lib.nn.functional.multi_head_attention_forward(
+        lib.ones(3, 2, 4), lib.ones(3, 2, 4), lib.ones(3, 2, 4), 4, 2, None, None, None, None, False, 0.0,
+        lib.ones(4, 4), None, use_separate_proj_weight=True, q_proj_weight=lib.ones(4, 4),
+        k_proj_weight=lib.ones(4, 3), v_proj_weight=lib.ones(4, 4)),
+    "sdpa_dtypes": lambda lib: lib.nn.functional.scaled_dot_product_attention(
+        lib.ones(2, 3), lib.ones(2, 3, dtype=lib.float64), lib.ones(2, 3)),
+    "sdpa_1d": lambda lib: lib.nn.functional.scaled_dot_product_attention(lib.ones(3), lib.ones(3), lib.ones(3)),
+    "sdpa_mask_dtype": lambda lib: lib.nn.functional.scaled_dot_product_attention(
+        lib.ones(2, 3), lib.ones(2, 3), lib.ones(2, 3), attn_mask=lib.ones(2, 2, dtype=lib.float64)),
+    "sdpa_dropout": lambda lib: lib.nn.functional.scaled_dot_product_attention(
+        lib.ones(2, 3), lib.ones(2, 3), lib.ones(2, 3), dropout_p=1.5),
+    "sdpa_causal_and_mask": lambda lib: lib.nn.functional.scaled_dot_product_attention(
+        lib.ones(2, 3), lib.ones(2, 3), lib.ones(2, 3), attn_mask=lib.ones(2, 2), is_causal=True),
+    "sdpa_gqa_heads": lambda lib: lib.nn.functional.scaled_dot_product_attention(
+        lib.ones(1, 4, 2, 3), lib.ones(1, 3, 2, 3), lib.ones(1, 3, 2, 3), enable_gqa=True),
+}
+
+
+def _raise(fn, lib):
+    with pytest.raises(Exception) as info:
+        fn(lib)
+    return info.value
+
+
+@pytest.mark.parametrize("name", list(ERRORS))
+def test_error_like_torch(name):
+    ours, theirs = _raise(ERRORS[name], minigrad), _raise(ERRORS[name], torch)
+    assert type(ours) is type(theirs), f"{type(ours).__name__}: {ours} vs {type(theirs).__name__}: {theirs}"
+    assert str(ours).replace("minigrad.", "torch.") == str(theirs)
+
+
+def test_mask_dtype_mismatch_warns_like_torch():
+    for lib in LIBS:
+        m = lib.nn.MultiheadAttention(4, 2)
+        x = lib.ones(3, 2, 4)
+        with pytest.warns(UserWarning, match="Support for mismatched key_padding_mask and attn_mask is deprecated"):
+            m(x, x, x, key_padding_mask=lib.zeros(2, 3, dtype=lib.bool), attn_mask=lib.zeros(3, 3))
