@@ -3,7 +3,7 @@
 from .parameter import Parameter
 from .modules import (Module, Sequential, ModuleList, ModuleDict, Identity, Linear, Flatten, Unflatten,
                       Embedding, Dropout, BatchNorm1d, LayerNorm, ParameterList, ParameterDict, RMSNorm, Bilinear,
-                      MultiheadAttention)
+                      MultiheadAttention, PairwiseDistance, CosineSimilarity)
 from .modules.padding import *  # noqa: F401,F403 - the padding layers (their __all__)
 from .modules.activation import *  # noqa: F401,F403 - the activation modules (their __all__)
 from .modules.loss import *  # noqa: F401,F403 - the loss modules (their __all__)

@@ -20,3 +20,7 @@ from ._bilinear import bilinear  # noqa: F401
 from ._rms_norm import rms_norm  # noqa: F401
 from ._sdpa import scaled_dot_product_attention  # noqa: F401
 from ._multi_head_attention import multi_head_attention_forward  # noqa: F401
+from ._margin_losses import (  # noqa: F401
+    margin_ranking_loss, hinge_embedding_loss, soft_margin_loss, multilabel_soft_margin_loss, multi_margin_loss,
+    multilabel_margin_loss, triplet_margin_loss, triplet_margin_with_distance_loss)
+from ._likelihood_losses import poisson_nll_loss, gaussian_nll_loss  # noqa: F401

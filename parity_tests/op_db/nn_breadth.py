@@ -116,6 +116,131 @@ def _mha(which):
     return fn
 
 
+# --- losses: every reduction; values kept off the hinges' kinks ------------------------------------------------
+REDUCTIONS = ("mean", "sum", "none")
+
+
+def _signs(rng, shape):
+    return np.where(rng.r.random(shape) < 0.5, -1.0, 1.0)
+
+
+def _margin_ranking_samples(dtype):
+    rng = Rng(70)
+    for reduction in REDUCTIONS:
+        for shape, margin in (((5,), 0.0), ((2, 3), 0.5)):
+            yield Sample([rng.normal(shape, dtype), rng.normal(shape, dtype), _signs(rng, shape).astype(dtype)],
+                         {"margin": margin, "reduction": reduction}, grad=[True, True, False])
+
+
+def _hinge_samples(dtype):
+    rng = Rng(71)
+    for reduction in REDUCTIONS:
+        yield Sample([rng.away_from_zero((3, 4), dtype), _signs(rng, (3, 4)).astype(dtype)],
+                     {"reduction": reduction}, grad=[True, False])
+        yield Sample([rng.uniform((5,), dtype, 0.1, 0.8), _signs(rng, (5,)).astype(dtype)],
+                     {"reduction": reduction, "margin": 0.5}, grad=[True, False])
+
+
+def _soft_margin_samples(dtype):
+    rng = Rng(72)
+    for reduction in REDUCTIONS:
+        for shape in ((3, 4), (5,), ()):
+            yield Sample([rng.normal(shape, dtype, 2.0), _signs(rng, shape).astype(dtype)], {"reduction": reduction},
+                         grad=[True, False])  # torch: "not differentiable with respect to argument 'target'"
+
+
+def _multilabel_soft_margin_samples(dtype):
+    rng = Rng(73)
+    for reduction in REDUCTIONS:
+        yield Sample([rng.normal((3, 4), dtype), (rng.r.random((3, 4)) < 0.5).astype(dtype), None],
+                     {"reduction": reduction}, grad=[True, False, False])
+        yield Sample([rng.normal((3, 4), dtype), rng.uniform((3, 4), dtype, 0, 1), rng.positive((4,), dtype)],
+                     {"reduction": reduction})
+
+
+def _class_scores(rng, shape, dtype):
+    """Scores whose pairwise differences are multiples of 0.25 offset by 0.125, so no margin term
+    margin - x[y] + x[i] (margin 1 or 0.5) sits on its kink at 0."""
+    return (rng.integers(-6, 6, shape) * 0.25 + 0.125 * (rng.r.random(shape) < 2)).astype(dtype) + \
+        (np.arange(shape[-1]) * 0.01).astype(dtype)
+
+
+def _multi_margin_samples(dtype):
+    rng = Rng(74)
+    for reduction in REDUCTIONS:
+        for p in (1, 2):
+            yield Sample([_class_scores(rng, (4, 5), dtype), rng.integers(0, 5, (4,)), None],
+                         {"p": p, "reduction": reduction})
+        yield Sample([_class_scores(rng, (4, 5), dtype), rng.integers(0, 5, (4,)), rng.positive((5,), dtype)],
+                     {"margin": 0.5, "reduction": reduction}, grad=[True, False, False])
+    yield Sample([_class_scores(rng, (5,), dtype), np.array(2), None], {})
+    yield Sample([_class_scores(rng, (5,), dtype), np.array([3]), None], {"p": 2})
+
+
+def _multilabel_margin_samples(dtype):
+    rng = Rng(75)
+    target = np.array([[3, 0, -1, 1, 2], [1, 1, 4, -1, -1], [-1, 2, 3, 0, 0], [0, 1, 2, 3, 4]])
+    for reduction in REDUCTIONS:
+        yield Sample([_class_scores(rng, (4, 5), dtype), target], {"reduction": reduction})
+    yield Sample([_class_scores(rng, (5,), dtype), np.array([4, 2, -1, 0, 0])], {})
+
+
+def _triplet_samples(dtype):
+    rng = Rng(76)
+    for reduction in REDUCTIONS:
+        for kw in ({}, {"margin": 0.5, "p": 1.0}, {"swap": True}, {"p": 3.0, "eps": 1e-3}):
+            yield Sample([rng.normal((4, 3), dtype), rng.normal((4, 3), dtype), rng.normal((4, 3), dtype)],
+                         {"reduction": reduction, **kw})
+    yield Sample([rng.normal((3,), dtype), rng.normal((3,), dtype), rng.normal((3,), dtype)], {"margin": 2.0})
+
+
+def _triplet_distance(lib, a, p, n, cosine=False, **kw):
+    if cosine:
+        kw["distance_function"] = lambda x, y: 1 - F(lib).cosine_similarity(x, y)
+    return F(lib).triplet_margin_with_distance_loss(a, p, n, **kw)
+
+
+def _triplet_distance_samples(dtype):
+    rng = Rng(77)
+    for reduction in REDUCTIONS:
+        for kw in ({}, {"swap": True, "margin": 0.3}, {"cosine": True, "margin": 0.5}):
+            yield Sample([rng.normal((4, 3), dtype), rng.normal((4, 3), dtype), rng.normal((4, 3), dtype)],
+                         {"reduction": reduction, **kw})
+
+
+def _poisson_samples(dtype):
+    rng = Rng(78)
+    for reduction in REDUCTIONS:
+        yield Sample([rng.normal((3, 4), dtype), rng.integers(0, 5, (3, 4)).astype(dtype)],
+                     {"reduction": reduction}, grad=[True, False])
+        yield Sample([rng.positive((3, 4), dtype), rng.integers(0, 5, (3, 4)).astype(dtype)],
+                     {"reduction": reduction, "log_input": False}, grad=[True, False])
+        yield Sample([rng.normal((5,), dtype), rng.positive((5,), dtype, 0.5, 4.0)],
+                     {"reduction": reduction, "full": True})
+
+
+def _gaussian_samples(dtype):
+    rng = Rng(79)
+    for reduction in REDUCTIONS:
+        yield Sample([rng.normal((3, 4), dtype), rng.normal((3, 4), dtype), rng.positive((3, 4), dtype)],
+                     {"reduction": reduction})
+        yield Sample([rng.normal((3, 4), dtype), rng.normal((3, 4), dtype), rng.positive((3,), dtype)],
+                     {"reduction": reduction, "full": True})
+
+
+def _gaussian_clamped_samples(dtype):
+    """Variances below ``eps`` are clamped outside the graph, so var's gradient is that of the unclamped
+    formula there (as in torch): compared with torch only, not with finite differences."""
+    rng = Rng(80)
+    for reduction in REDUCTIONS:
+        yield Sample([rng.normal((2, 3, 4), dtype), rng.normal((2, 3, 4), dtype), rng.positive((2, 1, 4), dtype)],
+                     {"reduction": reduction, "eps": 0.6})
+
+
+def _loss(name):
+    return lambda lib, *args, **kw: getattr(F(lib), name)(*args, **kw)
+
+
 OPS = [
     OpInfo("F.glu", lambda lib, a, **kw: F(lib).glu(a, **kw), _glu_samples),
     # each output sums in1*in2 = 20 products of O(1) terms: 20 * eps32 * sum|terms| stays below atol 1e-4
@@ -130,5 +255,21 @@ OPS = [
     # three chained projections/contractions of <= 18 O(1) terms each: atol 1e-4 (~ 3 * 18 * eps32 * |terms|)
     OpInfo("F.multi_head_attention_forward", _mha(0), _mha_samples(True), atol=1e-4),
     OpInfo("F.multi_head_attention_forward.weights", _mha(1), _mha_samples(True), atol=1e-4),
+    OpInfo("F.margin_ranking_loss", _loss("margin_ranking_loss"), _margin_ranking_samples),
+    OpInfo("F.hinge_embedding_loss", _loss("hinge_embedding_loss"), _hinge_samples),
+    OpInfo("F.soft_margin_loss", _loss("soft_margin_loss"), _soft_margin_samples),
+    OpInfo("F.multilabel_soft_margin_loss", lambda lib, x, t, w, **kw: F(lib).multilabel_soft_margin_loss(
+        x, t, weight=w, **kw), _multilabel_soft_margin_samples),
+    # torch's multi_margin/multilabel_margin kernels have no double backward
+    OpInfo("F.multi_margin_loss", lambda lib, x, t, w, **kw: F(lib).multi_margin_loss(x, t, weight=w, **kw),
+           _multi_margin_samples, supports_gradgrad=False),
+    OpInfo("F.multilabel_margin_loss", _loss("multilabel_margin_loss"), _multilabel_margin_samples,
+           supports_gradgrad=False),
+    OpInfo("F.triplet_margin_loss", _loss("triplet_margin_loss"), _triplet_samples),
+    OpInfo("F.triplet_margin_with_distance_loss", _triplet_distance, _triplet_distance_samples),
+    OpInfo("F.poisson_nll_loss", _loss("poisson_nll_loss"), _poisson_samples),
+    OpInfo("F.gaussian_nll_loss", _loss("gaussian_nll_loss"), _gaussian_samples),
+    OpInfo("F.gaussian_nll_loss.clamped_var", _loss("gaussian_nll_loss"), _gaussian_clamped_samples,
+           supports_gradcheck=False),
     OpInfo("F.multi_head_attention_forward.sdpa", _mha(0), _mha_samples(False), atol=1e-4, supports_gradgrad=False),
 ]
