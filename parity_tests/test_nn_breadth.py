@@ -254,6 +254,77 @@ def test_flash_attention_double_backward_is_consistent():
     assert minigrad.autograd.gradgradcheck(fn, (q, k, v), eps=1e-6, atol=1e-5, rtol=1e-3)
 
 
+# --- loss modules ---------------------------------------------------------------------------------
+_R = np.random.default_rng(9)
+_SIGNS = np.where(_R.random((4, 5)) < 0.5, -1.0, 1.0).astype("float32")
+_SCORES = (_R.integers(-6, 6, (4, 5)) * 0.25 + 0.125 + np.arange(5) * 0.01).astype("float32")  # off the kinks
+
+# name: (build(lib), [input arrays], [differentiable?])
+LOSS_CASES = {
+    "margin_ranking": (lambda lib: lib.nn.MarginRankingLoss(margin=0.2),
+                       [_R.standard_normal(6), _R.standard_normal(6), _SIGNS[0, :1].repeat(6)], [True, True, False]),
+    "hinge_embedding": (lambda lib: lib.nn.HingeEmbeddingLoss(margin=2.0, reduction="sum"),
+                        [_R.standard_normal((4, 5)), _SIGNS], [True, False]),
+    "soft_margin": (lambda lib: lib.nn.SoftMarginLoss(), [_R.standard_normal((4, 5)), _SIGNS], [True, False]),
+    "multilabel_soft_margin": (lambda lib: lib.nn.MultiLabelSoftMarginLoss(weight=lib.arange(1.0, 6.0)),
+                               [_R.standard_normal((4, 5)), (_R.random((4, 5)) < 0.5) * 1.0], [True, False]),
+    "multi_margin": (lambda lib: lib.nn.MultiMarginLoss(p=2, margin=0.5, weight=lib.tensor([1.0, 2, 3, 4, 5])),
+                     [_SCORES, np.array([0, 4, 2, 2])], [True, False]),
+    "multi_margin_none": (lambda lib: lib.nn.MultiMarginLoss(reduction="none"), [_SCORES, np.array([1, 0, 3, 4])],
+                          [True, False]),
+    "multi_margin_1d_none": (lambda lib: lib.nn.MultiMarginLoss(reduction="none"), [_SCORES[1], np.array([2])],
+                             [True, False]),
+    "multi_margin_1d_scalar_target": (lambda lib: lib.nn.MultiMarginLoss(p=2), [_SCORES[2], np.array(3)],
+                                      [True, False]),
+    "multilabel_margin": (lambda lib: lib.nn.MultiLabelMarginLoss(),
+                          [_SCORES, np.array([[3, 0, -1, 1, 2], [1, 1, 4, -1, -1], [-1, 2, 3, 0, 0], [0, 1, 2, 3, 4]])],
+                          [True, False]),
+    "multilabel_margin_1d_none": (lambda lib: lib.nn.MultiLabelMarginLoss(reduction="none"),
+                                  [_SCORES[0], np.array([4, 2, -1, 0, 0])], [True, False]),
+    "triplet_margin": (lambda lib: lib.nn.TripletMarginLoss(margin=0.5, p=1.0, swap=True),
+                       [_R.standard_normal((4, 5)) for _ in range(3)], [True] * 3),
+    "triplet_margin_with_distance": (lambda lib: lib.nn.TripletMarginWithDistanceLoss(reduction="none"),
+                                     [_R.standard_normal((4, 5)) for _ in range(3)], [True] * 3),
+    "triplet_margin_cosine": (lambda lib: lib.nn.TripletMarginWithDistanceLoss(
+        distance_function=lib.nn.CosineSimilarity(), margin=0.3), [_R.standard_normal((4, 5)) for _ in range(3)],
+        [True] * 3),
+    "poisson_nll": (lambda lib: lib.nn.PoissonNLLLoss(full=True), [_R.standard_normal((4, 5)),
+                                                                   _R.integers(0, 6, (4, 5))], [True, False]),
+    "poisson_nll_rate": (lambda lib: lib.nn.PoissonNLLLoss(log_input=False, reduction="sum"),
+                         [_R.uniform(0.5, 2, (4, 5)), _R.integers(0, 6, (4, 5))], [True, False]),
+    "gaussian_nll": (lambda lib: lib.nn.GaussianNLLLoss(full=True),
+                     [_R.standard_normal((4, 5)), _R.standard_normal((4, 5)), _R.uniform(0.5, 2, (4, 1))],
+                     [True, True, True]),
+    "gaussian_nll_homoscedastic": (lambda lib: lib.nn.GaussianNLLLoss(reduction="none"),
+                                   [_R.standard_normal((4, 5)), _R.standard_normal((4, 5)), _R.uniform(0.5, 2, 4)],
+                                   [True, False, True]),
+    "pairwise_distance": (lambda lib: lib.nn.PairwiseDistance(p=3.0, keepdim=True),
+                          [_R.standard_normal((4, 5)), _R.standard_normal(5)], [True, True]),
+    "cosine_similarity": (lambda lib: lib.nn.CosineSimilarity(dim=0, eps=1e-6),
+                          [_R.standard_normal((4, 5)), _R.standard_normal((4, 1))], [True, True]),
+}
+
+
+def _loss_inputs(lib, arrays, differentiable, dtype):
+    tensors = []
+    for a, d in zip(arrays, differentiable):
+        a = np.asarray(a)
+        if a.dtype.kind == "f":
+            a = a.astype(dtype)
+        tensors.append(lib.tensor(a, requires_grad=d))
+    return tensors
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("name", list(LOSS_CASES))
+def test_loss_module_matches_torch(name, dtype):
+    build, arrays, differentiable = LOSS_CASES[name]
+    ours, theirs = _twin(build, dtype)
+    assert list(ours.state_dict()) == list(theirs.state_dict())
+    _check(ours, theirs, _loss_inputs(minigrad, arrays, differentiable, dtype),
+           _loss_inputs(torch, arrays, differentiable, dtype), dtype)
+
+
 # --- seeded construction: bit-identical parameters, same names and shapes ---------------------------
 INIT_CASES = {
     "bilinear": lambda lib: lib.nn.Bilinear(3, 5, 4),
@@ -296,6 +367,10 @@ REPRS = {
     "parameter_list": lambda lib: lib.nn.ParameterList([lib.ones(2, 3), lib.nn.Parameter(lib.zeros(4)), "text",
                                                         lib.ones(1, dtype=lib.float64)]),
     "parameter_dict": lambda lib: lib.nn.ParameterDict({"b": lib.ones(2), "a": lib.zeros(3, 1), "c": 3}),
+    **{f"loss_{name}": build for name, (build, _, _) in LOSS_CASES.items()},
+    "losses": lambda lib: lib.nn.ModuleList([lib.nn.MarginRankingLoss(), lib.nn.HingeEmbeddingLoss(),
+                                             lib.nn.MultiMarginLoss(weight=lib.ones(3)), lib.nn.GaussianNLLLoss(),
+                                             lib.nn.TripletMarginLoss(), lib.nn.PairwiseDistance()]),
     "empty_containers": lambda lib: lib.nn.Sequential(lib.nn.ParameterList(), lib.nn.ParameterDict()),
 }
 
@@ -457,6 +532,42 @@ ERRORS = {
         lib.ones(3, 2, 4), lib.ones(3, 2, 4), lib.ones(3, 2, 4), 4, 2, None, None, None, None, False, 0.0,
         lib.ones(4, 4), None, use_separate_proj_weight=True, q_proj_weight=lib.ones(4, 4),
         k_proj_weight=lib.ones(4, 3), v_proj_weight=lib.ones(4, 4)),
+    "margin_ranking_dims": lambda lib: lib.nn.MarginRankingLoss()(lib.ones(3), lib.ones(3), lib.ones(3, 1)),
+    "soft_margin_target_grad": lambda lib: lib.nn.SoftMarginLoss()(lib.ones(3), lib.ones(3, requires_grad=True)),
+    "soft_margin_reduction": lambda lib: lib.nn.SoftMarginLoss(reduction="avg")(lib.ones(3), lib.ones(3)),
+    "multilabel_soft_margin_reduction": lambda lib: lib.nn.functional.multilabel_soft_margin_loss(
+        lib.ones(2, 3), lib.ones(2, 3), reduction="bad"),
+    "multi_margin_p": lambda lib: lib.nn.MultiMarginLoss(p=3),
+    "multi_margin_weight_dims": lambda lib: lib.nn.MultiMarginLoss(weight=lib.ones(2, 2)),
+    "multi_margin_functional_weight_dims": lambda lib: lib.nn.functional.multi_margin_loss(
+        lib.ones(2, 3), lib.tensor([0, 1]), weight=lib.ones(3, 1)),
+    "multi_margin_target_size": lambda lib: lib.nn.MultiMarginLoss()(lib.ones(3, 4), lib.tensor([0, 1])),
+    "multi_margin_target_range": lambda lib: lib.nn.MultiMarginLoss()(lib.ones(3, 4), lib.tensor([0, 1, 4])),
+    "multi_margin_target_negative": lambda lib: lib.nn.MultiMarginLoss()(lib.ones(3, 4), lib.tensor([0, -1, 2])),
+    "multi_margin_float_target": lambda lib: lib.nn.MultiMarginLoss()(lib.ones(3, 4), lib.tensor([0.0, 1, 2])),
+    "multi_margin_weight_size": lambda lib: lib.nn.MultiMarginLoss(weight=lib.ones(3))(lib.ones(3, 4),
+                                                                                        lib.tensor([0, 1, 2])),
+    "multi_margin_3d": lambda lib: lib.nn.MultiMarginLoss()(lib.ones(2, 3, 4), lib.tensor([0, 1])),
+    "multilabel_margin_target_size": lambda lib: lib.nn.MultiLabelMarginLoss()(
+        lib.ones(3, 4), lib.tensor([[0, 1, -1, 0]] * 2)),
+    "multilabel_margin_target_range": lambda lib: lib.nn.MultiLabelMarginLoss()(
+        lib.ones(3, 4), lib.tensor([[0, 5, -1, 0]] * 3)),
+    "multilabel_margin_float_target": lambda lib: lib.nn.MultiLabelMarginLoss()(
+        lib.ones(3, 4), lib.tensor([[0, 1, -1, 0.0]] * 3)),
+    "triplet_margin": lambda lib: lib.nn.TripletMarginLoss(margin=0),
+    "triplet_functional_margin": lambda lib: lib.nn.functional.triplet_margin_loss(
+        lib.ones(2, 3), lib.ones(2, 3), lib.ones(2, 3), margin=-1.0),
+    "triplet_dims": lambda lib: lib.nn.TripletMarginLoss()(lib.ones(2, 3), lib.ones(2, 3), lib.ones(3)),
+    "triplet_distance_margin": lambda lib: lib.nn.TripletMarginWithDistanceLoss(margin=-0.5),
+    "triplet_distance_reduction": lambda lib: lib.nn.functional.triplet_margin_with_distance_loss(
+        lib.ones(2, 3), lib.ones(2, 3), lib.ones(2, 3), reduction="bad"),
+    "triplet_distance_dims": lambda lib: lib.nn.TripletMarginWithDistanceLoss()(
+        lib.ones(2, 3), lib.ones(3), lib.ones(2, 3)),
+    "poisson_reduction": lambda lib: lib.nn.functional.poisson_nll_loss(lib.ones(2), lib.ones(2), reduction="bad"),
+    "gaussian_negative_var": lambda lib: lib.nn.GaussianNLLLoss()(lib.ones(2, 3), lib.ones(2, 3), -lib.ones(2, 3)),
+    "gaussian_negative_float_var": lambda lib: lib.nn.GaussianNLLLoss()(lib.ones(2, 3), lib.ones(2, 3), -1.0),
+    "gaussian_var_size": lambda lib: lib.nn.GaussianNLLLoss()(lib.ones(2, 3), lib.ones(2, 3), lib.ones(3, 2)),
+    "gaussian_reduction": lambda lib: lib.nn.GaussianNLLLoss(reduction="bad")(lib.ones(2), lib.ones(2), lib.ones(2)),
     "sdpa_dtypes": lambda lib: lib.nn.functional.scaled_dot_product_attention(
         lib.ones(2, 3), lib.ones(2, 3, dtype=lib.float64), lib.ones(2, 3)),
     "sdpa_1d": lambda lib: lib.nn.functional.scaled_dot_product_attention(lib.ones(3), lib.ones(3), lib.ones(3)),

@@ -142,8 +142,8 @@ def soft_margin_loss(input, target, size_average=None, reduce=None, reduction="m
 
 
 # --- multi-class margins -------------------------------------------------------------------------
-def _check_class_input(input, target, name):  # noqa: A002
-    """(N, C) or (C,) input: torch's shape and dtype checks; returns (input as 2-d, target as 1-d/2-d)."""
+def _check_class_input(input, target):  # noqa: A002
+    """(N, C) or (C,) input: torch's shape and dtype checks; returns the input viewed as (N, C)."""
     if input.dim() > 2 or (input.dim() >= 1 and input.shape[-1] == 0) or input.dim() == 0:
         raise RuntimeError(f"Expected non-empty vector or matrix with optional 0-dim batch size, but got: "
                            f"{list(input.shape)}")
@@ -158,7 +158,7 @@ class MultiMarginLoss(BuiltinFunction):
 
     @staticmethod
     def forward(ctx, x, target, p, margin, weight, reduction):
-        a, y = x._data, target._data
+        a, y = x._data.reshape(-1, x.shape[-1]), target._data.reshape(-1)
         n, c = a.shape
         rows = np.arange(n, like=a)
         z = margin - a[rows, y][:, None] + a
@@ -168,22 +168,25 @@ class MultiMarginLoss(BuiltinFunction):
         ctx.save_for_backward(x)
         ctx.target, ctx.p, ctx.margin, ctx.scale, ctx.reduction = y, p, margin, scale, reduction
         ctx.active, ctx.count = active, n
-        return reduce_array(losses.astype(a.dtype, copy=False), reduction)
+        losses = losses.astype(a.dtype, copy=False).reshape(target.shape)  # (N,), or () for one sample
+        return reduce_array(losses, reduction)
 
     @staticmethod
     def backward(ctx, grad):
         x, = ctx.saved_tensors
-        n, c = x.shape
+        x2d = x.reshape(-1, x.shape[-1])
+        c = x2d.shape[1]
         g = _reduction_grad(grad, ctx.reduction, ctx.count)
         g = g.reshape(-1, 1) if ctx.reduction == "none" else g
         y = ctx.target
         coefficient = Tensor._wrap((ctx.active * ctx.scale[:, None] / c).astype(x.dtype.np))
         if ctx.p == 2:  # d z**2 = 2 z dz, z = margin - x[y] + x[i]
-            x_target = x.gather(1, Tensor._wrap(y[:, None]))
-            coefficient = coefficient * 2 * (ctx.margin - x_target + x)
+            x_target = x2d.gather(1, Tensor._wrap(y[:, None]))
+            coefficient = coefficient * 2 * (ctx.margin - x_target + x2d)
         per_class = g * coefficient  # d/dx[i] for i != y
         at_target = Tensor._wrap(np.arange(c, like=y) == y[:, None])
-        return where(at_target, -per_class.sum(1, keepdim=True), per_class), None, None, None, None, None
+        grad_x = where(at_target, -per_class.sum(1, keepdim=True), per_class).reshape(x.shape)
+        return grad_x, None, None, None, None, None
 
 
 def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, size_average=None, reduce=None,  # noqa: A002
@@ -195,7 +198,7 @@ def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, size_average=
         raise ValueError("only p == 1 and p == 2 supported")
     if weight is not None and weight.dim() != 1:
         raise ValueError("weight must be one-dimensional")
-    x = _check_class_input(input, target, "multi_margin_loss")
+    x = _check_class_input(input, target)
     n, c = x.shape
     if target.numel() != n or (input.dim() == 2 and target.dim() != 1):
         raise RuntimeError(f"multi_margin_loss: target tensor should be 1-D with size equal to the number of input "
@@ -203,11 +206,9 @@ def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, size_average=
                            f"has shape {list(input.shape)}.")
     if weight is not None and weight.numel() != c:
         raise RuntimeError(f"inconsistent weight size, expected {c} but got {list(weight.shape)}")
-    y = target.reshape(-1)
-    if n and (y._data.min() < 0 or y._data.max() >= c):
+    if n and (target._data.min() < 0 or target._data.max() >= c):
         raise RuntimeError("target out of range")
-    out = MultiMarginLoss.apply(x, y, p, margin, weight, reduction)
-    return out if reduction != "none" or input.dim() == 2 else out.reshape(target.shape)
+    return MultiMarginLoss.apply(input, target, p, margin, weight, reduction)
 
 
 class MultilabelMarginLoss(BuiltinFunction):
@@ -217,7 +218,7 @@ class MultilabelMarginLoss(BuiltinFunction):
 
     @staticmethod
     def forward(ctx, x, target, reduction):
-        a, t = x._data, target._data
+        a, t = x._data.reshape(-1, x.shape[-1]), target._data.reshape(-1, x.shape[-1])
         n, c = a.shape
         listed = np.cumprod(t >= 0, axis=1).astype(bool)  # each row's targets end at its first -1
         index = np.where(listed, t, 0)
@@ -228,13 +229,13 @@ class MultilabelMarginLoss(BuiltinFunction):
         losses = np.where(active, z, 0).sum(axis=(1, 2)) / c
         # each active pair adds 1 at its non-target class i and -1 at its target class j
         coefficient = (active.sum(axis=1) - (listed_class * active.sum(axis=2)[:, :, None]).sum(axis=1)).astype(a.dtype)
-        ctx.coefficient, ctx.reduction, ctx.count = coefficient / c, reduction, n
-        return reduce_array(losses.astype(a.dtype, copy=False), reduction)
+        ctx.coefficient, ctx.reduction, ctx.count = (coefficient / c).reshape(x.shape), reduction, n
+        return reduce_array(losses.astype(a.dtype, copy=False).reshape(x.shape[:-1]), reduction)
 
     @staticmethod
     def backward(ctx, grad):
         g = _reduction_grad(grad, ctx.reduction, ctx.count)
-        g = g.reshape(-1, 1) if ctx.reduction == "none" else g
+        g = g.unsqueeze(-1) if ctx.reduction == "none" else g
         return g * Tensor._wrap(ctx.coefficient), None, None
 
 
@@ -242,12 +243,10 @@ def multilabel_margin_loss(input, target, size_average=None, reduce=None, reduct
     """Multi-label hinge loss: input (N, C) or (C,), target of the same shape listing each sample's
     classes, ended by the first -1 (e.g. ``[3, 0, -1, 1]`` means classes 3 and 0)."""
     reduction = _reduction.resolve(reduction, size_average, reduce)
-    x = _check_class_input(input, target, "multilabel_margin_loss")
+    x = _check_class_input(input, target)
     if target.shape != input.shape:
         raise RuntimeError(f"inconsistent target size: {list(target.shape)} for input of size: "
                            f"{list(input.shape)}")
-    t = target.reshape(x.shape)
-    if t.numel() and (t._data.min() < -1 or t._data.max() >= x.shape[1]):
+    if target.numel() and (target._data.min() < -1 or target._data.max() >= x.shape[1]):
         raise RuntimeError("argument #2 'target' is out of range")
-    out = MultilabelMarginLoss.apply(x, t, reduction)
-    return out if reduction != "none" or input.dim() == 2 else out.reshape(())
+    return MultilabelMarginLoss.apply(input, target, reduction)
