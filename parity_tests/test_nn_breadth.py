@@ -325,6 +325,110 @@ def test_loss_module_matches_torch(name, dtype):
            _loss_inputs(torch, arrays, differentiable, dtype), dtype)
 
 
+# --- Transformer ------------------------------------------------------------------------------------
+def _small(cls, **kw):
+    defaults = {"Transformer": dict(d_model=8, nhead=2, num_encoder_layers=2, num_decoder_layers=2,
+                                    dim_feedforward=16),
+                "TransformerEncoderLayer": dict(d_model=8, nhead=2, dim_feedforward=16),
+                "TransformerDecoderLayer": dict(d_model=8, nhead=2, dim_feedforward=16)}[cls]
+    return lambda lib: getattr(lib.nn, cls)(**{**defaults, **kw})
+
+
+def _encoder(layer_kw=None, **kw):
+    return lambda lib: lib.nn.TransformerEncoder(_small("TransformerEncoderLayer", **(layer_kw or {}))(lib), 2,
+                                                 norm=lib.nn.LayerNorm(8), **kw)
+
+
+def _decoder(**layer_kw):
+    return lambda lib: lib.nn.TransformerDecoder(_small("TransformerDecoderLayer", **layer_kw)(lib), 2)
+
+
+SRC_MASK = np.triu(np.full((5, 5), -np.inf), 1)
+TRANSFORMER_CASES = {
+    # name: (build, input shapes, forward kwargs)
+    "encoder_layer": (_small("TransformerEncoderLayer", dropout=0.0), [(5, 2, 8)], {}),
+    "encoder_layer_gelu_norm_first": (_small("TransformerEncoderLayer", dropout=0.0, activation="gelu",
+                                             norm_first=True), [(5, 2, 8)], {"src_key_padding_mask": KPM}),
+    "encoder_layer_batch_first_mask": (_small("TransformerEncoderLayer", dropout=0.0, batch_first=True),
+                                       [(2, 5, 8)], {"src_mask": SRC_MASK, "is_causal": True}),
+    "encoder_layer_module_activation": (_small("TransformerEncoderLayer", dropout=0.0,
+                                               activation=None), [(5, 8)], {}),
+    "decoder_layer": (_small("TransformerDecoderLayer", dropout=0.0), [(4, 2, 8), (5, 2, 8)],
+                      {"tgt_mask": SRC_MASK[:4, :4], "memory_key_padding_mask": KPM}),
+    "decoder_layer_norm_first_no_bias": (_small("TransformerDecoderLayer", dropout=0.0, norm_first=True, bias=False),
+                                         [(4, 2, 8), (5, 2, 8)], {}),
+    "encoder": (_encoder({"dropout": 0.0}, enable_nested_tensor=False), [(5, 2, 8)], {"mask": SRC_MASK}),
+    "decoder": (_decoder(dropout=0.0), [(4, 2, 8), (5, 2, 8)], {"tgt_mask": SRC_MASK[:4, :4]}),
+    "transformer": (_small("Transformer", dropout=0.0), [(5, 2, 8), (4, 2, 8)],
+                    {"tgt_mask": SRC_MASK[:4, :4], "src_key_padding_mask": KPM}),
+    "transformer_batch_first": (_small("Transformer", dropout=0.0, batch_first=True, norm_first=True),
+                                [(2, 5, 8), (2, 4, 8)], {"tgt_is_causal": True, "tgt_mask": SRC_MASK[:4, :4]}),
+}
+
+
+def _with_module_activation(build):
+    """``activation=None`` in a case stands for a GELU module (a child module, as in torch)."""
+    def make(lib):
+        module = build(lib)
+        if getattr(module, "activation", "") is None:
+            module.activation = lib.nn.GELU()
+        return module
+    return make
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("name", list(TRANSFORMER_CASES))
+def test_transformer_matches_torch(name, dtype):
+    build, shapes, kwargs = TRANSFORMER_CASES[name]
+    ours, theirs = _twin(_with_module_activation(build), dtype)
+    xs_o, xs_t = _inputs(shapes, dtype)
+    # LayerNorm after each block keeps values O(1); the gradient passes ~10 chained reductions of <= 16
+    # terms, so float32 gets 10x the attention bound
+    atol, rtol = TOL[dtype]
+    TOL[dtype] = (atol * 10, rtol * 10) if dtype == "float32" else (atol, rtol)
+    try:
+        _check(ours, theirs, xs_o, xs_t, dtype, call=_mha_call(kwargs, dtype))
+    finally:
+        TOL[dtype] = (atol, rtol)
+
+
+@pytest.mark.parametrize("name", ["encoder_layer", "transformer"])
+def test_transformer_dropout_draws_torchs_masks(name):
+    """Training with dropout: every dropout (attention weights, blocks, feed-forward) draws torch's masks
+    in torch's order."""
+    build = {"encoder_layer": _small("TransformerEncoderLayer", dropout=0.3),
+             "transformer": _small("Transformer", dropout=0.3)}[name]
+    ours, theirs = _twin(build, "float64")
+    shapes = [(5, 2, 8)] if name == "encoder_layer" else [(5, 2, 8), (4, 2, 8)]
+    xs_o, xs_t = _inputs(shapes, "float64")
+    minigrad.manual_seed(5)
+    torch.manual_seed(5)
+    assert_close(ours(*xs_o), theirs(*xs_t), 1e-10, 1e-9, "output")
+
+
+def test_transformer_encoder_drops_padded_positions_like_torchs_nested_path():
+    """In inference, torch packs padded input into a nested tensor: padded positions come back as zeros
+    (then the final norm); a mask that is not left-aligned keeps the regular path."""
+    with pytest.warns(UserWarning):
+        _encoder({"dropout": 0.0})(torch)  # batch_first=False: torch explains why nesting is off
+    ours, theirs = _twin(_encoder({"dropout": 0.0, "batch_first": True}))
+    ours.eval(), theirs.eval()
+    x = np.random.default_rng(2).standard_normal((2, 5, 8)).astype("float32")
+    for kpm in (np.array([[False] * 5, [False] * 3 + [True] * 2]), np.array([[False] * 5, [True] + [False] * 4])):
+        with minigrad.no_grad():
+            out_o = ours(minigrad.tensor(x), src_key_padding_mask=minigrad.tensor(kpm))
+        with torch.no_grad():
+            out_t = theirs(torch.tensor(x), src_key_padding_mask=torch.tensor(kpm))
+        assert_close(out_o, out_t, 1e-5, 1e-4, "output")
+
+
+def test_generate_square_subsequent_mask_like_torch():
+    for sz, dtype in ((1, None), (4, "float64")):
+        ours = minigrad.nn.Transformer.generate_square_subsequent_mask(sz, dtype=dtype and minigrad.float64)
+        theirs = torch.nn.Transformer.generate_square_subsequent_mask(sz, dtype=dtype and torch.float64)
+        assert_close(ours, theirs, 0, 0, "mask")
+
+
 # --- seeded construction: bit-identical parameters, same names and shapes ---------------------------
 INIT_CASES = {
     "bilinear": lambda lib: lib.nn.Bilinear(3, 5, 4),
@@ -336,6 +440,10 @@ INIT_CASES = {
     "mha_kdim_vdim": lambda lib: lib.nn.MultiheadAttention(8, 4, kdim=3, vdim=5),
     "mha_bias_kv": lambda lib: lib.nn.MultiheadAttention(4, 2, add_bias_kv=True, add_zero_attn=True),
     "mha_float64": lambda lib: lib.nn.MultiheadAttention(4, 1, dtype=lib.float64),
+    "transformer": _small("Transformer", num_decoder_layers=1),
+    "transformer_no_bias": _small("Transformer", bias=False, norm_first=True),
+    "encoder_layer": _small("TransformerEncoderLayer", dim_feedforward=6),
+    "decoder": _decoder(),
     "model": lambda lib: lib.nn.Sequential(lib.nn.ZeroPad1d(1), lib.nn.RMSNorm(6), lib.nn.Linear(6, 4),
                                            lib.nn.GLU()),
 }
@@ -371,6 +479,9 @@ REPRS = {
     "losses": lambda lib: lib.nn.ModuleList([lib.nn.MarginRankingLoss(), lib.nn.HingeEmbeddingLoss(),
                                              lib.nn.MultiMarginLoss(weight=lib.ones(3)), lib.nn.GaussianNLLLoss(),
                                              lib.nn.TripletMarginLoss(), lib.nn.PairwiseDistance()]),
+    "transformer": _small("Transformer", num_decoder_layers=1, activation="gelu"),
+    "encoder": _encoder({"batch_first": True}),
+    "decoder_layer": _small("TransformerDecoderLayer", bias=False),
     "empty_containers": lambda lib: lib.nn.Sequential(lib.nn.ParameterList(), lib.nn.ParameterDict()),
 }
 
@@ -568,6 +679,11 @@ ERRORS = {
     "gaussian_negative_float_var": lambda lib: lib.nn.GaussianNLLLoss()(lib.ones(2, 3), lib.ones(2, 3), -1.0),
     "gaussian_var_size": lambda lib: lib.nn.GaussianNLLLoss()(lib.ones(2, 3), lib.ones(2, 3), lib.ones(3, 2)),
     "gaussian_reduction": lambda lib: lib.nn.GaussianNLLLoss(reduction="bad")(lib.ones(2), lib.ones(2), lib.ones(2)),
+    "transformer_batch": lambda lib: _small("Transformer")(lib)(lib.ones(5, 2, 8), lib.ones(4, 3, 8)),
+    "transformer_batch_first": lambda lib: _small("Transformer", batch_first=True)(lib)(lib.ones(2, 5, 8),
+                                                                                          lib.ones(3, 4, 8)),
+    "transformer_d_model": lambda lib: _small("Transformer")(lib)(lib.ones(5, 2, 6), lib.ones(4, 2, 6)),
+    "transformer_activation": lambda lib: _small("TransformerEncoderLayer", activation="tanh")(lib),
     "sdpa_dtypes": lambda lib: lib.nn.functional.scaled_dot_product_attention(
         lib.ones(2, 3), lib.ones(2, 3, dtype=lib.float64), lib.ones(2, 3)),
     "sdpa_1d": lambda lib: lib.nn.functional.scaled_dot_product_attention(lib.ones(3), lib.ones(3), lib.ones(3)),
