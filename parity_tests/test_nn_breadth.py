@@ -104,6 +104,8 @@ LAYER_CASES = {
     "rmsnorm": (lambda lib: lib.nn.RMSNorm(5), (4, 5)),
     "rmsnorm_2d_shape": (lambda lib: lib.nn.RMSNorm([3, 5], eps=1e-3), (2, 3, 5)),
     "rmsnorm_no_affine": (lambda lib: lib.nn.RMSNorm(5, elementwise_affine=False), (2, 4, 5)),
+    "channel_shuffle": (lambda lib: lib.nn.ChannelShuffle(2), (2, 4, 3, 2)),
+    "local_response_norm": (lambda lib: lib.nn.LocalResponseNorm(3, alpha=0.5, beta=0.7, k=1.5), (2, 5, 3, 2)),
 }
 
 
@@ -684,6 +686,13 @@ ERRORS = {
                                                                                           lib.ones(3, 4, 8)),
     "transformer_d_model": lambda lib: _small("Transformer")(lib)(lib.ones(5, 2, 6), lib.ones(4, 2, 6)),
     "transformer_activation": lambda lib: _small("TransformerEncoderLayer", activation="tanh")(lib),
+    "channel_shuffle_dims": lambda lib: lib.nn.ChannelShuffle(2)(lib.ones(2, 6)),
+    "channel_shuffle_groups": lambda lib: lib.nn.ChannelShuffle(0)(lib.ones(2, 6, 3)),
+    "channel_shuffle_divisible": lambda lib: lib.nn.functional.channel_shuffle(lib.ones(2, 6, 3), 4),
+    "local_response_norm_dims": lambda lib: lib.nn.LocalResponseNorm(2)(lib.ones(3, 4)),
+    "pdist_dims": lambda lib: lib.nn.functional.pdist(lib.ones(2, 3, 4)),
+    "pdist_p": lambda lib: lib.nn.functional.pdist(lib.ones(3, 4), p=-1),
+    "pdist_dtype": lambda lib: lib.nn.functional.pdist(lib.ones(3, 4, dtype=lib.int64)),
     "sdpa_dtypes": lambda lib: lib.nn.functional.scaled_dot_product_attention(
         lib.ones(2, 3), lib.ones(2, 3, dtype=lib.float64), lib.ones(2, 3)),
     "sdpa_1d": lambda lib: lib.nn.functional.scaled_dot_product_attention(lib.ones(3), lib.ones(3), lib.ones(3)),
@@ -709,6 +718,18 @@ def test_error_like_torch(name):
     ours, theirs = _raise(ERRORS[name], minigrad), _raise(ERRORS[name], torch)
     assert type(ours) is type(theirs), f"{type(ours).__name__}: {ours} vs {type(theirs).__name__}: {theirs}"
     assert str(ours).replace("minigrad.", "torch.") == str(theirs)
+
+
+def test_nll_loss_2d_is_the_deprecated_nll_loss():
+    x = np.random.default_rng(3).standard_normal((2, 3, 4, 4)).astype("float32")
+    t = np.random.default_rng(4).integers(0, 3, (2, 4, 4))
+    results = []
+    for lib in LIBS:
+        with pytest.warns(FutureWarning, match="`NLLLoss2d` has been deprecated"):
+            loss = lib.nn.NLLLoss2d(ignore_index=1)
+        assert isinstance(loss, lib.nn.NLLLoss)
+        results.append(loss(lib.tensor(x).log_softmax(1), lib.tensor(t)))
+    assert_close(*results, 1e-6, 1e-5, "loss")
 
 
 def test_mask_dtype_mismatch_warns_like_torch():

@@ -4,7 +4,8 @@ from .parameter import Parameter
 from .modules import (Module, Sequential, ModuleList, ModuleDict, Identity, Linear, Flatten, Unflatten,
                       Embedding, Dropout, BatchNorm1d, LayerNorm, ParameterList, ParameterDict, RMSNorm, Bilinear,
                       MultiheadAttention, PairwiseDistance, CosineSimilarity, Transformer, TransformerEncoder,
-                      TransformerDecoder, TransformerEncoderLayer, TransformerDecoderLayer)
+                      TransformerDecoder, TransformerEncoderLayer, TransformerDecoderLayer, ChannelShuffle,
+                      LocalResponseNorm)
 from .modules.padding import *  # noqa: F401,F403 - the padding layers (their __all__)
 from .modules.activation import *  # noqa: F401,F403 - the activation modules (their __all__)
 from .modules.loss import *  # noqa: F401,F403 - the loss modules (their __all__)

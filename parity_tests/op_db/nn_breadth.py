@@ -237,6 +237,27 @@ def _gaussian_clamped_samples(dtype):
                      {"reduction": reduction, "eps": 0.6})
 
 
+def _channel_shuffle_samples(dtype):
+    rng = Rng(81)
+    for shape, groups in (((2, 6, 3), 3), ((2, 6, 3), 2), ((1, 4, 2, 2), 4), ((1, 4, 2, 1, 2), 2), ((2, 5, 1), 1)):
+        yield Sample([rng.normal(shape, dtype)], {"groups": groups})
+
+
+def _pdist_samples(dtype):
+    rng = Rng(82)
+    for p in (2, 1, 3, 1.5, 0, float("inf")):
+        yield Sample([rng.normal((5, 3), dtype)], {"p": p})
+    yield Sample([rng.normal((1, 3), dtype)], {})  # one row: no pairs
+    yield Sample([rng.normal((3, 1), dtype)], {"p": 2})
+
+
+def _local_response_norm_samples(dtype):
+    rng = Rng(83)
+    for shape, kw in (((2, 6, 3), {"size": 3}), ((2, 5, 3), {"size": 2, "alpha": 0.5, "beta": 0.6, "k": 2.0}),
+                      ((1, 4, 2, 3), {"size": 5, "alpha": 1.0}), ((1, 4, 2, 2, 2), {"size": 3, "alpha": 0.3})):
+        yield Sample([rng.normal(shape, dtype)], kw)
+
+
 def _loss(name):
     return lambda lib, *args, **kw: getattr(F(lib), name)(*args, **kw)
 
@@ -271,5 +292,10 @@ OPS = [
     OpInfo("F.gaussian_nll_loss", _loss("gaussian_nll_loss"), _gaussian_samples),
     OpInfo("F.gaussian_nll_loss.clamped_var", _loss("gaussian_nll_loss"), _gaussian_clamped_samples,
            supports_gradcheck=False),
+    OpInfo("F.channel_shuffle", lambda lib, a, **kw: F(lib).channel_shuffle(a, **kw), _channel_shuffle_samples),
+    # torch has no double backward for pdist ("the derivative for '_pdist_backward' is not implemented")
+    OpInfo("F.pdist", lambda lib, a, **kw: F(lib).pdist(a, **kw), _pdist_samples, supports_gradgrad=False),
+    OpInfo("F.local_response_norm", lambda lib, a, **kw: F(lib).local_response_norm(a, **kw),
+           _local_response_norm_samples),
     OpInfo("F.multi_head_attention_forward.sdpa", _mha(0), _mha_samples(False), atol=1e-4, supports_gradgrad=False),
 ]

@@ -10,6 +10,8 @@ from .normalization import LayerNorm, RMSNorm
 from .bilinear import Bilinear
 from .attention import MultiheadAttention
 from .distance import PairwiseDistance, CosineSimilarity
+from .channelshuffle import ChannelShuffle
+from .local_response_norm import LocalResponseNorm
 from .transformer import (Transformer, TransformerEncoder, TransformerDecoder, TransformerEncoderLayer,
                           TransformerDecoderLayer)
 from .padding import *  # noqa: F401,F403 - the padding layers (their __all__)
@@ -18,5 +20,6 @@ from .padding import __all__ as _padding_all
 __all__ = ["Module", "Sequential", "ModuleList", "ModuleDict", "Identity", "Linear", "Flatten", "Unflatten",
            "Embedding", "Dropout", "BatchNorm1d", "LayerNorm", "ParameterList", "ParameterDict", "RMSNorm",
            "Bilinear", "MultiheadAttention", "PairwiseDistance", "CosineSimilarity",
+           "ChannelShuffle", "LocalResponseNorm",
            "Transformer", "TransformerEncoder", "TransformerDecoder", "TransformerEncoderLayer", "TransformerDecoderLayer",
            *_padding_all]
