@@ -431,6 +431,47 @@ def test_generate_square_subsequent_mask_like_torch():
         assert_close(ours, theirs, 0, 0, "mask")
 
 
+# --- random layers: seeded runs draw torch's numbers ---------------------------------------------------
+RANDOM_LAYERS = {
+    "rrelu_train": (lambda lib: lib.nn.RReLU(), (4, 7)),
+    "rrelu_bounds_inplace": (lambda lib: lib.nn.RReLU(0.05, 0.5, inplace=True), (3, 5, 2)),
+    "rrelu_eval": (lambda lib: lib.nn.RReLU().eval(), (4, 7)),
+    "alpha_dropout": (lambda lib: lib.nn.AlphaDropout(0.3), (5, 6)),
+    "alpha_dropout_eval": (lambda lib: lib.nn.AlphaDropout(0.3).eval(), (5, 6)),
+    "alpha_dropout_p1": (lambda lib: lib.nn.AlphaDropout(1.0), (5, 6)),
+    "feature_alpha_dropout": (lambda lib: lib.nn.FeatureAlphaDropout(0.5), (4, 6, 3)),
+    "feature_alpha_dropout_2d": (lambda lib: lib.nn.FeatureAlphaDropout(0.2), (6, 3)),
+}
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("name", list(RANDOM_LAYERS))
+def test_random_layer_draws_like_torch(name, dtype):
+    """Same seed, same draws: outputs and gradients equal torch's exactly (the same float operations in the
+    same order), and the generator ends in the same state."""
+    build, shape = RANDOM_LAYERS[name]
+    x = np.random.default_rng(6).standard_normal(shape).astype(dtype)
+    results = []
+    for lib in LIBS:
+        lib.manual_seed(11)
+        leaf = lib.tensor(x, requires_grad=True)
+        out = build(lib)(leaf * 1)
+        (out * lib.arange(float(out.numel())).reshape(out.shape).to(out.dtype)).sum().backward()
+        results.append((out.detach().numpy(), leaf.grad.numpy(), out.grad_fn.name(), lib.rand(2).numpy()))
+    for ours, theirs in zip(*results):
+        np.testing.assert_array_equal(ours, theirs)
+
+
+def test_gumbel_softmax_draws_like_torch():
+    x = np.random.default_rng(7).standard_normal((4, 6))
+    for kwargs in ({}, {"tau": 0.3, "hard": True}):
+        outs = []
+        for lib in LIBS:
+            lib.manual_seed(12)
+            outs.append(lib.nn.functional.gumbel_softmax(lib.tensor(x), **kwargs).numpy())
+        np.testing.assert_allclose(outs[0], outs[1], rtol=1e-12, atol=1e-15)  # softmax: a few ulps
+
+
 # --- seeded construction: bit-identical parameters, same names and shapes ---------------------------
 INIT_CASES = {
     "bilinear": lambda lib: lib.nn.Bilinear(3, 5, 4),
@@ -484,6 +525,7 @@ REPRS = {
     "transformer": _small("Transformer", num_decoder_layers=1, activation="gelu"),
     "encoder": _encoder({"batch_first": True}),
     "decoder_layer": _small("TransformerDecoderLayer", bias=False),
+    **{f"random_{name}": build for name, (build, _) in RANDOM_LAYERS.items()},
     "empty_containers": lambda lib: lib.nn.Sequential(lib.nn.ParameterList(), lib.nn.ParameterDict()),
 }
 
@@ -693,6 +735,11 @@ ERRORS = {
     "pdist_dims": lambda lib: lib.nn.functional.pdist(lib.ones(2, 3, 4)),
     "pdist_p": lambda lib: lib.nn.functional.pdist(lib.ones(3, 4), p=-1),
     "pdist_dtype": lambda lib: lib.nn.functional.pdist(lib.ones(3, 4, dtype=lib.int64)),
+    "rrelu_bounds": lambda lib: lib.nn.RReLU(0.5, 0.2)(lib.ones(3)),
+    "rrelu_int": lambda lib: lib.nn.functional.rrelu(lib.ones(3, dtype=lib.int64), training=True),
+    "alpha_dropout_p": lambda lib: lib.nn.AlphaDropout(1.5),
+    "alpha_dropout_functional_p": lambda lib: lib.nn.functional.alpha_dropout(lib.ones(3), -0.1),
+    "feature_alpha_dropout_dims": lambda lib: lib.nn.FeatureAlphaDropout(0.5)(lib.ones(3)),
     "sdpa_dtypes": lambda lib: lib.nn.functional.scaled_dot_product_attention(
         lib.ones(2, 3), lib.ones(2, 3, dtype=lib.float64), lib.ones(2, 3)),
     "sdpa_1d": lambda lib: lib.nn.functional.scaled_dot_product_attention(lib.ones(3), lib.ones(3), lib.ones(3)),

@@ -27,3 +27,6 @@ from ._likelihood_losses import poisson_nll_loss, gaussian_nll_loss  # noqa: F40
 from ._channel_shuffle import channel_shuffle  # noqa: F401
 from ._pdist import pdist  # noqa: F401
 from ._local_response_norm import local_response_norm  # noqa: F401
+from ._rrelu import rrelu, rrelu_  # noqa: F401
+from ._alpha_dropout import alpha_dropout, feature_alpha_dropout  # noqa: F401
+from ._gumbel_softmax import gumbel_softmax  # noqa: F401

@@ -258,6 +258,36 @@ def _local_response_norm_samples(dtype):
         yield Sample([rng.normal(shape, dtype)], kw)
 
 
+def _seeded(name, **fixed):
+    """``F.<name>`` right after ``manual_seed(0)``: a random op made a deterministic function of its input,
+    so forward, gradients and finite differences see the same draws in both libraries."""
+    def fn(lib, a, **kw):
+        lib.manual_seed(0)
+        return getattr(F(lib), name)(a * 1 if kw.get("inplace") else a, **fixed, **kw)
+    return fn
+
+
+def _random_op_samples(dtype):
+    rng = Rng(84)
+    for shape in ((3, 4), (2, 3, 5), (6,)):
+        yield Sample([rng.away_from_zero(shape, dtype)])
+    yield Sample([rng.away_from_zero((2, 3), dtype)], {"inplace": True})
+
+
+def _gumbel_samples(dtype):
+    rng = Rng(85)
+    yield Sample([rng.normal((3, 4), dtype)])
+    yield Sample([rng.normal((2, 3, 4), dtype)], {"tau": 0.5, "dim": 1})
+
+
+def _gumbel_hard_samples(dtype):
+    """hard=True: a one-hot forward with the soft sample's gradient (straight-through), deliberately not
+    the derivative of the forward, so compared with torch only, not with finite differences."""
+    rng = Rng(86)
+    yield Sample([rng.normal((3, 5), dtype)], {"hard": True})
+    yield Sample([rng.normal((2, 3, 4), dtype)], {"hard": True, "dim": 0, "tau": 2.0})
+
+
 def _loss(name):
     return lambda lib, *args, **kw: getattr(F(lib), name)(*args, **kw)
 
@@ -297,5 +327,12 @@ OPS = [
     OpInfo("F.pdist", lambda lib, a, **kw: F(lib).pdist(a, **kw), _pdist_samples, supports_gradgrad=False),
     OpInfo("F.local_response_norm", lambda lib, a, **kw: F(lib).local_response_norm(a, **kw),
            _local_response_norm_samples),
+    OpInfo("F.rrelu", _seeded("rrelu"), _random_op_samples),
+    OpInfo("F.rrelu.training", _seeded("rrelu", training=True, lower=0.1, upper=0.6), _random_op_samples),
+    OpInfo("F.alpha_dropout", _seeded("alpha_dropout", p=0.4, training=True), _random_op_samples),
+    OpInfo("F.feature_alpha_dropout", _seeded("feature_alpha_dropout", p=0.5, training=True),
+           lambda dtype: (s for s in _random_op_samples(dtype) if len(s.inputs[0].shape) >= 2)),
+    OpInfo("F.gumbel_softmax", _seeded("gumbel_softmax"), _gumbel_samples),
+    OpInfo("F.gumbel_softmax.hard", _seeded("gumbel_softmax"), _gumbel_hard_samples, supports_gradcheck=False),
     OpInfo("F.multi_head_attention_forward.sdpa", _mha(0), _mha_samples(False), atol=1e-4, supports_gradgrad=False),
 ]

@@ -11,6 +11,7 @@ from .bilinear import Bilinear
 from .attention import MultiheadAttention
 from .distance import PairwiseDistance, CosineSimilarity
 from .channelshuffle import ChannelShuffle
+from .alpha_dropout import AlphaDropout, FeatureAlphaDropout
 from .local_response_norm import LocalResponseNorm
 from .transformer import (Transformer, TransformerEncoder, TransformerDecoder, TransformerEncoderLayer,
                           TransformerDecoderLayer)
@@ -20,6 +21,6 @@ from .padding import __all__ as _padding_all
 __all__ = ["Module", "Sequential", "ModuleList", "ModuleDict", "Identity", "Linear", "Flatten", "Unflatten",
            "Embedding", "Dropout", "BatchNorm1d", "LayerNorm", "ParameterList", "ParameterDict", "RMSNorm",
            "Bilinear", "MultiheadAttention", "PairwiseDistance", "CosineSimilarity",
-           "ChannelShuffle", "LocalResponseNorm",
+           "ChannelShuffle", "LocalResponseNorm", "AlphaDropout", "FeatureAlphaDropout",
            "Transformer", "TransformerEncoder", "TransformerDecoder", "TransformerEncoderLayer", "TransformerDecoderLayer",
            *_padding_all]

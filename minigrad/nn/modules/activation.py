@@ -12,7 +12,7 @@ from ..parameter import Parameter
 from .module import Module
 
 __all__ = ["Threshold", "ReLU", "ReLU6", "LeakyReLU", "PReLU", "ELU", "SELU", "CELU", "GELU", "SiLU", "Mish",
-           "Sigmoid", "Tanh", "Hardtanh", "Hardsigmoid", "Hardswish", "Softplus", "Softsign", "Softmax", "Softmax2d", "GLU",
+           "Sigmoid", "Tanh", "Hardtanh", "Hardsigmoid", "Hardswish", "Softplus", "Softsign", "Softmax", "Softmax2d", "GLU", "RReLU",
            "LogSoftmax", "Softmin", "LogSigmoid", "Tanhshrink", "Softshrink", "Hardshrink"]
 
 
@@ -365,3 +365,20 @@ class GLU(Module):
 
     def extra_repr(self):
         return f"dim={self.dim}"
+
+
+class RReLU(Module):
+    """Randomized leaky ReLU: slope r ~ U(lower, upper) per negative element in training, the mean slope
+    (lower + upper) / 2 in eval."""
+
+    def __init__(self, lower=1.0 / 8, upper=1.0 / 3, inplace=False):
+        super().__init__()
+        self.lower = lower
+        self.upper = upper
+        self.inplace = inplace
+
+    def forward(self, input):  # noqa: A002
+        return F.rrelu(input, self.lower, self.upper, self.training, self.inplace)
+
+    def extra_repr(self):
+        return f"lower={self.lower}, upper={self.upper}{_inplace_repr(self.inplace, False)}"
