@@ -472,6 +472,46 @@ def test_gumbel_softmax_draws_like_torch():
         np.testing.assert_allclose(outs[0], outs[1], rtol=1e-12, atol=1e-15)  # softmax: a few ulps
 
 
+# --- EmbeddingBag -------------------------------------------------------------------------------------
+BAG_INDICES = np.array([1, 2, 4, 5, 4, 3, 2, 0, 5])
+EMBEDDING_BAG_CASES = {
+    # name: (build, (input, offsets, per_sample_weights) as arrays or None)
+    "mean": (lambda lib: lib.nn.EmbeddingBag(6, 3), (BAG_INDICES, np.array([0, 2, 2, 5]), None)),
+    "sum_2d": (lambda lib: lib.nn.EmbeddingBag(6, 3, mode="sum"), (BAG_INDICES.reshape(3, 3), None, None)),
+    "max_padding": (lambda lib: lib.nn.EmbeddingBag(6, 3, mode="max", padding_idx=4),
+                    (BAG_INDICES, np.array([0, 4, 8]), None)),
+    "sum_weighted_last_offset": (lambda lib: lib.nn.EmbeddingBag(6, 3, mode="sum", include_last_offset=True),
+                                 (BAG_INDICES, np.array([0, 3, 9]), np.linspace(-1, 1, 9))),
+    "mean_padding_int32": (lambda lib: lib.nn.EmbeddingBag(6, 3, padding_idx=-1),
+                           (BAG_INDICES.astype(np.int32), np.array([0, 1, 6], dtype=np.int32), None)),
+}
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("name", list(EMBEDDING_BAG_CASES))
+def test_embedding_bag_matches_torch(name, dtype):
+    build, (indices, offsets, weights) = EMBEDDING_BAG_CASES[name]
+    ours, theirs = _twin(build, dtype)
+
+    def call(module, *_):
+        lib = minigrad if isinstance(module, minigrad.nn.Module) else torch
+        psw = None if weights is None else lib.tensor(weights.astype(dtype))
+        return module(lib.tensor(indices), None if offsets is None else lib.tensor(offsets), psw)
+    _check(ours, theirs, [], [], dtype, call=call)
+
+
+def test_embedding_bag_from_pretrained_and_max_norm():
+    table = np.random.default_rng(8).standard_normal((5, 4)).astype("float32") * 3
+    outs = []
+    for lib in LIBS:
+        bag = lib.nn.EmbeddingBag.from_pretrained(lib.tensor(table), mode="sum", max_norm=1.5)
+        out = bag(lib.tensor([[0, 1], [1, 4]]))
+        outs.append((out.numpy(), bag.weight.numpy(), bag.weight.requires_grad))
+    np.testing.assert_allclose(outs[0][0], outs[1][0], rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(outs[0][1], outs[1][1], rtol=1e-5, atol=1e-6)  # renormed in place
+    assert outs[0][2] is outs[1][2] is False
+
+
 # --- seeded construction: bit-identical parameters, same names and shapes ---------------------------
 INIT_CASES = {
     "bilinear": lambda lib: lib.nn.Bilinear(3, 5, 4),
@@ -483,10 +523,12 @@ INIT_CASES = {
     "mha_kdim_vdim": lambda lib: lib.nn.MultiheadAttention(8, 4, kdim=3, vdim=5),
     "mha_bias_kv": lambda lib: lib.nn.MultiheadAttention(4, 2, add_bias_kv=True, add_zero_attn=True),
     "mha_float64": lambda lib: lib.nn.MultiheadAttention(4, 1, dtype=lib.float64),
+    "embedding_bag": lambda lib: lib.nn.EmbeddingBag(10, 4, padding_idx=3),
     "transformer": _small("Transformer", num_decoder_layers=1),
     "transformer_no_bias": _small("Transformer", bias=False, norm_first=True),
     "encoder_layer": _small("TransformerEncoderLayer", dim_feedforward=6),
     "decoder": _decoder(),
+    "embedding_bag": lambda lib: lib.nn.EmbeddingBag(7, 3, mode="max", padding_idx=-2),
     "model": lambda lib: lib.nn.Sequential(lib.nn.ZeroPad1d(1), lib.nn.RMSNorm(6), lib.nn.Linear(6, 4),
                                            lib.nn.GLU()),
 }
@@ -526,6 +568,9 @@ REPRS = {
     "encoder": _encoder({"batch_first": True}),
     "decoder_layer": _small("TransformerDecoderLayer", bias=False),
     **{f"random_{name}": build for name, (build, _) in RANDOM_LAYERS.items()},
+    **{f"embedding_bag_{name}": build for name, (build, _) in EMBEDDING_BAG_CASES.items()},
+    "embedding_bag_options": lambda lib: lib.nn.EmbeddingBag(4, 2, max_norm=1.0, norm_type=1.0,
+                                                             scale_grad_by_freq=True, sparse=True),
     "empty_containers": lambda lib: lib.nn.Sequential(lib.nn.ParameterList(), lib.nn.ParameterDict()),
 }
 
@@ -740,6 +785,26 @@ ERRORS = {
     "alpha_dropout_p": lambda lib: lib.nn.AlphaDropout(1.5),
     "alpha_dropout_functional_p": lambda lib: lib.nn.functional.alpha_dropout(lib.ones(3), -0.1),
     "feature_alpha_dropout_dims": lambda lib: lib.nn.FeatureAlphaDropout(0.5)(lib.ones(3)),
+    "embedding_bag_offsets_start": lambda lib: lib.nn.EmbeddingBag(6, 3)(lib.tensor([1, 2, 3]), lib.tensor([1, 2])),
+    "embedding_bag_offsets_end": lambda lib: lib.nn.EmbeddingBag(6, 3)(lib.tensor([1, 2, 3]), lib.tensor([0, 5])),
+    "embedding_bag_index": lambda lib: lib.nn.EmbeddingBag(6, 3)(lib.tensor([1, 7]), lib.tensor([0])),
+    "embedding_bag_float_index": lambda lib: lib.nn.EmbeddingBag(6, 3)(lib.tensor([1.0, 2.0]), lib.tensor([0])),
+    "embedding_bag_2d_offsets": lambda lib: lib.nn.EmbeddingBag(6, 3)(lib.tensor([[1, 2]]), lib.tensor([0])),
+    "embedding_bag_no_offsets": lambda lib: lib.nn.EmbeddingBag(6, 3)(lib.tensor([1, 2])),
+    "embedding_bag_offsets_dims": lambda lib: lib.nn.EmbeddingBag(6, 3)(lib.tensor([1, 2]), lib.tensor([[0]])),
+    "embedding_bag_3d": lambda lib: lib.nn.EmbeddingBag(6, 3)(lib.tensor([[[1, 2]]])),
+    "embedding_bag_mode": lambda lib: lib.nn.EmbeddingBag(6, 3, mode="median")(lib.tensor([[1, 2]])),
+    "embedding_bag_max_freq": lambda lib: lib.nn.EmbeddingBag(6, 3, mode="max", scale_grad_by_freq=True)(
+        lib.tensor([[1, 2]])),
+    "embedding_bag_psw_mode": lambda lib: lib.nn.EmbeddingBag(6, 3)(lib.tensor([[1, 2]]), None, lib.ones(1, 2)),
+    "embedding_bag_psw_shape": lambda lib: lib.nn.EmbeddingBag(6, 3, mode="sum")(lib.tensor([[1, 2]]), None,
+                                                                                 lib.ones(2)),
+    "embedding_bag_psw_dtype": lambda lib: lib.nn.EmbeddingBag(6, 3, mode="sum")(
+        lib.tensor([[1, 2]]), None, lib.ones(1, 2, dtype=lib.float64)),
+    "embedding_bag_padding": lambda lib: lib.nn.EmbeddingBag(6, 3, padding_idx=6),
+    "embedding_bag_functional_padding": lambda lib: lib.nn.functional.embedding_bag(
+        lib.tensor([[1, 2]]), lib.ones(6, 3), padding_idx=-7),
+    "embedding_bag_weight_dims": lambda lib: lib.nn.functional.embedding_bag(lib.tensor([[1, 2]]), lib.ones(6)),
     "sdpa_dtypes": lambda lib: lib.nn.functional.scaled_dot_product_attention(
         lib.ones(2, 3), lib.ones(2, 3, dtype=lib.float64), lib.ones(2, 3)),
     "sdpa_1d": lambda lib: lib.nn.functional.scaled_dot_product_attention(lib.ones(3), lib.ones(3), lib.ones(3)),

@@ -30,3 +30,4 @@ from ._local_response_norm import local_response_norm  # noqa: F401
 from ._rrelu import rrelu, rrelu_  # noqa: F401
 from ._alpha_dropout import alpha_dropout, feature_alpha_dropout  # noqa: F401
 from ._gumbel_softmax import gumbel_softmax  # noqa: F401
+from ._embedding_bag import embedding_bag  # noqa: F401

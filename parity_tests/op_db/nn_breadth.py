@@ -288,6 +288,32 @@ def _gumbel_hard_samples(dtype):
     yield Sample([rng.normal((2, 3, 4), dtype)], {"hard": True, "dim": 0, "tau": 2.0})
 
 
+def _embedding_bag_samples(dtype):
+    rng = Rng(87)
+    idx = np.array([1, 2, 4, 5, 4, 3, 2, 0, 5])
+    for mode in ("sum", "mean", "max"):
+        yield Sample([idx, rng.normal((6, 3), dtype), np.array([0, 2, 2, 5]), None], {"mode": mode})
+        yield Sample([idx.reshape(3, 3), rng.normal((6, 3), dtype), None, None], {"mode": mode, "padding_idx": 4})
+        yield Sample([idx, rng.normal((6, 3), dtype), np.array([0, 3, 7, 9]), None],
+                     {"mode": mode, "include_last_offset": True, "padding_idx": -1})
+    yield Sample([idx, rng.normal((6, 3), dtype), np.array([0, 4]), rng.normal((9,), dtype)], {"mode": "sum"})
+    yield Sample([idx.reshape(3, 3), rng.normal((6, 3), dtype), None, rng.normal((3, 3), dtype)],
+                 {"mode": "sum", "padding_idx": 2})
+
+
+def _embedding_bag_freq_samples(dtype):
+    """scale_grad_by_freq changes the gradient on purpose (compared with torch only)."""
+    rng = Rng(88)
+    for mode in ("sum", "mean"):
+        for idx in ([1, 1, 4, 1, 4, 3], [0, 2, 2, 5], [2, 2, 3, 3, 3, 1, 0]):
+            yield Sample([np.array(idx), rng.normal((6, 3), dtype), np.array([0, 2]), None],
+                         {"mode": mode, "scale_grad_by_freq": True})
+
+
+def _embedding_bag(lib, idx, weight, offsets, psw, **kw):
+    return F(lib).embedding_bag(idx, weight, offsets, per_sample_weights=psw, **kw)
+
+
 def _loss(name):
     return lambda lib, *args, **kw: getattr(F(lib), name)(*args, **kw)
 
@@ -334,5 +360,9 @@ OPS = [
            lambda dtype: (s for s in _random_op_samples(dtype) if len(s.inputs[0].shape) >= 2)),
     OpInfo("F.gumbel_softmax", _seeded("gumbel_softmax"), _gumbel_samples),
     OpInfo("F.gumbel_softmax.hard", _seeded("gumbel_softmax"), _gumbel_hard_samples, supports_gradcheck=False),
+    # torch's embedding_bag backward is not differentiable again (its gradient is linear in g)
+    OpInfo("F.embedding_bag", _embedding_bag, _embedding_bag_samples, supports_gradgrad=False),
+    OpInfo("F.embedding_bag.scale_grad_by_freq", _embedding_bag, _embedding_bag_freq_samples,
+           supports_gradgrad=False, supports_gradcheck=False),
     OpInfo("F.multi_head_attention_forward.sdpa", _mha(0), _mha_samples(False), atol=1e-4, supports_gradgrad=False),
 ]

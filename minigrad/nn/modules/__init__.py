@@ -12,6 +12,7 @@ from .attention import MultiheadAttention
 from .distance import PairwiseDistance, CosineSimilarity
 from .channelshuffle import ChannelShuffle
 from .alpha_dropout import AlphaDropout, FeatureAlphaDropout
+from .embedding_bag import EmbeddingBag
 from .local_response_norm import LocalResponseNorm
 from .transformer import (Transformer, TransformerEncoder, TransformerDecoder, TransformerEncoderLayer,
                           TransformerDecoderLayer)
@@ -21,6 +22,6 @@ from .padding import __all__ as _padding_all
 __all__ = ["Module", "Sequential", "ModuleList", "ModuleDict", "Identity", "Linear", "Flatten", "Unflatten",
            "Embedding", "Dropout", "BatchNorm1d", "LayerNorm", "ParameterList", "ParameterDict", "RMSNorm",
            "Bilinear", "MultiheadAttention", "PairwiseDistance", "CosineSimilarity",
-           "ChannelShuffle", "LocalResponseNorm", "AlphaDropout", "FeatureAlphaDropout",
+           "ChannelShuffle", "LocalResponseNorm", "AlphaDropout", "FeatureAlphaDropout", "EmbeddingBag",
            "Transformer", "TransformerEncoder", "TransformerDecoder", "TransformerEncoderLayer", "TransformerDecoderLayer",
            *_padding_all]
