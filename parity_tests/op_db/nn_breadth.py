@@ -314,6 +314,24 @@ def _embedding_bag(lib, idx, weight, offsets, psw, **kw):
     return F(lib).embedding_bag(idx, weight, offsets, per_sample_weights=psw, **kw)
 
 
+def _ctc_samples(dtype):
+    """Raw scores (T=6, N=3, C=5); the entry applies log_softmax, through which torch's CTC gradient is
+    the true derivative (see minigrad/nn/_ctc_loss.py)."""
+    rng = Rng(89)
+    padded = np.array([[1, 2, 2], [3, 1, 0], [0, 0, 2]])
+    for reduction in REDUCTIONS:
+        yield Sample([rng.normal((6, 3, 5), dtype), padded, (6, 5, 6), (3, 2, 3)], {"reduction": reduction})
+    yield Sample([rng.normal((6, 3, 5), dtype), np.array([1, 2, 2, 3, 1, 4]), (6, 5, 4), (3, 2, 1)], {"blank": 0})
+    yield Sample([rng.normal((6, 3, 5), dtype), np.array([[1, 1, 1], [3, 1, 0], [0, 0, 2]]), (5, 6, 3), (3, 2, 0)],
+                 {"blank": 2, "reduction": "none"})
+    yield Sample([rng.normal((6, 3, 5), dtype), padded, (2, 2, 6), (3, 2, 3)], {"zero_infinity": True})
+    yield Sample([rng.normal((6, 5), dtype), np.array([1, 3, 3]), (6,), (3,)], {})
+
+
+def _ctc(lib, scores, targets, input_lengths, target_lengths, **kw):
+    return F(lib).ctc_loss(scores.log_softmax(-1), lib.tensor(targets), input_lengths, target_lengths, **kw)
+
+
 def _loss(name):
     return lambda lib, *args, **kw: getattr(F(lib), name)(*args, **kw)
 
@@ -364,5 +382,7 @@ OPS = [
     OpInfo("F.embedding_bag", _embedding_bag, _embedding_bag_samples, supports_gradgrad=False),
     OpInfo("F.embedding_bag.scale_grad_by_freq", _embedding_bag, _embedding_bag_freq_samples,
            supports_gradgrad=False, supports_gradcheck=False),
+    # torch's CTC backward is not differentiable again; alpha/beta sums over <= 6 frames in float64 inside
+    OpInfo("F.ctc_loss", _ctc, _ctc_samples, supports_gradgrad=False),
     OpInfo("F.multi_head_attention_forward.sdpa", _mha(0), _mha_samples(False), atol=1e-4, supports_gradgrad=False),
 ]
