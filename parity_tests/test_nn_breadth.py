@@ -517,6 +517,22 @@ def test_embedding_bag_from_pretrained_and_max_norm():
     assert outs[0][2] is outs[1][2] is False
 
 
+# --- AdaptiveLogSoftmaxWithLoss ------------------------------------------------------------------------
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("target", [[0, 3, 11, 7, 2, 14], [1, 2, 0, 3, 1, 0], 12])
+def test_adaptive_log_softmax_matches_torch(target, dtype):
+    ours, theirs = _twin(lambda lib: lib.nn.AdaptiveLogSoftmaxWithLoss(8, 15, [4, 10], div_value=2.0,
+                                                                        head_bias=True), dtype)
+    t = np.array(target)
+    xs_o, xs_t = _inputs([(6, 8) if t.ndim else (8,)], dtype)
+    lib_of = {id(ours): minigrad, id(theirs): torch}
+    _check(ours, theirs, xs_o, xs_t, dtype, call=lambda m, x: tuple(m(x, lib_of[id(m)].tensor(t))))
+    (lp_o, pred_o), (lp_t, pred_t) = [(m.log_prob(x.reshape(-1, 8)), m.predict(x.reshape(-1, 8)))
+                                      for m, x in ((ours, xs_o[0]), (theirs, xs_t[0]))]
+    assert_close(lp_o, lp_t, *TOL[dtype], "log_prob")
+    np.testing.assert_array_equal(pred_o.numpy(), pred_t.numpy())
+
+
 # --- seeded construction: bit-identical parameters, same names and shapes ---------------------------
 INIT_CASES = {
     "bilinear": lambda lib: lib.nn.Bilinear(3, 5, 4),
@@ -534,6 +550,7 @@ INIT_CASES = {
     "encoder_layer": _small("TransformerEncoderLayer", dim_feedforward=6),
     "decoder": _decoder(),
     "embedding_bag": lambda lib: lib.nn.EmbeddingBag(7, 3, mode="max", padding_idx=-2),
+    "adaptive_log_softmax": lambda lib: lib.nn.AdaptiveLogSoftmaxWithLoss(16, 30, [5, 12, 20], div_value=3.0),
     "model": lambda lib: lib.nn.Sequential(lib.nn.ZeroPad1d(1), lib.nn.RMSNorm(6), lib.nn.Linear(6, 4),
                                            lib.nn.GLU()),
 }
@@ -576,6 +593,7 @@ REPRS = {
     **{f"embedding_bag_{name}": build for name, (build, _) in EMBEDDING_BAG_CASES.items()},
     "embedding_bag_options": lambda lib: lib.nn.EmbeddingBag(4, 2, max_norm=1.0, norm_type=1.0,
                                                              scale_grad_by_freq=True, sparse=True),
+    "adaptive_log_softmax": lambda lib: lib.nn.AdaptiveLogSoftmaxWithLoss(16, 30, [5, 12], head_bias=True),
     "empty_containers": lambda lib: lib.nn.Sequential(lib.nn.ParameterList(), lib.nn.ParameterDict()),
 }
 
@@ -819,6 +837,18 @@ ERRORS = {
                                                      (2, 2)),
     "ctc_reduction": lambda lib: lib.nn.CTCLoss(reduction="avg")(lib.zeros(4, 2, 3), lib.ones(2, 2, dtype=lib.int64),
                                                                   (4, 4), (2, 2)),
+    "adaptive_cutoffs_empty": lambda lib: lib.nn.AdaptiveLogSoftmaxWithLoss(4, 10, []),
+    "adaptive_cutoffs_order": lambda lib: lib.nn.AdaptiveLogSoftmaxWithLoss(4, 10, [5, 3]),
+    "adaptive_cutoffs_range": lambda lib: lib.nn.AdaptiveLogSoftmaxWithLoss(4, 10, [3, 10]),
+    "adaptive_batch": lambda lib: lib.nn.AdaptiveLogSoftmaxWithLoss(4, 10, [3])(lib.ones(3, 4), lib.tensor([1, 2])),
+    "adaptive_input_dims": lambda lib: lib.nn.AdaptiveLogSoftmaxWithLoss(4, 10, [3])(lib.ones(2, 2, 4),
+                                                                                     lib.tensor([1, 2])),
+    "adaptive_scalar_target": lambda lib: lib.nn.AdaptiveLogSoftmaxWithLoss(4, 10, [3])(lib.ones(2, 4),
+                                                                                        lib.tensor(1)),
+    "adaptive_target_dims": lambda lib: lib.nn.AdaptiveLogSoftmaxWithLoss(4, 10, [3])(lib.ones(2, 4),
+                                                                                      lib.tensor([[1, 2]])),
+    "adaptive_target_range": lambda lib: lib.nn.AdaptiveLogSoftmaxWithLoss(4, 10, [3])(lib.ones(2, 4),
+                                                                                       lib.tensor([1, 10])),
     "sdpa_dtypes": lambda lib: lib.nn.functional.scaled_dot_product_attention(
         lib.ones(2, 3), lib.ones(2, 3, dtype=lib.float64), lib.ones(2, 3)),
     "sdpa_1d": lambda lib: lib.nn.functional.scaled_dot_product_attention(lib.ones(3), lib.ones(3), lib.ones(3)),

@@ -5,7 +5,8 @@ from .modules import (Module, Sequential, ModuleList, ModuleDict, Identity, Line
                       Embedding, Dropout, BatchNorm1d, LayerNorm, ParameterList, ParameterDict, RMSNorm, Bilinear,
                       MultiheadAttention, PairwiseDistance, CosineSimilarity, Transformer, TransformerEncoder,
                       TransformerDecoder, TransformerEncoderLayer, TransformerDecoderLayer, ChannelShuffle,
-                      LocalResponseNorm, AlphaDropout, FeatureAlphaDropout, EmbeddingBag)
+                      LocalResponseNorm, AlphaDropout, FeatureAlphaDropout, EmbeddingBag,
+                      AdaptiveLogSoftmaxWithLoss)
 from .modules.padding import *  # noqa: F401,F403 - the padding layers (their __all__)
 from .modules.activation import *  # noqa: F401,F403 - the activation modules (their __all__)
 from .modules.loss import *  # noqa: F401,F403 - the loss modules (their __all__)

@@ -13,6 +13,7 @@ from .distance import PairwiseDistance, CosineSimilarity
 from .channelshuffle import ChannelShuffle
 from .alpha_dropout import AlphaDropout, FeatureAlphaDropout
 from .embedding_bag import EmbeddingBag
+from .adaptive import AdaptiveLogSoftmaxWithLoss
 from .local_response_norm import LocalResponseNorm
 from .transformer import (Transformer, TransformerEncoder, TransformerDecoder, TransformerEncoderLayer,
                           TransformerDecoderLayer)
@@ -23,5 +24,6 @@ __all__ = ["Module", "Sequential", "ModuleList", "ModuleDict", "Identity", "Line
            "Embedding", "Dropout", "BatchNorm1d", "LayerNorm", "ParameterList", "ParameterDict", "RMSNorm",
            "Bilinear", "MultiheadAttention", "PairwiseDistance", "CosineSimilarity",
            "ChannelShuffle", "LocalResponseNorm", "AlphaDropout", "FeatureAlphaDropout", "EmbeddingBag",
+           "AdaptiveLogSoftmaxWithLoss",
            "Transformer", "TransformerEncoder", "TransformerDecoder", "TransformerEncoderLayer", "TransformerDecoderLayer",
            *_padding_all]
