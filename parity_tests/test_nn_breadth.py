@@ -305,6 +305,12 @@ LOSS_CASES = {
     "ctc_sum_zero_infinity": (lambda lib: lib.nn.CTCLoss(reduction="sum", zero_infinity=True),
                               [_R.standard_normal((4, 2, 3)), np.array([1, 2, 1, 2, 1, 1]), np.array([4, 2]),
                                np.array([3, 3])], [True, False, False, False]),
+    "linear_cross_entropy": (lambda lib: lib.nn.LinearCrossEntropyLoss(5, 4, bias=True, label_smoothing=0.1,
+                                                                        weight=lib.tensor([1.0, 2, 3, 4])),
+                             [_R.standard_normal((3, 5)), np.array([0, 3, 1])], [True, False]),
+    "linear_cross_entropy_k_dim": (lambda lib: lib.nn.LinearCrossEntropyLoss(5, 4, out_features=(2,),
+                                                                              reduction="none", ignore_index=2),
+                                   [_R.standard_normal((3, 5)), np.array([[0, 3], [2, 1], [1, 1]])], [True, False]),
     "pairwise_distance": (lambda lib: lib.nn.PairwiseDistance(p=3.0, keepdim=True),
                           [_R.standard_normal((4, 5)), _R.standard_normal(5)], [True, True]),
     "cosine_similarity": (lambda lib: lib.nn.CosineSimilarity(dim=0, eps=1e-6),
@@ -849,6 +855,18 @@ ERRORS = {
                                                                                       lib.tensor([[1, 2]])),
     "adaptive_target_range": lambda lib: lib.nn.AdaptiveLogSoftmaxWithLoss(4, 10, [3])(lib.ones(2, 4),
                                                                                        lib.tensor([1, 10])),
+    "linear_cross_entropy_weight": lambda lib: lib.nn.LinearCrossEntropyLoss(3, 4, weight=lib.ones(3)),
+    "linear_cross_entropy_smoothing": lambda lib: lib.nn.LinearCrossEntropyLoss(3, 4, label_smoothing=1.5),
+    "linear_cross_entropy_dims": lambda lib: lib.nn.functional.linear_cross_entropy(
+        lib.ones(2, 2, 3), lib.ones(4, 3), lib.tensor([0, 1])),
+    "linear_cross_entropy_in_features": lambda lib: lib.nn.functional.linear_cross_entropy(
+        lib.ones(2, 3), lib.ones(4, 2), lib.tensor([0, 1])),
+    "linear_cross_entropy_bias": lambda lib: lib.nn.functional.linear_cross_entropy(
+        lib.ones(2, 3), lib.ones(4, 3), lib.tensor([0, 1]), linear_bias=lib.ones(3)),
+    "linear_cross_entropy_unbatched_k": lambda lib: lib.nn.functional.linear_cross_entropy(
+        lib.ones(3), lib.ones(4, 2, 3), lib.tensor([0, 1])),
+    "linear_cross_entropy_probabilities_ignore": lambda lib: lib.nn.functional.linear_cross_entropy(
+        lib.ones(2, 3), lib.ones(4, 3), lib.ones(2, 4), ignore_index=1),
     "sdpa_dtypes": lambda lib: lib.nn.functional.scaled_dot_product_attention(
         lib.ones(2, 3), lib.ones(2, 3, dtype=lib.float64), lib.ones(2, 3)),
     "sdpa_1d": lambda lib: lib.nn.functional.scaled_dot_product_attention(lib.ones(3), lib.ones(3), lib.ones(3)),

@@ -332,6 +332,22 @@ def _ctc(lib, scores, targets, input_lengths, target_lengths, **kw):
     return F(lib).ctc_loss(scores.log_softmax(-1), lib.tensor(targets), input_lengths, target_lengths, **kw)
 
 
+def _linear_cross_entropy_samples(dtype):
+    rng = Rng(90)
+    yield Sample([rng.normal((4, 3), dtype), rng.normal((5, 3), dtype), rng.integers(0, 5, (4,)), None], {})
+    yield Sample([rng.normal((4, 3), dtype), rng.normal((5, 3), dtype), np.array([0, 4, -100, 2]),
+                  rng.normal((5,), dtype)], {"reduction": "sum", "label_smoothing": 0.2})
+    yield Sample([rng.normal((3,), dtype), rng.normal((5, 3), dtype), np.array(3), None], {"reduction": "none"})
+    yield Sample([rng.normal((4, 3), dtype), rng.normal((5, 2, 3), dtype), rng.integers(0, 5, (4, 2)),
+                  rng.normal((5, 2), dtype)], {"ignore_index": 1})
+    yield Sample([rng.normal((4, 3), dtype), rng.normal((5, 3), dtype), rng.uniform((4, 5), dtype, 0, 1), None],
+                 {}, grad=[True, True, False, False])
+
+
+def _linear_cross_entropy(lib, x, w, target, bias, **kw):
+    return F(lib).linear_cross_entropy(x, w, target, linear_bias=bias, **kw)
+
+
 def _loss(name):
     return lambda lib, *args, **kw: getattr(F(lib), name)(*args, **kw)
 
@@ -384,5 +400,6 @@ OPS = [
            supports_gradgrad=False, supports_gradcheck=False),
     # torch's CTC backward is not differentiable again; alpha/beta sums over <= 6 frames in float64 inside
     OpInfo("F.ctc_loss", _ctc, _ctc_samples, supports_gradgrad=False),
+    OpInfo("F.linear_cross_entropy", _linear_cross_entropy, _linear_cross_entropy_samples),
     OpInfo("F.multi_head_attention_forward.sdpa", _mha(0), _mha_samples(False), atol=1e-4, supports_gradgrad=False),
 ]
