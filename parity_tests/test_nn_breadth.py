@@ -906,6 +906,26 @@ def test_nll_loss_2d_is_the_deprecated_nll_loss():
     assert_close(*results, 1e-6, 1e-5, "loss")
 
 
+def test_container_and_factory_kwargs_like_torch():
+    for lib in LIBS:
+        with pytest.warns(FutureWarning, match="`nn.Container` is deprecated"):
+            container = lib.nn.Container(a=lib.nn.Linear(2, 3), b=lib.nn.ReLU())
+        assert [n for n, _ in container.named_children()] == ["a", "b"]
+        assert lib.nn.factory_kwargs(None) == {}
+        assert lib.nn.factory_kwargs({"dtype": 1, "factory_kwargs": {"device": 2}}) == {"dtype": 1, "device": 2}
+    for bad in ({"size": 1}, {"dtype": 1, "factory_kwargs": {"dtype": 2}}):
+        ours, theirs = _raise(lambda lib: lib.nn.factory_kwargs(bad), minigrad), _raise(
+            lambda lib: lib.nn.factory_kwargs(bad), torch)
+        assert (type(ours), str(ours)) == (type(theirs), str(theirs))
+
+
+def test_linear_cross_entropy_options_are_not_supported():
+    """torch's chunked kernel (``options=``) is not in minigrad: it says so instead of ignoring them."""
+    with pytest.raises(NotImplementedError, match="options"):
+        minigrad.nn.functional.linear_cross_entropy(minigrad.ones(2, 3), minigrad.ones(4, 3), minigrad.tensor([0, 1]),
+                                                    options=object())
+
+
 def test_mask_dtype_mismatch_warns_like_torch():
     for lib in LIBS:
         m = lib.nn.MultiheadAttention(4, 2)

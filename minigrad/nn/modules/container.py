@@ -3,6 +3,7 @@ of modules. They register their items as children named ``'0'``, ``'1'``, ... (o
 is where state_dict names like ``'0.weight'`` come from. ``ParameterList`` and ``ParameterDict``
 do the same for parameters (a Tensor put in one becomes a Parameter)."""
 import operator
+import warnings
 from collections import OrderedDict
 from collections import abc as container_abcs
 from itertools import chain, islice
@@ -10,6 +11,17 @@ from itertools import chain, islice
 from ...tensor import Tensor
 from ..parameter import Parameter
 from .module import Module, _addindent
+
+
+class Container(Module):
+    """The deprecated first container: its keyword arguments become named children (warns, as torch does)."""
+
+    def __init__(self, **kwargs):
+        warnings.warn("`nn.Container` is deprecated. All of its functionality is now implemented in `nn.Module`. "
+                      "Subclass that instead.", FutureWarning, stacklevel=2)
+        super().__init__()
+        for key, value in kwargs.items():
+            self.add_module(key, value)
 
 
 def _renumber(container):
