@@ -17,9 +17,13 @@ The backward variables beta run the same recursion from the end. torch's kernel
 which is the gradient *through a log_softmax* (the exp(lp) term cancels there), not the derivative with
 respect to independent log_probs. One op (``CtcLossBackward0``) with a non-differentiable backward,
 as in torch; the reductions on top are Tensor ops ('mean' divides by the target lengths first).
+
+The recursions are sequential loops over frames, as in torch's CPU kernel: they run on host (NumPy)
+arrays in float64, and the results move to the input's device.
 """
 import numpy as np
 
+from .._backend import host, to_device
 from ..autograd.function import BuiltinFunction
 from ..factories import tensor as _tensor
 from ..ops.arithmetic import where
@@ -96,7 +100,7 @@ class CtcLoss(BuiltinFunction):
 
     @staticmethod
     def forward(ctx, log_probs, targets, input_lengths, target_lengths, blank, zero_infinity):
-        lp = log_probs._data.astype(np.float64)
+        lp = host(log_probs._data).astype(np.float64)
         labels, skip = _extended_targets(targets, target_lengths, blank)
         alpha, emit = _alphas(lp, labels, skip, input_lengths, target_lengths)
         n = len(input_lengths)
@@ -109,7 +113,7 @@ class CtcLoss(BuiltinFunction):
         ctx.save_for_backward(log_probs)
         ctx.cache = (lp, labels, skip, alpha, emit, nll)
         ctx.lengths, ctx.zero_infinity = (input_lengths, target_lengths), zero_infinity
-        return nll.astype(log_probs.dtype.np)
+        return to_device(nll.astype(log_probs.dtype.np), log_probs.device)
 
     @staticmethod
     def backward(ctx, grad):
@@ -130,7 +134,7 @@ class CtcLoss(BuiltinFunction):
         coefficient = np.where(inside[:, :, None], coefficient, 0)
         if ctx.zero_infinity:
             coefficient = np.where(np.isinf(nll)[None, :, None], 0, coefficient)
-        coefficient = Tensor._wrap(coefficient.astype(log_probs.dtype.np))
+        coefficient = Tensor._wrap(to_device(coefficient.astype(log_probs.dtype.np), log_probs.device))
         return grad.reshape(1, -1, 1) * coefficient, None, None, None, None, None
 
 
@@ -138,7 +142,7 @@ def _lengths(value, name):
     if isinstance(value, Tensor):
         if value.dtype.is_floating_point:
             raise RuntimeError(f"{name} must be integral")
-        return [int(v) for v in value._data.reshape(-1)]
+        return [int(v) for v in host(value._data).reshape(-1)]
     return [int(v) for v in value]
 
 
@@ -160,7 +164,7 @@ def ctc_loss(log_probs, targets, input_lengths, target_lengths, blank=0, reducti
         raise RuntimeError("input_lengths must be of size batch_size")
     if len(tgt_lengths) != n:
         raise RuntimeError("target_lengths must be of size batch_size")
-    flat = targets._data.astype(np.int64)
+    flat = host(targets._data).astype(np.int64)
     if flat.ndim == 1:
         starts = np.concatenate([[0], np.cumsum(tgt_lengths)[:-1]]).astype(int)
         sequences = [flat[s:s + length] for s, length in zip(starts, tgt_lengths)]
