@@ -216,6 +216,25 @@ def test_multihead_attention_matches_torch(name, dtype):
            call=lambda m, *xs: _mha_call(kwargs, dtype)(m, *(xs * 3 if len(xs) == 1 else xs)))
 
 
+@pytest.mark.parametrize("kwargs", [{}, {"need_weights": False}, {"key_padding_mask": KPM[:, :4]}, {"attn_mask": CAUSAL},
+                                    {"key_padding_mask": KPM[:, :4], "need_weights": False}])
+def test_multihead_attention_inference_matches_torchs_fast_path(kwargs):
+    """eval + no_grad + batch_first self-attention: torch runs its fused kernel; minigrad's general path
+    gives the same values."""
+    ours, theirs = _twin(lambda lib: lib.nn.MultiheadAttention(8, 2, batch_first=True).eval())
+    x = np.random.default_rng(3).standard_normal((2, 4, 8)).astype("float32")
+    results = []
+    for lib, module in ((minigrad, ours), (torch, theirs)):
+        with lib.no_grad():
+            t = lib.tensor(x)
+            results.append(module(t, t, t, **{k: lib.tensor(v) for k, v in kwargs.items() if k.endswith("mask")},
+                                  **{k: v for k, v in kwargs.items() if not k.endswith("mask")}))
+    for a, b in zip(*results):
+        assert (a is None) == (b is None)
+        if b is not None:
+            assert_close(a, b, 1e-5, 1e-4, "output")
+
+
 @pytest.mark.parametrize("need_weights", [True, False])
 def test_multihead_attention_dropout_draws_torchs_mask(need_weights):
     """In training the attention weights are dropped with torch's seeded Bernoulli draws."""
