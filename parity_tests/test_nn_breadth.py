@@ -12,6 +12,7 @@ test_nn_modules.py. The attention layers accumulate E <= 8 products per score an
 values per output: 8 * eps32 * sum|terms| with |terms| = O(1) stays below 1e-5, and the gradients pass
 through three such reductions (a further factor < 10). float64: 1e-10/1e-9.
 """
+import copy
 import pickle
 from collections import OrderedDict
 
@@ -943,6 +944,41 @@ def test_linear_cross_entropy_options_are_not_supported():
     with pytest.raises(NotImplementedError, match="options"):
         minigrad.nn.functional.linear_cross_entropy(minigrad.ones(2, 3), minigrad.ones(4, 3), minigrad.tensor([0, 1]),
                                                     options=object())
+
+
+def _lazy_linear_answers(lib):
+    """What a script sees of a LazyLinear before, during and after its first forward."""
+    lib.manual_seed(21)
+    model = lib.nn.Sequential(lib.nn.LazyLinear(3), lib.nn.ReLU(), lib.nn.LazyLinear(2, bias=False))
+    answers = {"repr_before": repr(model), "weight_before": repr(model[0].weight),
+               "state_before": list(model.state_dict()), "params_before": len(list(model.parameters()))}
+    with pytest.raises(RuntimeError, match="Can't access the shape of an uninitialized parameter"):
+        model[0].weight.shape
+    x = lib.tensor(np.random.default_rng(5).standard_normal((4, 6)).astype("float32"))
+    out = model(x)
+    out.sum().backward()
+    answers.update(repr_after=repr(model), types=[type(m).__name__ for m in model],
+                   shapes={k: tuple(v.shape) for k, v in model.state_dict().items()},
+                   values={k: v.numpy() for k, v in model.state_dict().items()},
+                   grad=model[0].weight.grad.numpy(), out=out.detach().numpy(), next_draw=lib.rand(2).numpy())
+    loaded = lib.nn.LazyLinear(3)
+    loaded.load_state_dict({k: v for k, v in model[0].state_dict().items()})
+    answers.update(loaded=(type(loaded).__name__, tuple(loaded.weight.shape), type(loaded.weight).__name__))
+    answers["copied"] = repr(copy.deepcopy(lib.nn.LazyLinear(2)).weight)
+    return answers
+
+
+def test_lazy_linear_like_torch():
+    ours, theirs = _lazy_linear_answers(minigrad), _lazy_linear_answers(torch)
+    assert ours.keys() == theirs.keys()
+    for key in theirs:
+        if isinstance(theirs[key], dict) and key == "values":
+            for name in theirs[key]:
+                np.testing.assert_array_equal(ours[key][name], theirs[key][name], err_msg=name)  # seeded: exact
+        elif isinstance(theirs[key], np.ndarray):
+            np.testing.assert_allclose(ours[key], theirs[key], rtol=1e-5, atol=1e-6, err_msg=key)
+        else:
+            assert ours[key] == theirs[key], key
 
 
 def test_mask_dtype_mismatch_warns_like_torch():

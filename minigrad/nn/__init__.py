@@ -6,7 +6,8 @@ from .modules import (Module, Sequential, ModuleList, ModuleDict, Identity, Line
                       MultiheadAttention, PairwiseDistance, CosineSimilarity, Transformer, TransformerEncoder,
                       TransformerDecoder, TransformerEncoderLayer, TransformerDecoderLayer, ChannelShuffle,
                       LocalResponseNorm, AlphaDropout, FeatureAlphaDropout, EmbeddingBag,
-                      AdaptiveLogSoftmaxWithLoss, Container)
+                      AdaptiveLogSoftmaxWithLoss, Container, LazyLinear)
+from ._uninitialized import UninitializedParameter  # noqa: F401
 from ._factory_kwargs import factory_kwargs  # noqa: F401
 from .modules.padding import *  # noqa: F401,F403 - the padding layers (their __all__)
 from .modules.activation import *  # noqa: F401,F403 - the activation modules (their __all__)

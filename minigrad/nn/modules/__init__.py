@@ -14,6 +14,7 @@ from .channelshuffle import ChannelShuffle
 from .alpha_dropout import AlphaDropout, FeatureAlphaDropout
 from .embedding_bag import EmbeddingBag
 from .adaptive import AdaptiveLogSoftmaxWithLoss
+from .lazy import LazyLinear
 from .local_response_norm import LocalResponseNorm
 from .transformer import (Transformer, TransformerEncoder, TransformerDecoder, TransformerEncoderLayer,
                           TransformerDecoderLayer)
@@ -24,6 +25,6 @@ __all__ = ["Module", "Sequential", "ModuleList", "ModuleDict", "Identity", "Line
            "Embedding", "Dropout", "BatchNorm1d", "LayerNorm", "ParameterList", "ParameterDict", "RMSNorm",
            "Bilinear", "MultiheadAttention", "PairwiseDistance", "CosineSimilarity",
            "ChannelShuffle", "LocalResponseNorm", "AlphaDropout", "FeatureAlphaDropout", "EmbeddingBag",
-           "AdaptiveLogSoftmaxWithLoss", "Container",
+           "AdaptiveLogSoftmaxWithLoss", "Container", "LazyLinear",
            "Transformer", "TransformerEncoder", "TransformerDecoder", "TransformerEncoderLayer", "TransformerDecoderLayer",
            *_padding_all]
