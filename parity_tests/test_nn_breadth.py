@@ -825,6 +825,9 @@ ERRORS = {
     "channel_shuffle_dims": lambda lib: lib.nn.ChannelShuffle(2)(lib.ones(2, 6)),
     "channel_shuffle_groups": lambda lib: lib.nn.ChannelShuffle(0)(lib.ones(2, 6, 3)),
     "channel_shuffle_divisible": lambda lib: lib.nn.functional.channel_shuffle(lib.ones(2, 6, 3), 4),
+    "native_channel_shuffle_backward": lambda lib: lib.nn.functional.native_channel_shuffle(
+        lib.ones(2, 6, 3, requires_grad=True), 3).sum().backward(),
+    "native_channel_shuffle_divisible": lambda lib: lib.nn.functional.native_channel_shuffle(lib.ones(2, 6, 3), 4),
     "local_response_norm_dims": lambda lib: lib.nn.LocalResponseNorm(2)(lib.ones(3, 4)),
     "pdist_dims": lambda lib: lib.nn.functional.pdist(lib.ones(2, 3, 4)),
     "pdist_p": lambda lib: lib.nn.functional.pdist(lib.ones(3, 4), p=-1),

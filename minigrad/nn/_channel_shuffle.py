@@ -4,7 +4,8 @@ groups and interleave them, so the next grouped convolution mixes information ac
     (N, C, *) -> view (N, groups, C/groups, *) -> swap dims 1 and 2 -> (N, C, *)
 
 It permutes the channels, so its gradient permutes them back: the inverse shuffle is the same op with
-C/groups groups.
+C/groups groups. ``native_channel_shuffle`` is the same forward without a derivative in torch: its node
+is ``torch::autograd::NotImplemented`` and backward raises, here as there.
 """
 import numpy as np
 
@@ -26,9 +27,18 @@ class ChannelShuffle(BuiltinFunction):
         return ChannelShuffle.apply(grad, ctx.channels // ctx.groups), None
 
 
-def channel_shuffle(input, groups):  # noqa: A002 - torch's parameter name
-    """input (N, C, *) with at least 3 dims -> same shape, channels interleaved across ``groups`` groups.
-    Raises RuntimeError for fewer dims, groups <= 0, or C not divisible by groups (torch's messages)."""
+class NativeChannelShuffle(ChannelShuffle):
+    """The same forward; torch defines no derivative for it, so backward raises its error"""
+
+    _name = "torch::autograd::NotImplemented"
+
+    @staticmethod
+    def backward(ctx, grad):
+        raise RuntimeError("derivative for aten::native_channel_shuffle is not implemented")
+
+
+def _check(input, groups):  # noqa: A002
+    """torch's checks: at least 3 dims, groups > 0, channels divisible by groups (RuntimeError)."""
     if input.dim() <= 2:
         raise RuntimeError(f"channel_shuffle expects input with > 2 dims, but got input with sizes "
                            f"{list(input.shape)}")
@@ -37,4 +47,16 @@ def channel_shuffle(input, groups):  # noqa: A002 - torch's parameter name
     if input.shape[1] % groups:
         raise RuntimeError(f"Number of channels must be divisible by groups. Got {input.shape[1]} channels and "
                            f"{groups} groups.")
+
+
+def channel_shuffle(input, groups):  # noqa: A002 - torch's parameter name
+    """input (N, C, *) with at least 3 dims -> same shape, channels interleaved across ``groups`` groups.
+    Raises RuntimeError for fewer dims, groups <= 0, or C not divisible by groups (torch's messages)."""
+    _check(input, groups)
     return ChannelShuffle.apply(input, groups)
+
+
+def native_channel_shuffle(input, groups):  # noqa: A002
+    """``channel_shuffle`` without a derivative (backward raises RuntimeError, as in torch)."""
+    _check(input, groups)
+    return NativeChannelShuffle.apply(input, groups)

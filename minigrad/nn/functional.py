@@ -24,7 +24,7 @@ from ._margin_losses import (  # noqa: F401
     margin_ranking_loss, hinge_embedding_loss, soft_margin_loss, multilabel_soft_margin_loss, multi_margin_loss,
     multilabel_margin_loss, triplet_margin_loss, triplet_margin_with_distance_loss)
 from ._likelihood_losses import poisson_nll_loss, gaussian_nll_loss  # noqa: F401
-from ._channel_shuffle import channel_shuffle  # noqa: F401
+from ._channel_shuffle import channel_shuffle, native_channel_shuffle  # noqa: F401
 from ._pdist import pdist  # noqa: F401
 from ._local_response_norm import local_response_norm  # noqa: F401
 from ._rrelu import rrelu, rrelu_  # noqa: F401

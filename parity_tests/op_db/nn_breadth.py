@@ -383,6 +383,10 @@ OPS = [
     OpInfo("F.gaussian_nll_loss.clamped_var", _loss("gaussian_nll_loss"), _gaussian_clamped_samples,
            supports_gradcheck=False),
     OpInfo("F.channel_shuffle", lambda lib, a, **kw: F(lib).channel_shuffle(a, **kw), _channel_shuffle_samples),
+    # torch defines no derivative (backward raises; test_nn_breadth.py checks the error)
+    OpInfo("F.native_channel_shuffle", lambda lib, a, **kw: F(lib).native_channel_shuffle(a, **kw),
+           lambda dtype: (Sample(s.inputs, s.kwargs, grad=[False]) for s in _channel_shuffle_samples(dtype)),
+           supports_grad=False),
     # torch has no double backward for pdist ("the derivative for '_pdist_backward' is not implemented")
     OpInfo("F.pdist", lambda lib, a, **kw: F(lib).pdist(a, **kw), _pdist_samples, supports_gradgrad=False),
     OpInfo("F.local_response_norm", lambda lib, a, **kw: F(lib).local_response_norm(a, **kw),
