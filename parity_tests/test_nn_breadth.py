@@ -783,6 +783,8 @@ ERRORS = {
         k_proj_weight=lib.ones(4, 3), v_proj_weight=lib.ones(4, 4)),
     "margin_ranking_dims": lambda lib: lib.nn.MarginRankingLoss()(lib.ones(3), lib.ones(3), lib.ones(3, 1)),
     "soft_margin_target_grad": lambda lib: lib.nn.SoftMarginLoss()(lib.ones(3), lib.ones(3, requires_grad=True)),
+    "soft_margin_shapes": lambda lib: lib.nn.SoftMarginLoss()(lib.ones(3, 4), lib.ones(3)),
+    "soft_margin_broadcast_target": lambda lib: lib.nn.SoftMarginLoss()(lib.ones(4), lib.ones(3, 4)),
     "soft_margin_reduction": lambda lib: lib.nn.SoftMarginLoss(reduction="avg")(lib.ones(3), lib.ones(3)),
     "multilabel_soft_margin_reduction": lambda lib: lib.nn.functional.multilabel_soft_margin_loss(
         lib.ones(2, 3), lib.ones(2, 3), reduction="bad"),

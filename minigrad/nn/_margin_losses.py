@@ -12,6 +12,7 @@ import numpy as np
 
 from ..autograd.function import BuiltinFunction
 from ..autograd.grad_mode import is_grad_enabled
+from ..ops._util import broadcast_error
 from ..ops.arithmetic import minimum, where
 from ..ops.unary import Clamp
 from ..tensor import Tensor
@@ -138,7 +139,13 @@ def soft_margin_loss(input, target, size_average=None, reduce=None, reduction="m
     if target.requires_grad and is_grad_enabled():
         raise RuntimeError("The function 'soft_margin_loss' is not differentiable with respect to argument 'target'. "
                            "This input cannot have requires_grad True.")
-    return SoftMarginLoss.apply(input, target.expand(np.broadcast_shapes(input.shape, target.shape)), reduction)
+    try:
+        shape = np.broadcast_shapes(input.shape, target.shape)
+    except ValueError:
+        raise broadcast_error(input.shape, target.shape) from None
+    if shape != tuple(input.shape):  # torch's kernel writes the losses into a tensor shaped like input
+        raise RuntimeError(f"output with shape {list(input.shape)} doesn't match the broadcast shape {list(shape)}")
+    return SoftMarginLoss.apply(input, target.expand(shape), reduction)
 
 
 # --- multi-class margins -------------------------------------------------------------------------
