@@ -992,3 +992,81 @@ def test_mask_dtype_mismatch_warns_like_torch():
         x = lib.ones(3, 2, 4)
         with pytest.warns(UserWarning, match="Support for mismatched key_padding_mask and attn_mask is deprecated"):
             m(x, x, x, key_padding_mask=lib.zeros(2, 3, dtype=lib.bool), attn_mask=lib.zeros(3, 3))
+
+
+# --- property tests: random shapes and settings for the kernels with the most index logic ----------------
+from hypothesis import given, strategies as st  # noqa: E402
+
+
+def _grads_match(fn, arrays, differentiable, rtol=1e-9, atol=1e-11):
+    """fn(lib, *tensors) on float64 inputs: output and gradients of sum(out * w) equal torch's."""
+    results = []
+    for lib in LIBS:
+        tensors = [lib.tensor(a, requires_grad=d) if isinstance(a, np.ndarray) else a
+                   for a, d in zip(arrays, differentiable)]
+        out = fn(lib, *tensors)
+        w = np.random.default_rng(0).standard_normal(tuple(out.shape))
+        (out * lib.tensor(w, dtype=out.dtype)).sum().backward()
+        results.append([out.detach()] + [t.grad for t, d in zip(tensors, differentiable) if d])
+    for k, (a, b) in enumerate(zip(*results)):
+        assert_close(a, b, atol, rtol, f"output/grad {k}")
+
+
+@given(lead=st.sampled_from([(), (2,), (2, 3), (1, 2)]), length=st.integers(1, 5), source=st.integers(1, 5),
+       embed=st.integers(1, 4), value_dim=st.integers(1, 4), mask=st.sampled_from([None, "bool", "float"]),
+       causal=st.booleans(), scale=st.sampled_from([None, 0.5, -1.0]), seed=st.integers(0, 2**16))
+def test_scaled_dot_product_attention_property(lead, length, source, embed, value_dim, mask, causal, scale, seed):
+    rng = np.random.default_rng(seed)
+    arrays = [rng.standard_normal(lead + (length, embed)), rng.standard_normal(lead + (source, embed)),
+              rng.standard_normal(lead + (source, value_dim))]
+    mask_array = None
+    if mask == "bool":
+        mask_array = rng.random((length, source)) < 0.7
+        mask_array[:, 0] = True
+    elif mask == "float":
+        mask_array = rng.standard_normal((length, source))
+    fused = len(lead) == 2 and value_dim == embed  # torch's flash path (see minigrad/nn/_sdpa.py)
+    if causal and mask_array is not None and not fused:
+        causal = False  # the math path refuses both; the fused path takes both
+    if causal and fused and scale is not None and scale < 0:
+        scale = 0.5  # torch's fused kernel returns nan there (it scales the -inf of the causal mask)
+
+    def fn(lib, q, k, v):
+        m = None if mask_array is None else lib.tensor(mask_array)
+        return lib.nn.functional.scaled_dot_product_attention(q, k, v, attn_mask=m, is_causal=causal, scale=scale)
+    _grads_match(fn, arrays, [True] * 3)
+
+
+@given(bags=st.lists(st.lists(st.integers(0, 6), max_size=4), min_size=1, max_size=4),
+       mode=st.sampled_from(["sum", "mean", "max"]), padding_idx=st.sampled_from([None, 0, 6]),
+       weighted=st.booleans(), last_offset=st.booleans(), seed=st.integers(0, 2**16))
+def test_embedding_bag_property(bags, mode, padding_idx, weighted, last_offset, seed):
+    rng = np.random.default_rng(seed)
+    indices = np.array([i for bag in bags for i in bag], dtype=np.int64)
+    offsets = np.cumsum([0] + [len(bag) for bag in bags])
+    offsets = offsets if last_offset else offsets[:-1]
+    weighted = weighted and mode == "sum"
+    arrays = [rng.standard_normal((7, 3)), rng.standard_normal(indices.shape) if weighted else None]
+
+    def fn(lib, weight, psw):
+        return lib.nn.functional.embedding_bag(lib.tensor(indices), weight, lib.tensor(offsets), mode=mode,
+                                               per_sample_weights=psw, include_last_offset=last_offset,
+                                               padding_idx=padding_idx)
+    _grads_match(fn, arrays, [True, weighted])
+
+
+@given(batch=st.integers(1, 3), frames=st.integers(1, 6), classes=st.integers(2, 5), blank=st.integers(0, 4),
+       reduction=st.sampled_from(["mean", "sum", "none"]), zero_infinity=st.booleans(), seed=st.integers(0, 2**16))
+def test_ctc_loss_property(batch, frames, classes, blank, reduction, zero_infinity, seed):
+    rng = np.random.default_rng(seed)
+    blank %= classes
+    labels = [c for c in range(classes) if c != blank]
+    input_lengths = rng.integers(1, frames + 1, batch)
+    target_lengths = rng.integers(0, frames + 1, batch)  # some longer than the input: infinite losses
+    targets = rng.choice(labels, (batch, frames))
+
+    def fn(lib, scores):
+        return lib.nn.functional.ctc_loss(scores.log_softmax(2), lib.tensor(targets), tuple(input_lengths),
+                                          tuple(target_lengths), blank=blank, reduction=reduction,
+                                          zero_infinity=zero_infinity)
+    _grads_match(fn, [rng.standard_normal((frames, batch, classes))], [True])

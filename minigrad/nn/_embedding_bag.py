@@ -40,8 +40,12 @@ class EmbeddingBag(BuiltinFunction):
         count = member.sum(axis=1)
         if mode == "max":
             candidates = np.where(member[:, :, None], rows[None], -np.inf)  # (B, L, D)
-            position = candidates.argmax(axis=1)  # (B, D): the position of each column's maximum
-            out = np.where(count[:, None] > 0, np.take_along_axis(candidates, position[:, None], 1)[:, 0], 0)
+            if idx.size:
+                position = candidates.argmax(axis=1)  # (B, D): the position of each column's maximum
+                out = np.where(count[:, None] > 0, np.take_along_axis(candidates, position[:, None], 1)[:, 0], 0)
+            else:  # no indices at all: every bag is empty
+                position = np.zeros((num_bags, w.shape[1]), dtype=np.int64, like=idx)
+                out = np.zeros((num_bags, w.shape[1]), dtype=w.dtype, like=w)
             ctx.winner = (position[:, None, :] == np.arange(idx.size, like=idx)[None, :, None]) & \
                 (count[:, None, None] > 0)  # (B, L, D)
         else:

@@ -14,6 +14,9 @@
       dV = P^T g,   dP = g V^T,   dS = P * (dP - sum(dP * P, -1)),   dQ = dS K * scale,   dK = dS^T Q * scale
 
   (torch has no double backward for this node; minigrad's, being Tensor ops, is differentiable).
+  One deliberate difference: with ``is_causal`` and a negative ``scale`` torch 2.13's fused kernel
+  multiplies the causal mask's -inf by the scale and returns nan in every row that masks a key;
+  minigrad returns the math path's (finite) values there.
 
 Shapes: query (*, L, E), key (*, S, E), value (*, S, Ev) -> (*, L, Ev); ``attn_mask`` broadcasts to
 (*, L, S). ``enable_gqa`` lets key/value have fewer heads (dim -3) than query, each shared by a group.
@@ -166,7 +169,7 @@ def _math(query, key, value, attn_mask, dropout_p, is_causal, scale, enable_gqa)
     return attn @ value
 
 
-def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.0, is_causal=False,  # noqa: C901
+def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.0, is_causal=False,
                                  scale=None, enable_gqa=False):
     """softmax(query @ key^T * scale + attn_mask) @ value, with dropout ``dropout_p`` on the weights
     (always applied when > 0, as in torch: pass 0.0 in evaluation). ``scale`` defaults to 1/sqrt(E);
