@@ -1070,3 +1070,35 @@ def test_ctc_loss_property(batch, frames, classes, blank, reduction, zero_infini
                                           tuple(target_lengths), blank=blank, reduction=reduction,
                                           zero_infinity=zero_infinity)
     _grads_match(fn, [rng.standard_normal((frames, batch, classes))], [True])
+
+
+def _off_kink_scores(rng, shape):
+    """Scores on a lattice of 0.25 plus distinct small offsets: no margin term lands exactly on its kink."""
+    return rng.integers(-6, 6, shape) * 0.25 + 0.125 + rng.permutation(shape[-1]) * 0.01
+
+
+@given(batch=st.sampled_from([None, 1, 4]), classes=st.integers(1, 6), p=st.sampled_from([1, 2]),
+       margin=st.sampled_from([1.0, 0.5]), weighted=st.booleans(), reduction=st.sampled_from(["mean", "sum", "none"]),
+       seed=st.integers(0, 2**16))
+def test_multi_margin_loss_property(batch, classes, p, margin, weighted, reduction, seed):
+    rng = np.random.default_rng(seed)
+    shape = (classes,) if batch is None else (batch, classes)
+    target = rng.integers(0, classes, () if batch is None else (batch,))
+    arrays = [_off_kink_scores(rng, shape), rng.uniform(0.5, 2, classes) if weighted else None]
+
+    def fn(lib, x, w):
+        return lib.nn.functional.multi_margin_loss(x, lib.tensor(target), p=p, margin=margin, weight=w,
+                                                   reduction=reduction)
+    _grads_match(fn, arrays, [True, False])
+
+
+@given(batch=st.sampled_from([None, 1, 3]), classes=st.integers(1, 6), reduction=st.sampled_from(["mean", "sum", "none"]),
+       seed=st.integers(0, 2**16))
+def test_multilabel_margin_loss_property(batch, classes, reduction, seed):
+    rng = np.random.default_rng(seed)
+    shape = (classes,) if batch is None else (batch, classes)
+    target = rng.integers(-1, classes, shape)  # each row's targets end at its first -1 (repeats allowed)
+
+    def fn(lib, x):
+        return lib.nn.functional.multilabel_margin_loss(x, lib.tensor(target), reduction=reduction)
+    _grads_match(fn, [_off_kink_scores(rng, shape)], [True])
