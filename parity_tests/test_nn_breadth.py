@@ -892,6 +892,34 @@ ERRORS = {
         lib.ones(3), lib.ones(4, 2, 3), lib.tensor([0, 1])),
     "linear_cross_entropy_probabilities_ignore": lambda lib: lib.nn.functional.linear_cross_entropy(
         lib.ones(2, 3), lib.ones(4, 3), lib.ones(2, 4), ignore_index=1),
+    "affine_grid_dtype": lambda lib: lib.nn.functional.affine_grid(lib.ones(1, 2, 3, dtype=lib.int64), (1, 1, 2, 2),
+                                                                   align_corners=False),
+    "affine_grid_theta": lambda lib: lib.nn.functional.affine_grid(lib.ones(1, 3, 3), (1, 1, 2, 2),
+                                                                   align_corners=False),
+    "affine_grid_theta_3d": lambda lib: lib.nn.functional.affine_grid(lib.ones(1, 2, 3), (1, 1, 2, 2, 2),
+                                                                      align_corners=False),
+    "affine_grid_size": lambda lib: lib.nn.functional.affine_grid(lib.ones(1, 2, 3), (1, 2, 2), align_corners=False),
+    "affine_grid_empty": lambda lib: lib.nn.functional.affine_grid(lib.ones(1, 2, 3), (1, 1, 0, 2),
+                                                                   align_corners=False),
+    "grid_sample_mode": lambda lib: lib.nn.functional.grid_sample(lib.ones(1, 1, 2, 2), lib.zeros(1, 1, 1, 2),
+                                                                  mode="area", align_corners=False),
+    "grid_sample_padding": lambda lib: lib.nn.functional.grid_sample(lib.ones(1, 1, 2, 2), lib.zeros(1, 1, 1, 2),
+                                                                     padding_mode="wrap", align_corners=False),
+    "grid_sample_batch": lambda lib: lib.nn.functional.grid_sample(lib.ones(2, 1, 2, 2), lib.zeros(1, 1, 1, 2),
+                                                                   align_corners=False),
+    "grid_sample_dims": lambda lib: lib.nn.functional.grid_sample(lib.ones(1, 1, 2, 2), lib.zeros(1, 1, 2),
+                                                                  align_corners=False),
+    "grid_sample_last_dim": lambda lib: lib.nn.functional.grid_sample(lib.ones(1, 1, 2, 2), lib.zeros(1, 1, 1, 3),
+                                                                      align_corners=False),
+    "grid_sample_dtype": lambda lib: lib.nn.functional.grid_sample(lib.ones(1, 1, 2, 2),
+                                                                   lib.zeros(1, 1, 1, 2, dtype=lib.float64),
+                                                                   align_corners=False),
+    "grid_sample_3d_input": lambda lib: lib.nn.functional.grid_sample(lib.ones(1, 2, 2), lib.zeros(1, 1, 2),
+                                                                      align_corners=False),
+    "grid_sample_grid_dims": lambda lib: lib.nn.functional.grid_sample(lib.ones(1, 1, 2, 2), lib.zeros(1, 1, 1, 2, 2),
+                                                                       align_corners=False),
+    "grid_sample_empty": lambda lib: lib.nn.functional.grid_sample(lib.ones(1, 1, 0, 2), lib.zeros(1, 1, 1, 2),
+                                                                   align_corners=False),
     "sdpa_dtypes": lambda lib: lib.nn.functional.scaled_dot_product_attention(
         lib.ones(2, 3), lib.ones(2, 3, dtype=lib.float64), lib.ones(2, 3)),
     "sdpa_1d": lambda lib: lib.nn.functional.scaled_dot_product_attention(lib.ones(3), lib.ones(3), lib.ones(3)),
@@ -984,6 +1012,31 @@ def test_lazy_linear_like_torch():
             np.testing.assert_allclose(ours[key], theirs[key], rtol=1e-5, atol=1e-6, err_msg=key)
         else:
             assert ours[key] == theirs[key], key
+
+
+def test_spatial_transformer_like_torch():
+    """The Spatial Transformer tutorial's pattern: affine_grid from a predicted theta, then grid_sample;
+    both warn when align_corners is left unset, as torch does."""
+    rng = np.random.default_rng(4)
+    theta = np.array([[[0.9, -0.2, 0.1], [0.15, 1.1, -0.05]]] * 2)
+    images = rng.standard_normal((2, 3, 6, 7))
+    results = []
+    for lib in LIBS:
+        t, x = lib.tensor(theta, requires_grad=True), lib.tensor(images, requires_grad=True)
+        with pytest.warns(UserWarning, match="align_corners=False since 1.3.0"):
+            grid = lib.nn.functional.affine_grid(t, x.size())
+        with pytest.warns(UserWarning, match="align_corners=False since 1.3.0"):
+            out = lib.nn.functional.grid_sample(x, grid)
+        out.square().sum().backward()
+        results.append((out.detach(), t.grad, x.grad))
+    for a, b in zip(*results):
+        assert_close(a, b, 1e-10, 1e-9, "spatial transformer")
+
+
+def test_grid_sample_bicubic_is_not_in_minigrad():
+    with pytest.raises(NotImplementedError, match="bicubic"):
+        minigrad.nn.functional.grid_sample(minigrad.ones(1, 1, 2, 2), minigrad.zeros(1, 1, 1, 2), mode="bicubic",
+                                           align_corners=False)
 
 
 def test_mask_dtype_mismatch_warns_like_torch():

@@ -348,6 +348,26 @@ def _linear_cross_entropy(lib, x, w, target, bias, **kw):
     return F(lib).linear_cross_entropy(x, w, target, linear_bias=bias, **kw)
 
 
+def _affine_grid_samples(dtype):
+    rng = Rng(91)
+    for size, align in (((2, 3, 4, 5), False), ((2, 1, 3, 3), True), ((1, 2, 1, 4), False)):
+        yield Sample([rng.normal((size[0], 2, 3), dtype)], {"size": size, "align_corners": align})
+    yield Sample([rng.normal((2, 3, 4), dtype)], {"size": (2, 1, 2, 3, 4), "align_corners": True})
+
+
+def _grid_sample_samples(dtype):
+    """Positions drawn off the pixel grid (the bilinear weights have kinks at whole pixels), some outside
+    [-1, 1] to exercise each padding mode."""
+    rng = Rng(92)
+    for mode in ("bilinear", "nearest"):
+        for padding_mode in ("zeros", "border", "reflection"):
+            for align in (False, True):
+                yield Sample([rng.normal((2, 3, 4, 5), dtype), rng.uniform((2, 3, 6, 2), dtype, -1.3, 1.3)],
+                             {"mode": mode, "padding_mode": padding_mode, "align_corners": align})
+    yield Sample([rng.normal((1, 2, 1, 3), dtype), rng.uniform((1, 2, 2, 2), dtype, -1, 1)],
+                 {"padding_mode": "reflection", "align_corners": True})  # a single row folds to itself
+
+
 def _loss(name):
     return lambda lib, *args, **kw: getattr(F(lib), name)(*args, **kw)
 
@@ -405,5 +425,9 @@ OPS = [
     # torch's CTC backward is not differentiable again; alpha/beta sums over <= 6 frames in float64 inside
     OpInfo("F.ctc_loss", _ctc, _ctc_samples, supports_gradgrad=False),
     OpInfo("F.linear_cross_entropy", _linear_cross_entropy, _linear_cross_entropy_samples),
+    OpInfo("F.affine_grid", lambda lib, theta, **kw: F(lib).affine_grid(theta, **kw), _affine_grid_samples),
+    # torch's grid_sampler_2d backward is not differentiable again
+    OpInfo("F.grid_sample", lambda lib, x, grid, **kw: F(lib).grid_sample(x, grid, **kw), _grid_sample_samples,
+           supports_gradgrad=False),
     OpInfo("F.multi_head_attention_forward.sdpa", _mha(0), _mha_samples(False), atol=1e-4, supports_gradgrad=False),
 ]
