@@ -11,7 +11,8 @@ g^T @ base. One op (``AffineGridGeneratorBackward0``); its backward is Tensor op
   ((x + 1) * W - 1)/2, then ``padding_mode`` 'border' clips it to [0, W - 1], 'reflection' folds it back
   into the image, 'zeros' leaves it (pixels outside read as 0);
 * 'bilinear' mixes the 4 neighbouring pixels with weights (1 - fx, fx) x (1 - fy, fy); 'nearest'
-  reads the nearest pixel (ties to even).
+  reads the nearest pixel (ties to even); 'bicubic' mixes 4 x 4 pixels with cubic-convolution weights
+  (A = -0.75, Keys 1981), applying the padding to each of those pixel coordinates instead.
 
 One op (``GridSampler2DBackward0``). Its gradient scatters g * weight back to the 4 pixels (input) and,
 for the grid, differentiates the weights: d out/d ix = sum_c g * ((v10 - v00)(1 - fy) + (v11 - v01) fy),
@@ -97,41 +98,66 @@ def affine_grid(theta, size, align_corners=None):
 
 
 # --- grid_sample -------------------------------------------------------------------------------------------
-def _source_index(coord, size, padding_mode, align_corners):
-    """Pixel coordinates for normalised ones, and d(pixel)/d(normalised) (GridSampler.h)."""
+def _unnormalize(coord, size, align_corners):
+    """Pixel coordinates for normalised ones, and d(pixel)/d(normalised)."""
     if align_corners:
-        ix, mult = (coord + 1) / 2 * (size - 1), np.full_like(coord, (size - 1) / 2)
-    else:
-        ix, mult = ((coord + 1) * size - 1) / 2, np.full_like(coord, size / 2)
+        return (coord + 1) / 2 * (size - 1), np.full_like(coord, (size - 1) / 2)
+    return ((coord + 1) * size - 1) / 2, np.full_like(coord, size / 2)
+
+
+def _pad_coordinates(ix, mult, size, padding_mode, align_corners):
+    """'border' clips to [0, size - 1]; 'reflection' folds into the image then clips; the derivative factor
+    becomes 0 where clipped and changes sign where reflected (GridSampler.h)."""
     if padding_mode == "reflection":
         low, high = (0, 2 * (size - 1)) if align_corners else (-1, 2 * size - 1)
         if low == high:
-            ix, mult = np.zeros_like(ix), np.zeros_like(mult)
-        else:
-            lowest, span = low / 2, (high - low) / 2
-            shifted = ix - lowest
-            sign = np.where(shifted < 0, -1, 1)
-            shifted = np.abs(shifted)
-            extra = np.fmod(shifted, span)
-            even = np.floor(shifted / span) % 2 == 0
-            ix = np.where(even, extra + lowest, span - extra + lowest)
-            mult = mult * np.where(even, sign, -sign)
+            return np.zeros_like(ix), np.zeros_like(mult)
+        lowest, span = low / 2, (high - low) / 2
+        shifted = ix - lowest
+        sign = np.where(shifted < 0, -1, 1)
+        shifted = np.abs(shifted)
+        extra = np.fmod(shifted, span)
+        even = np.floor(shifted / span) % 2 == 0
+        ix = np.where(even, extra + lowest, span - extra + lowest)
+        mult = mult * np.where(even, sign, -sign)
     if padding_mode in ("border", "reflection"):
         inside = (ix > 0) & (ix < size - 1)
         ix, mult = np.clip(ix, 0, size - 1), np.where(inside, mult, 0)
     return ix, mult
 
 
-def _taps(ix, iy, mode, height, width):
-    """(x, y, weight as array, d weight/d ix, d weight/d iy) for each neighbour read."""
+def _cubic_weights(t):
+    """The 4 cubic-convolution weights (A = -0.75) at offsets -1, 0, 1, 2 and their derivatives in t
+    (torch's get_cubic_upsample_coefficients)."""
+    a = -0.75
+
+    def near(x):  # |x| <= 1
+        return ((a + 2) * x - (a + 3)) * x * x + 1, (3 * (a + 2) * x - 2 * (a + 3)) * x
+
+    def far(x):  # 1 < |x| < 2
+        return ((a * x - 5 * a) * x + 8 * a) * x - 4 * a, (3 * a * x - 10 * a) * x + 8 * a
+    (w0, d0), (w1, d1), (w2, d2), (w3, d3) = far(t + 1), near(t), near(1 - t), far(2 - t)
+    return [w0, w1, w2, w3], [d0, d1, -d2, -d3]
+
+
+def _taps(ix, iy, mode, padding_mode, align_corners, height, width):
+    """(x, y, weight, d weight/d ix, d weight/d iy) for each pixel read, as arrays over the output."""
     if mode == "nearest":
-        x, y = np.rint(ix), np.rint(iy)
         one, zero = np.ones_like(ix), np.zeros_like(ix)
-        return [(x, y, one, zero, zero)]
+        return [(np.rint(ix), np.rint(iy), one, zero, zero)]
     x0, y0 = np.floor(ix), np.floor(iy)
     fx, fy = ix - x0, iy - y0
-    return [(x0, y0, (1 - fx) * (1 - fy), -(1 - fy), -(1 - fx)), (x0 + 1, y0, fx * (1 - fy), 1 - fy, -fx),
-            (x0, y0 + 1, (1 - fx) * fy, -fy, 1 - fx), (x0 + 1, y0 + 1, fx * fy, fy, fx)]
+    if mode == "bilinear":
+        return [(x0, y0, (1 - fx) * (1 - fy), -(1 - fy), -(1 - fx)), (x0 + 1, y0, fx * (1 - fy), 1 - fy, -fx),
+                (x0, y0 + 1, (1 - fx) * fy, -fy, 1 - fx), (x0 + 1, y0 + 1, fx * fy, fy, fx)]
+    (wx, dwx), (wy, dwy) = _cubic_weights(fx), _cubic_weights(fy)
+    taps = []
+    for j in range(4):  # bicubic pads each of the 16 pixel coordinates, not the sampling point
+        y, _ = _pad_coordinates(y0 + j - 1, np.zeros_like(iy), height, padding_mode, align_corners)
+        for i in range(4):
+            x, _ = _pad_coordinates(x0 + i - 1, np.zeros_like(ix), width, padding_mode, align_corners)
+            taps.append((x, y, wx[i] * wy[j], dwx[i] * wy[j], wx[i] * dwy[j]))
+    return taps
 
 
 def _read_index(x, y, height, width):
@@ -149,12 +175,15 @@ class GridSampler2D(BuiltinFunction):
     def forward(ctx, input, grid, mode, padding_mode, align_corners):  # noqa: A002 - torch's name
         a, g = input._data, grid._data
         n, _, height, width = a.shape
-        ix, mult_x = _source_index(g[..., 0], width, padding_mode, align_corners)
-        iy, mult_y = _source_index(g[..., 1], height, padding_mode, align_corners)
+        ix, mult_x = _unnormalize(g[..., 0], width, align_corners)
+        iy, mult_y = _unnormalize(g[..., 1], height, align_corners)
+        if mode != "bicubic":
+            ix, mult_x = _pad_coordinates(ix, mult_x, width, padding_mode, align_corners)
+            iy, mult_y = _pad_coordinates(iy, mult_y, height, padding_mode, align_corners)
         batch = np.arange(n, like=a).reshape(n, 1, 1)
         out = 0
         taps = []
-        for x, y, weight, dx, dy in _taps(ix, iy, mode, height, width):
+        for x, y, weight, dx, dy in _taps(ix, iy, mode, padding_mode, align_corners, height, width):
             xi, yi, inside = _read_index(x, y, height, width)
             weight = np.where(inside, weight, 0)
             taps.append(((batch, slice(None), yi, xi), weight, np.where(inside, dx, 0), np.where(inside, dy, 0)))
@@ -173,7 +202,7 @@ class GridSampler2D(BuiltinFunction):
             if ctx.needs_input_grad[0]:
                 share = grad_last * Tensor._wrap(weight[..., None].astype(dtype))
                 grad_input = grad_input + IndexAddInto.apply(share, input.shape, index)
-            if ctx.needs_input_grad[1] and ctx.mode == "bilinear":
+            if ctx.needs_input_grad[1] and ctx.mode != "nearest":
                 value = (input[index] * grad_last).sum(-1)  # (N, Ho, Wo): sum_c g * v
                 grad_x = grad_x + value * Tensor._wrap(dx.astype(dtype))
                 grad_y = grad_y + value * Tensor._wrap(dy.astype(dtype))
@@ -208,9 +237,9 @@ def _check_grid_sampler(input, grid):  # noqa: A002
 
 
 def grid_sample(input, grid, mode="bilinear", padding_mode="zeros", align_corners=None):  # noqa: A002
-    """input (N, C, H, W), grid (N, Ho, Wo, 2) of (x, y) in [-1, 1] -> (N, C, Ho, Wo). Modes 'bilinear'
-    and 'nearest' ('bicubic' and 5-d volumes are not in minigrad: NotImplementedError); padding 'zeros',
-    'border' or 'reflection'. Raises torch's ValueError/RuntimeError for bad arguments."""
+    """input (N, C, H, W), grid (N, Ho, Wo, 2) of (x, y) in [-1, 1] -> (N, C, Ho, Wo). Modes 'bilinear',
+    'nearest' and 'bicubic'; padding 'zeros', 'border' or 'reflection'. Raises torch's ValueError/RuntimeError
+    for bad arguments (NotImplementedError for 5-d volumes, which minigrad leaves out)."""
     if mode not in ("bilinear", "nearest", "bicubic"):
         raise ValueError(f"nn.functional.grid_sample(): expected mode to be 'bilinear', 'nearest' or 'bicubic', but "
                          f"got: '{mode}'")
@@ -221,7 +250,7 @@ def grid_sample(input, grid, mode="bilinear", padding_mode="zeros", align_corner
         warnings.warn(_ALIGN_WARNING, stacklevel=2)
         align_corners = False
     _check_grid_sampler(input, grid)
-    if input.dim() == 5 or mode == "bicubic":
-        raise NotImplementedError("grid_sample: minigrad has 2-d 'bilinear' and 'nearest' sampling only "
-                                  f"(got mode='{mode}' on a {input.dim()}-d input)")
+    if input.dim() == 5:
+        raise NotImplementedError("grid_sample: minigrad samples 2-d inputs only (volumetric 5-d input is one of "
+                                  "the 3-D variants it leaves out)")
     return GridSampler2D.apply(input, grid, mode, padding_mode, align_corners)

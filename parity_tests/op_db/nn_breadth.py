@@ -359,7 +359,7 @@ def _grid_sample_samples(dtype):
     """Positions drawn off the pixel grid (the bilinear weights have kinks at whole pixels), some outside
     [-1, 1] to exercise each padding mode."""
     rng = Rng(92)
-    for mode in ("bilinear", "nearest"):
+    for mode in ("bilinear", "nearest", "bicubic"):
         for padding_mode in ("zeros", "border", "reflection"):
             for align in (False, True):
                 yield Sample([rng.normal((2, 3, 4, 5), dtype), rng.uniform((2, 3, 6, 2), dtype, -1.3, 1.3)],
@@ -426,7 +426,8 @@ OPS = [
     OpInfo("F.ctc_loss", _ctc, _ctc_samples, supports_gradgrad=False),
     OpInfo("F.linear_cross_entropy", _linear_cross_entropy, _linear_cross_entropy_samples),
     OpInfo("F.affine_grid", lambda lib, theta, **kw: F(lib).affine_grid(theta, **kw), _affine_grid_samples),
-    # torch's grid_sampler_2d backward is not differentiable again
+    # torch's grid_sampler_2d backward is not differentiable again; bicubic sums 16 taps of weights <= 1.2 on
+    # O(1) values: 16 * eps32 * sum|terms| ~ 1e-5, the default atol
     OpInfo("F.grid_sample", lambda lib, x, grid, **kw: F(lib).grid_sample(x, grid, **kw), _grid_sample_samples,
            supports_gradgrad=False),
     OpInfo("F.multi_head_attention_forward.sdpa", _mha(0), _mha_samples(False), atol=1e-4, supports_gradgrad=False),
