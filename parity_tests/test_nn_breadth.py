@@ -1156,3 +1156,17 @@ def test_multilabel_margin_loss_property(batch, classes, reduction, seed):
     def fn(lib, x):
         return lib.nn.functional.multilabel_margin_loss(x, lib.tensor(target), reduction=reduction)
     _grads_match(fn, [_off_kink_scores(rng, shape)], [True])
+
+
+@given(height=st.integers(1, 5), width=st.integers(1, 5), out_h=st.integers(1, 4), out_w=st.integers(1, 4),
+       mode=st.sampled_from(["bilinear", "nearest", "bicubic"]),
+       padding_mode=st.sampled_from(["zeros", "border", "reflection"]), align_corners=st.booleans(),
+       spread=st.sampled_from([0.9, 1.5, 3.0]), seed=st.integers(0, 2**16))
+def test_grid_sample_property(height, width, out_h, out_w, mode, padding_mode, align_corners, spread, seed):
+    rng = np.random.default_rng(seed)
+    arrays = [rng.standard_normal((2, 3, height, width)), rng.uniform(-spread, spread, (2, out_h, out_w, 2))]
+
+    def fn(lib, x, grid):
+        return lib.nn.functional.grid_sample(x, grid, mode=mode, padding_mode=padding_mode,
+                                             align_corners=align_corners)
+    _grads_match(fn, arrays, [True, True])
