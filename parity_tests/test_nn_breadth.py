@@ -217,7 +217,8 @@ def test_multihead_attention_matches_torch(name, dtype):
            call=lambda m, *xs: _mha_call(kwargs, dtype)(m, *(xs * 3 if len(xs) == 1 else xs)))
 
 
-@pytest.mark.parametrize("kwargs", [{}, {"need_weights": False}, {"key_padding_mask": KPM[:, :4]}, {"attn_mask": CAUSAL},
+@pytest.mark.parametrize("kwargs", [{}, {"need_weights": False}, {"key_padding_mask": KPM[:, :4]},
+                                    {"attn_mask": CAUSAL},
                                     {"key_padding_mask": KPM[:, :4], "need_weights": False}])
 def test_multihead_attention_inference_matches_torchs_fast_path(kwargs):
     """eval + no_grad + batch_first self-attention: torch runs its fused kernel; minigrad's general path
@@ -1146,8 +1147,8 @@ def test_multi_margin_loss_property(batch, classes, p, margin, weighted, reducti
     _grads_match(fn, arrays, [True, False])
 
 
-@given(batch=st.sampled_from([None, 1, 3]), classes=st.integers(1, 6), reduction=st.sampled_from(["mean", "sum", "none"]),
-       seed=st.integers(0, 2**16))
+@given(batch=st.sampled_from([None, 1, 3]), classes=st.integers(1, 6),
+       reduction=st.sampled_from(["mean", "sum", "none"]), seed=st.integers(0, 2**16))
 def test_multilabel_margin_loss_property(batch, classes, reduction, seed):
     rng = np.random.default_rng(seed)
     shape = (classes,) if batch is None else (batch, classes)

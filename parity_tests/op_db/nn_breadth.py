@@ -88,8 +88,9 @@ def _mha_samples(need_weights):
     """(query, key, value, in_proj_weight, in_proj_bias, out_proj_weight, out_proj_bias) with E = 6, 2 heads."""
     def samples(dtype):
         rng = Rng(65)
-        weights = lambda: [rng.normal((18, 6), dtype, 0.5), rng.normal((18,), dtype), rng.normal((6, 6), dtype, 0.5),  # noqa: E731
-                           rng.normal((6,), dtype)]
+        def weights():
+            return [rng.normal((18, 6), dtype, 0.5), rng.normal((18,), dtype), rng.normal((6, 6), dtype, 0.5),
+                    rng.normal((6,), dtype)]
         yield Sample([rng.normal((4, 2, 6), dtype), rng.normal((5, 2, 6), dtype), rng.normal((5, 2, 6), dtype),
                       *weights()], {"need_weights": need_weights})
         kpm = rng.r.random((2, 5)) < 0.4

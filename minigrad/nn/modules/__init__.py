@@ -26,5 +26,6 @@ __all__ = ["Module", "Sequential", "ModuleList", "ModuleDict", "Identity", "Line
            "Bilinear", "MultiheadAttention", "PairwiseDistance", "CosineSimilarity",
            "ChannelShuffle", "LocalResponseNorm", "AlphaDropout", "FeatureAlphaDropout", "EmbeddingBag",
            "AdaptiveLogSoftmaxWithLoss", "Container", "LazyLinear",
-           "Transformer", "TransformerEncoder", "TransformerDecoder", "TransformerEncoderLayer", "TransformerDecoderLayer",
+           "Transformer", "TransformerEncoder", "TransformerDecoder", "TransformerEncoderLayer",
+           "TransformerDecoderLayer",
            *_padding_all]

@@ -12,7 +12,8 @@ from ..parameter import Parameter
 from .module import Module
 
 __all__ = ["Threshold", "ReLU", "ReLU6", "LeakyReLU", "PReLU", "ELU", "SELU", "CELU", "GELU", "SiLU", "Mish",
-           "Sigmoid", "Tanh", "Hardtanh", "Hardsigmoid", "Hardswish", "Softplus", "Softsign", "Softmax", "Softmax2d", "GLU", "RReLU",
+           "Sigmoid", "Tanh", "Hardtanh", "Hardsigmoid", "Hardswish", "Softplus", "Softsign", "Softmax",
+           "Softmax2d", "GLU", "RReLU",
            "LogSoftmax", "Softmin", "LogSigmoid", "Tanhshrink", "Softshrink", "Hardshrink"]
 
 
