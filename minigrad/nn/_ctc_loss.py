@@ -25,7 +25,7 @@ and index lists, as torch reads them into IntArrayRefs.
 """
 import numpy as np
 
-from .._backend import host
+from .._backend import host, to_device
 from ..autograd.function import BuiltinFunction
 from ..factories import tensor as _tensor
 from ..ops.arithmetic import where
@@ -42,14 +42,15 @@ def _logsumexp(*terms):
         return safe + np.log(np.exp(stacked - safe).sum(axis=0))
 
 
-def _extended_targets(targets, target_lengths, blank, like):
+def _extended_targets(targets, target_lengths, blank, device):
     """(N, 2*S_max + 1) extended labels l' (blank-padded) and whether l'(s) may skip from s - 2,
-    on the device of ``like``."""
+    on ``device``."""
     n, s_max = len(target_lengths), max(target_lengths, default=0)
-    labels = np.full((n, 2 * s_max + 1), blank, dtype=np.int64, like=like)
+    labels = np.full((n, 2 * s_max + 1), blank, dtype=np.int64)  # host: filled from the host targets, moved once
     for b, seq in enumerate(targets):
-        labels[b, 1:2 * len(seq):2] = seq  # a host sequence, copied over (as CuPy's setitem does)
-    skip = np.zeros(labels.shape, dtype=bool, like=like)
+        labels[b, 1:2 * len(seq):2] = seq
+    labels = to_device(labels, device)
+    skip = np.zeros(labels.shape, dtype=bool, like=labels)
     skip[:, 2:] = (labels[:, 2:] != blank) & (labels[:, 2:] != labels[:, :-2])
     return labels, skip
 
@@ -106,7 +107,7 @@ class CtcLoss(BuiltinFunction):
     @staticmethod
     def forward(ctx, log_probs, targets, input_lengths, target_lengths, blank, zero_infinity):
         lp = log_probs._data.astype(np.float64)
-        labels, skip = _extended_targets(targets, target_lengths, blank, lp)
+        labels, skip = _extended_targets(targets, target_lengths, blank, log_probs.device)
         alpha, emit = _alphas(lp, labels, skip, input_lengths, target_lengths)
         rows = np.arange(len(input_lengths), like=lp)
         last = np.asarray(input_lengths, like=lp) - 1
