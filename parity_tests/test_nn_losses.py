@@ -117,9 +117,9 @@ def test_weights_are_buffers(name, kwargs):
 
 
 def test_all_lists_the_losses():
+    """Every torch loss module exists (the ones beyond LOSS_REPRS are tested in test_nn_breadth.py)."""
     import minigrad.nn.modules.loss as ours
-    assert set(ours.__all__) == set(LOSS_REPRS)
-    assert set(ours.__all__) <= set(torch.nn.modules.loss.__all__)
+    assert set(ours.__all__) == set(torch.nn.modules.loss.__all__)
 
 
 @pytest.mark.parametrize("flags,expected", [({"size_average": False}, "sum"), ({"reduce": False}, "none"),

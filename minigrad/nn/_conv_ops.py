@@ -51,8 +51,8 @@ def im2col(x, kernel, stride, padding, dilation):
         x = np.pad(x, [(0, 0)] * (x.ndim - d) + [(p, p) for p in padding])
     view = windows(x, kernel, stride, dilation)
     lead = tuple(range(x.ndim - d))
-    return np.ascontiguousarray(view.transpose(lead + tuple(range(x.ndim, x.ndim + d))
-                                               + tuple(range(x.ndim - d, x.ndim))))
+    view = view.transpose(lead + tuple(range(x.ndim, x.ndim + d)) + tuple(range(x.ndim - d, x.ndim)))
+    return np.ascontiguousarray(view, like=view)
 
 
 def col2im(cols, size, kernel, stride, padding, dilation):
@@ -100,7 +100,7 @@ def _conv_transpose(x, w, stride, padding, dilation, output_padding, groups):
     size = tuple((i - 1) * s - 2 * p + dl * (k - 1) + op + 1
                  for i, k, s, p, dl, op in zip(x.shape[2:], kernel, stride, padding, dilation, output_padding))
     wt = w.reshape(groups, c // groups, -1).transpose(0, 2, 1)  # (G, F/G*K, C/G)
-    x = np.ascontiguousarray(x)  # a broadcast gradient (strides 0) would take matmul's slow non-BLAS loop
+    x = np.ascontiguousarray(x, like=x)  # a broadcast gradient (strides 0) would take matmul's slow non-BLAS loop
     cols = np.matmul(wt, x.reshape(n, groups, c // groups, -1))  # (N, G, F/G*K, L)
     cols = cols.reshape((n, f) + kernel + x.shape[2:])
     return col2im(cols, size, kernel, stride, padding, dilation)
@@ -203,7 +203,8 @@ class Col2Im(BuiltinFunction):
         *lead, ck, _ = cols.shape
         blocks = window_positions(size, kernel, stride, padding, dilation)
         columns = cols._data.reshape(tuple(lead) + (ck // math.prod(kernel),) + tuple(kernel) + blocks)
-        return np.ascontiguousarray(col2im(columns, size, kernel, stride, padding, dilation))
+        out = col2im(columns, size, kernel, stride, padding, dilation)
+        return np.ascontiguousarray(out, like=out)
 
     @staticmethod
     def backward(ctx, grad):

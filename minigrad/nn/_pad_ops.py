@@ -94,10 +94,10 @@ def pad(input, pad, mode="constant", value=None):  # noqa: A002
     pad = tuple(int(p) for p in pad)
     if len(pad) % 2:
         raise RuntimeError("Padding length must be divisible by 2")
+    if len(pad) > 2 * input.ndim:
+        raise RuntimeError(f"Padding length should be less than or equal to two times the input dimension but "
+                           f"got padding length {len(pad)} and input of dimension {input.ndim}")
     if mode == "constant":
-        if len(pad) > 2 * input.ndim:
-            raise RuntimeError(f"Padding length should be less than or equal to two times the input dimension but "
-                               f"got padding length {len(pad)} and input of dimension {input.ndim}")
         return ConstantPadNd.apply(input, pad, 0 if value is None else value)
     if value is not None and value != 0:
         raise RuntimeError(f"Padding mode \"{mode}\" doesn't take in value argument")

@@ -162,7 +162,8 @@ class MaxPoolAdjoint(BuiltinFunction):
                 padded[where] += np.where(a == k, g, 0)
         if padded.shape[-2:] == tuple(size):
             return padded
-        return np.ascontiguousarray(padded[..., padding[0]:padding[0] + size[0], padding[1]:padding[1] + size[1]])
+        inside = padded[..., padding[0]:padding[0] + size[0], padding[1]:padding[1] + size[1]]
+        return np.ascontiguousarray(inside, like=inside)
 
     @staticmethod
     def backward(ctx, grad):
@@ -293,7 +294,8 @@ class AvgPoolAdjoint(BuiltinFunction):
         out = g.shape[-2:]
         scaled = g / _avg_divisor(size, kernel, stride, padding, out, count_include_pad, divisor_override, g)
         cols = np.broadcast_to(scaled[..., None, None, :, :], g.shape[:-2] + tuple(kernel) + out)
-        return np.ascontiguousarray(col2im(cols, size, kernel, stride, padding, (1, 1)))
+        out = col2im(cols, size, kernel, stride, padding, (1, 1))
+        return np.ascontiguousarray(out, like=out)
 
     @staticmethod
     def backward(ctx, grad):

@@ -38,7 +38,7 @@ class Resample(BuiltinFunction):
         a_h, a_w = ctx.matrices
         grad_x = grad.matmul(Tensor._wrap(a_w))
         if a_h is not None:
-            grad_x = Tensor._wrap(np.ascontiguousarray(a_h.T)).matmul(grad_x)
+            grad_x = Tensor._wrap(np.ascontiguousarray(a_h.T, like=a_h)).matmul(grad_x)
         return grad_x, None, None, None
 
 
@@ -183,7 +183,7 @@ def _shuffled(a, r):
     a = a.reshape(tuple(lead) + (c // (r * r), r, r, h, w))
     n = len(lead)
     a = a.transpose(tuple(range(n)) + (n, n + 3, n + 1, n + 4, n + 2))
-    return np.ascontiguousarray(a).reshape(tuple(lead) + (c // (r * r), h * r, w * r))
+    return np.ascontiguousarray(a, like=a).reshape(tuple(lead) + (c // (r * r), h * r, w * r))
 
 
 def _unshuffled(a, r):
@@ -192,7 +192,7 @@ def _unshuffled(a, r):
     a = a.reshape(tuple(lead) + (c, h // r, r, w // r, r))
     n = len(lead)
     a = a.transpose(tuple(range(n)) + (n, n + 2, n + 4, n + 1, n + 3))
-    return np.ascontiguousarray(a).reshape(tuple(lead) + (c * r * r, h // r, w // r))
+    return np.ascontiguousarray(a, like=a).reshape(tuple(lead) + (c * r * r, h // r, w // r))
 
 
 class PixelShuffle(BuiltinFunction):

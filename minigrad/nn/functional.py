@@ -21,3 +21,22 @@ from ._pool_ops import (  # noqa: F401
     adaptive_max_pool1d, adaptive_max_pool2d)
 from ._resample_ops import interpolate, pixel_shuffle, pixel_unshuffle  # noqa: F401
 from ._channel_ops import group_norm, instance_norm, dropout1d, dropout2d  # noqa: F401
+from ._glu import glu  # noqa: F401
+from ._bilinear import bilinear  # noqa: F401
+from ._rms_norm import rms_norm  # noqa: F401
+from ._sdpa import scaled_dot_product_attention  # noqa: F401
+from ._multi_head_attention import multi_head_attention_forward  # noqa: F401
+from ._margin_losses import (  # noqa: F401
+    margin_ranking_loss, hinge_embedding_loss, soft_margin_loss, multilabel_soft_margin_loss, multi_margin_loss,
+    multilabel_margin_loss, triplet_margin_loss, triplet_margin_with_distance_loss)
+from ._likelihood_losses import poisson_nll_loss, gaussian_nll_loss  # noqa: F401
+from ._channel_shuffle import channel_shuffle, native_channel_shuffle  # noqa: F401
+from ._pdist import pdist  # noqa: F401
+from ._local_response_norm import local_response_norm  # noqa: F401
+from ._rrelu import rrelu, rrelu_  # noqa: F401
+from ._alpha_dropout import alpha_dropout, feature_alpha_dropout  # noqa: F401
+from ._gumbel_softmax import gumbel_softmax  # noqa: F401
+from ._embedding_bag import embedding_bag  # noqa: F401
+from ._ctc_loss import ctc_loss  # noqa: F401
+from ._linear_cross_entropy import linear_cross_entropy  # noqa: F401
+from ._grid_sample import affine_grid, grid_sample  # noqa: F401

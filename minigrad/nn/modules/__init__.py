@@ -1,17 +1,36 @@
 """The layers and containers of ``minigrad.nn`` (one file per family, as in torch)."""
 from .module import Module
-from .container import Sequential, ModuleList, ModuleDict
+from .container import Container, Sequential, ModuleList, ModuleDict, ParameterList, ParameterDict
 from .linear import Identity, Linear
 from .flatten import Flatten, Unflatten
 from .sparse import Embedding
 from .dropout import Dropout
 from .batchnorm import BatchNorm1d
-from .normalization import LayerNorm
+from .normalization import LayerNorm, RMSNorm
+from .bilinear import Bilinear
+from .attention import MultiheadAttention
+from .distance import PairwiseDistance, CosineSimilarity
+from .channelshuffle import ChannelShuffle
+from .alpha_dropout import AlphaDropout, FeatureAlphaDropout
+from .embedding_bag import EmbeddingBag
+from .adaptive import AdaptiveLogSoftmaxWithLoss
+from .lazy import LazyLinear
+from .local_response_norm import LocalResponseNorm
+from .transformer import (Transformer, TransformerEncoder, TransformerDecoder, TransformerEncoderLayer,
+                          TransformerDecoderLayer)
 from .rnn import RNNBase, RNN, LSTM, GRU, RNNCellBase, RNNCell, LSTMCell, GRUCell
+from .padding import *  # noqa: F401,F403 - the padding layers (their __all__)
+from .padding import __all__ as _padding_all
 
 __all__ = ["Module", "Sequential", "ModuleList", "ModuleDict", "Identity", "Linear", "Flatten", "Unflatten",
-           "Embedding", "Dropout", "BatchNorm1d", "LayerNorm", "RNNBase", "RNN", "LSTM", "GRU",
-           "RNNCellBase", "RNNCell", "LSTMCell", "GRUCell"]
+           "Embedding", "Dropout", "BatchNorm1d", "LayerNorm", "ParameterList", "ParameterDict", "RMSNorm",
+           "Bilinear", "MultiheadAttention", "PairwiseDistance", "CosineSimilarity",
+           "ChannelShuffle", "LocalResponseNorm", "AlphaDropout", "FeatureAlphaDropout", "EmbeddingBag",
+           "AdaptiveLogSoftmaxWithLoss", "Container", "LazyLinear",
+           "Transformer", "TransformerEncoder", "TransformerDecoder", "TransformerEncoderLayer",
+           "TransformerDecoderLayer",
+           "RNNBase", "RNN", "LSTM", "GRU", "RNNCellBase", "RNNCell", "LSTMCell", "GRUCell",
+           *_padding_all]
 
 # convolutional networks (one file per family, as in torch)
 from .conv import Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d  # noqa: E402

@@ -1,9 +1,11 @@
-"""``LayerNorm``: normalise each sample over its last dims, then scale and shift (learned)."""
+"""``LayerNorm``: normalise each sample over its last dims, then scale and shift (learned).
+``RMSNorm``: divide each sample by its root mean square over its last dims, then scale (learned)."""
 import numbers
 
 from ...factories import empty
 from .. import init
 from .._layer_ops import layer_norm
+from .._rms_norm import rms_norm
 from ..parameter import Parameter
 from .module import Module
 
@@ -42,3 +44,31 @@ class LayerNorm(Module):
     def extra_repr(self):
         return (f"{self.normalized_shape}, eps={self.eps}, elementwise_affine={self.elementwise_affine}, "
                 f"bias={self.bias is not None}")
+
+
+class RMSNorm(Module):
+    """y = x / sqrt(mean(x**2) + eps) * weight over the trailing dims ``normalized_shape``, with an optional
+    elementwise ``weight`` (ones). ``eps=None`` uses the input dtype's machine epsilon, as in torch."""
+
+    def __init__(self, normalized_shape, eps=None, elementwise_affine=True, device=None, dtype=None):
+        super().__init__()
+        if isinstance(normalized_shape, numbers.Integral):
+            normalized_shape = (normalized_shape,)
+        self.normalized_shape = tuple(normalized_shape)
+        self.eps = eps
+        self.elementwise_affine = elementwise_affine
+        if elementwise_affine:
+            self.weight = Parameter(empty(self.normalized_shape, device=device, dtype=dtype))
+        else:
+            self.register_parameter("weight", None)
+        self.reset_parameters()
+
+    def reset_parameters(self):
+        if self.elementwise_affine:
+            init.ones_(self.weight)
+
+    def forward(self, x):
+        return rms_norm(x, self.normalized_shape, self.weight, self.eps)
+
+    def extra_repr(self):
+        return f"{self.normalized_shape}, eps={self.eps}, elementwise_affine={self.elementwise_affine}"
