@@ -24,7 +24,7 @@ from .ops.unary import (exp, expm1, log, log1p, log2, log10, sqrt, rsqrt, sin, c
 from .ops.reduction import (sum, mean, prod, max, min, amax, amin, argmax, argmin, var, std, logsumexp,  # noqa: A004
                             norm, all, any, cumsum)
 from .ops.activation import relu, sigmoid, softmax, log_softmax
-from .ops import return_types
+from .ops import return_types, _keywords
 from .ops.shape import (reshape, flatten, unflatten, squeeze, unsqueeze, transpose, t, permute, movedim,
                         cat, stack, split, chunk, unbind, narrow, flip)
 from .ops.indexing import gather, scatter, scatter_add, index_select, masked_fill, masked_select, select
@@ -39,6 +39,7 @@ from .utils import data as _utils_data  # noqa: E402,F401 - minigrad.utils.data,
 subtract, multiply, divide, true_divide, negative, absolute = sub, mul, div, div, neg, abs
 clip, concat, concatenate, swapaxes = clamp, cat, cat, transpose
 result_type = _result_type
+_keywords.bind_functions(globals())  # out= and the NumPy keyword aliases (axis=, keepdims=), as torch's
 
 __version__ = "0.1.0"
 

@@ -120,11 +120,11 @@ def _float_dtype(dtype):
     return _dt.to_dtype(dtype) if dtype is not None else _dt.get_default_dtype()
 
 
-def zeros(*size, dtype=None, device=None, requires_grad=False, out=None):
+def zeros(*size, dtype=None, device=None, requires_grad=False):
     return _finish(np.zeros(_size(size, "zeros"), _float_dtype(dtype).np), _float_dtype(dtype), device, requires_grad)
 
 
-def ones(*size, dtype=None, device=None, requires_grad=False, out=None):
+def ones(*size, dtype=None, device=None, requires_grad=False):
     return _finish(np.ones(_size(size, "ones"), _float_dtype(dtype).np), _float_dtype(dtype), device, requires_grad)
 
 

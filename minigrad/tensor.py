@@ -307,9 +307,12 @@ class Tensor:
     __str__ = __repr__
 
     def __format__(self, spec):
-        if self._data.ndim == 0 and spec:
+        """torch's ``Tensor.__format__``: a 0-dim Tensor (not a subclass such as Parameter) formats
+        its ``item()`` (``f"{loss}"`` prints ``0.3345...``); anything else formats as ``object`` does:
+        ``str(self)`` for an empty spec, TypeError for any other."""
+        if self._data.ndim == 0 and type(self) is Tensor:
             return format(self.item(), spec)
-        return repr(self)
+        return object.__format__(self, spec)
 
     def to(self, *args, **kwargs):
         """``to(dtype)``, ``to(device)``, ``to(device, dtype)``, ``to(other)``; a copy only when needed."""
@@ -1040,6 +1043,9 @@ from .ops import linalg as _linalg  # noqa: E402
 from .ops import convert as _ops_convert  # noqa: E402
 from .ops import sorting as _sorting  # noqa: E402
 from .ops import inplace as _inplace  # noqa: E402
+from .ops import _keywords  # noqa: E402
+
+_keywords.bind_methods(Tensor)  # axis=, keepdims=, ... as torch's argument parser accepts them
 
 # The hot operators: ``a + b`` is ops/arithmetic.py's ``add_operator(a, b)``, with no call between.
 Tensor.__add__ = Tensor.__radd__ = _arith.add_operator
