@@ -15,3 +15,6 @@ from ._layer_ops import dropout, batch_norm, layer_norm, embedding  # noqa: F401
 from ._pad_ops import pad  # noqa: F401
 from ._one_hot import one_hot  # noqa: F401
 from ._distance_ops import normalize, cosine_similarity, pairwise_distance  # noqa: F401
+from .._missing_names import missing_names as _missing_names
+
+__getattr__ = _missing_names(__name__, "nn.functional")

@@ -31,14 +31,12 @@ import warnings
 
 from .._backend import to_device
 from .._modes import grad_state
+from ..factories import C_TYPE_NAMES
 from ..tensor import Tensor
 
 NUMPY_ALIASES = {"axis": "dim", "keepdims": "keepdim", "x": "input", "a": "input", "x1": "input", "x2": "other"}
 KINDS = ("cast", "any", "exact", "cat", "factory")
 
-# torch's C names of dtypes, as its "Expected out tensor to have dtype float" error spells them
-_C_NAMES = {"float16": "c10::Half", "float32": "float", "float64": "double", "int8": "signed char",
-            "int16": "short int", "int32": "int", "int64": "long int", "uint8": "unsigned char", "bool": "bool"}
 
 
 def numpy_aliases(fn):
@@ -118,8 +116,8 @@ def _into(out, kind, fn, args, kwargs):
 
 def _check_dtype(name, kind, result, wanted):
     if kind == "exact" and result is not wanted:
-        raise RuntimeError(f"Expected out tensor to have dtype {_C_NAMES[result.name]}, but got "
-                           f"{_C_NAMES[wanted.name]} instead")
+        raise RuntimeError(f"Expected out tensor to have dtype {C_TYPE_NAMES[result.name]}, but got "
+                           f"{C_TYPE_NAMES[wanted.name]} instead")
     if kind in ("cast", "cat") and result._category > wanted._category:  # torch's canCast
         if kind == "cat":
             raise TypeError(f"torch.cat(): input types can't be cast to the desired output type "
