@@ -25,6 +25,7 @@ from .ops.unary import (exp, expm1, log, log1p, log2, log10, sqrt, rsqrt, sin, c
                         nan_to_num)
 from .ops.reduction import (sum, mean, prod, max, min, amax, amin, argmax, argmin, var, std, logsumexp,  # noqa: A004
                             norm, all, any, cumsum)
+from .ops.pointwise import addcmul, addcdiv, lerp
 from .ops.activation import relu, sigmoid, softmax, log_softmax
 from .ops import return_types, _keywords
 from .ops.shape import (reshape, flatten, unflatten, squeeze, unsqueeze, transpose, t, permute, movedim,

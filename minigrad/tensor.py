@@ -485,6 +485,15 @@ class Tensor:
     def mul_(self, other):
         return _inplace.apply(self, _arith.mul, other)
 
+    def addcmul_(self, tensor1, tensor2, *, value=1):
+        return _inplace.apply(self, lambda t, a, b: _pointwise.addcmul(t, a, b, value=value), tensor1, tensor2)
+
+    def addcdiv_(self, tensor1, tensor2, *, value=1):
+        return _inplace.apply(self, lambda t, a, b: _pointwise.addcdiv(t, a, b, value=value), tensor1, tensor2)
+
+    def lerp_(self, end, weight):
+        return _inplace.apply(self, _pointwise.lerp, end, weight)
+
     def div_(self, other, *, rounding_mode=None):
         return _inplace.apply(self, _arith.div, other, rounding_mode)
 
@@ -678,6 +687,16 @@ class Tensor:
 
     def sub(self, other, *, alpha=1):
         return _arith.sub(self, other, alpha)
+
+    # ops/pointwise.py
+    def addcmul(self, tensor1, tensor2, *, value=1):
+        return _pointwise.addcmul(self, tensor1, tensor2, value=value)
+
+    def addcdiv(self, tensor1, tensor2, *, value=1):
+        return _pointwise.addcdiv(self, tensor1, tensor2, value=value)
+
+    def lerp(self, end, weight):
+        return _pointwise.lerp(self, end, weight)
 
     subtract = sub
 
@@ -1034,6 +1053,7 @@ from . import factories as _factories  # noqa: E402
 from .autograd import engine as _engine  # noqa: E402
 from .ops import _util  # noqa: E402
 from .ops import arithmetic as _arith  # noqa: E402
+from .ops import pointwise as _pointwise  # noqa: E402
 from .ops import unary as _unary  # noqa: E402
 from .ops import activation as _activation  # noqa: E402
 from .ops import reduction as _reduce  # noqa: E402

@@ -150,7 +150,7 @@ OUT_KINDS = {
         "maximum minimum where eq ne lt le gt ge logical_and logical_or logical_xor logical_not bitwise_and "
         "bitwise_or bitwise_xor bitwise_not exp expm1 log log1p log2 log10 sqrt rsqrt sin cos tanh sigmoid "
         "reciprocal square clamp clip sign floor ceil round trunc nan_to_num mean std var logsumexp amax amin all "
-        "any norm softmax log_softmax bernoulli multinomial".split(), "cast"),
+        "any norm softmax log_softmax bernoulli multinomial addcmul addcdiv lerp".split(), "cast"),
     **dict.fromkeys("sum prod cumsum".split(), "any"),
     **dict.fromkeys("mm bmm matmul mv dot addmm max min argmax argmin argsort sort topk gather index_select "
                     "masked_select scatter scatter_add".split(), "exact"),
