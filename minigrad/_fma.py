@@ -33,6 +33,8 @@ def fma(a, b, c):
     and one shape, ``a`` an array like them or a number (a Python or
     NumPy scalar, rounded to that dtype first, as torch converts a Scalar ``alpha``/``value``/``weight``
     to the tensor's dtype)."""
+    if c.ndim == 0:  # NumPy's arithmetic on 0-d arrays gives scalars, which cannot be written into
+        return fma(a, b.reshape(1), c.reshape(1)).reshape(())
     dtype = c.dtype
     scalar = getattr(a, "ndim", 0) == 0
     a = dtype.type(a) if scalar else a

@@ -12,17 +12,15 @@ it binds, added here to minigrad's functions by one wrapper each instead of by e
   torch: an input (or ``out``) that requires grad is refused while grad mode is on (``out=`` is not
   differentiable); ``out`` of another shape is resized, with torch's deprecation warning when it had
   elements; ``out``'s version goes up (it is an in-place write). Which dtypes ``out`` may have
-  depends on the kind of kernel, one of ``KINDS``:
-
-  ``cast``     element-wise kernels (TensorIterator): the result is cast to ``out``'s dtype unless
-               that loses a category (float to integer, number to bool).
-  ``any``      ``sum``/``prod``/``cumsum``: ``out``'s dtype is the accumulation dtype, anything goes.
-  ``exact``    matrix products, ``max(dim)``, ``sort``, ``gather``, ...: ``out`` has the result's dtype.
-  ``cat``      ``cat``/``stack``: like ``cast``, with ``torch.cat()``'s own error.
-  ``factory``  ``zeros``, ``randn``, ``arange``, ...: the values are made in ``out``'s dtype.
+  depends on the kernel, and so do torch's messages: ``OUT_KINDS`` gives each function's rule in
+  ``DTYPE_RULES``. The main ones: ``cast`` (element-wise kernels cast the result to ``out``'s dtype
+  unless that loses a category: float to integer, number to bool), ``any`` (``sum``, ``cumsum``:
+  ``out``'s dtype is the accumulation dtype), ``exact``/``same``/``match`` (matrix products, ``sort``,
+  ``abs``, ``amax``, ...: ``out`` has the result's dtype), ``factory`` (``zeros``, ``randn``, ...: the
+  values are made in ``out``'s dtype, and a resize is silent).
 
   Only the ``torch.*`` functions take ``out=`` (Tensor methods do not, as in torch);
-  ``minigrad/__init__.py`` lists which, and ``parity_tests/test_idioms.py`` checks the list against
+  ``OUT_KINDS`` lists which, and ``parity_tests/test_idioms.py`` checks the list against
   torch's own signatures.
 """
 import functools
@@ -35,8 +33,6 @@ from ..factories import C_TYPE_NAMES
 from ..tensor import Tensor
 
 NUMPY_ALIASES = {"axis": "dim", "keepdims": "keepdim", "x": "input", "a": "input", "x1": "input", "x2": "other"}
-KINDS = ("cast", "any", "exact", "cat", "factory")
-
 
 
 def numpy_aliases(fn):
@@ -66,7 +62,7 @@ def numpy_aliases(fn):
 def out_variant(fn, kind):
     """``fn`` accepting ``out=`` (a Tensor, or a tuple of them for a function that returns a tuple),
     with the dtype rule ``kind`` (see the module docstring)."""
-    if kind not in KINDS:
+    if kind not in DTYPE_RULES and kind != "pair":
         raise ValueError(f"unknown out= kind {kind!r}")
 
     @functools.wraps(fn)
@@ -96,43 +92,78 @@ def _into(out, kind, fn, args, kwargs):
     if grad_state.enabled and _requires_grad((*args, *kwargs.values(), *outs)):
         raise RuntimeError(f"{name}(): functions with out=... arguments don't support automatic differentiation, "
                            "but one of the arguments requires grad.")
+    if outs[0].dtype.name == "bool" and name in NOT_FOR_BOOL:
+        raise NotImplementedError(f"\"{NOT_FOR_BOOL[name]}\" not implemented for 'Bool'")
     if kind == "factory":
         dtype = kwargs.get("dtype")
         if dtype is not None and dtype is not outs[0].dtype:
             raise RuntimeError(f"dtype {dtype.legacy_name} does not match dtype of out parameter "
                                f"({outs[0].dtype.legacy_name})")
         kwargs = {**kwargs, "dtype": outs[0].dtype, "device": outs[0].device}
+    elif kind == "any" and "dtype" in inspect.signature(fn).parameters:  # sum, prod, cumsum accumulate in out's dtype
+        kwargs = {**kwargs, "dtype": outs[0].dtype}
     result = fn(*args, **kwargs)
     results = tuple(result) if isinstance(result, tuple) else (result,)
     if len(results) != len(outs):
         raise TypeError(f"{name}(): argument 'out' must be a tuple of {len(results)} Tensors"
                         if len(results) > 1 else f"{name}(): argument 'out' must be Tensor, not tuple")
+    if kind == "pair":  # max/min: (values, indices) of exactly their dtypes; a full reduction casts
+        kind = "exact" if len(results) > 1 else "reduce cast"
     for r, o in zip(results, outs):
-        _check_dtype(name, kind, r.dtype, o.dtype)
+        allowed, message, error = DTYPE_RULES[kind]
+        if not allowed(r.dtype, o.dtype):
+            raise error(message.format(name=name, r=r.dtype.legacy_name, o=o.dtype.legacy_name,
+                                       rc=C_TYPE_NAMES[r.dtype.name], oc=C_TYPE_NAMES[o.dtype.name]))
     for r, o in zip(results, outs):
-        _write(o, r)
+        _write(o, r, name, warn=kind != "factory" and name not in SILENT_RESIZE)
     return type(result)(*outs) if isinstance(result, tuple) else out
 
 
-def _check_dtype(name, kind, result, wanted):
-    if kind == "exact" and result is not wanted:
-        raise RuntimeError(f"Expected out tensor to have dtype {C_TYPE_NAMES[result.name]}, but got "
-                           f"{C_TYPE_NAMES[wanted.name]} instead")
-    if kind in ("cast", "cat") and result._category > wanted._category:  # torch's canCast
-        if kind == "cat":
-            raise TypeError(f"torch.cat(): input types can't be cast to the desired output type "
-                            f"{wanted.legacy_name}")
-        raise RuntimeError(f"result type {result.legacy_name} can't be cast to the desired output type "
-                           f"{wanted.legacy_name}")
+def _can_cast(result, wanted):
+    """torch's ``canCast``: no float to integer, no number to bool."""
+    return result._category <= wanted._category
 
 
-def _write(o, r):
+# kind: (is out's dtype allowed for this result dtype, torch's message, torch's exception)
+DTYPE_RULES = {
+    "cast": (_can_cast, "result type {r} can't be cast to the desired output type {o}", RuntimeError),
+    "cat": (_can_cast, "torch.cat(): input types can't be cast to the desired output type {o}", TypeError),
+    "reduce cast": (_can_cast, "Expected canCast( typeMetaToScalarType(self.dtype()), typeMetaToScalarType("
+                    "out.dtype())) to be true, but got false.  (Could this error message be improved?  If so, please "
+                    "report an enhancement request to PyTorch.)", RuntimeError),
+    "dot": (lambda r, o: r is o, "result dtype {o} does not match input dtype {r}", RuntimeError),
+    "floating": (lambda r, o: o.is_floating_point, "{name}(): Expected floating point type for result tensor, but got: "
+                                                   "{o}", RuntimeError),
+    "any": (lambda r, o: True, "", RuntimeError),
+    "factory": (lambda r, o: True, "", RuntimeError),
+    "exact": (lambda r, o: r is o, "Expected out tensor to have dtype {rc}, but got {oc} instead", RuntimeError),
+    "same": (lambda r, o: r is o, "Found dtype {o} but expected {r}", RuntimeError),
+    "match": (lambda r, o: r is o, "Expected the dtype for input and out to match, but got {r} for input's dtype "
+                                   "and {o} for out's dtype.", RuntimeError),
+    "scalar type": (lambda r, o: r is o, "{name}(): self and result must have the same scalar type", RuntimeError),
+    "where": (lambda r, o: r is o, "Expected out type to be {r} but got {o}", RuntimeError),
+    "nan_to_num": (lambda r, o: r is o, "nan_to_num: dtype of out: {o} should be same as input: {r}", RuntimeError),
+    "bool": (lambda r, o: o.name == "bool", "{name} only supports bool tensor for result, got: {o}", RuntimeError),
+    "long": (lambda r, o: o.name == "int64", "{name} expects Long tensor out, got: {o}", RuntimeError),
+}
+SILENT_RESIZE = {"bernoulli", "multinomial"}  # as torch's factories, they resize ``out`` without a warning
+# kernels torch does not compile for bool, by their names in torch's NotImplementedError
+NOT_FOR_BOOL = {"arange": "arange_cpu", "linspace": "linspace_cpu", "logspace": "logspace_cpu",
+                "randperm": "randperm", "cumsum": "cumsum_out_cpu"}
+
+
+def _write(o, r, name, warn):
     """Write the result ``r`` into ``o``, resizing ``o`` as torch's ``resize_output`` does."""
     array = to_device(r._data, o.device).astype(o.dtype.np, copy=False)
     if o._data.shape == array.shape:
         o._data[...] = array
     else:
-        if o._data.size:
+        if o._data.size and name == "arange":
+            warnings.warn(f"The number of elements in the out tensor of shape {list(o.shape)} is {o._data.size} "
+                          f"which does not match the computed number of elements {array.size}. Note that this may "
+                          "occur as a result of rounding error. The out tensor will be resized to a tensor of "
+                          f"shape ({array.size},).", UserWarning, stacklevel=4)
+        elif o._data.size and warn:
             warnings.warn(f"An output with one or more elements was resized since it had shape {list(o.shape)}, "
                           f"which does not match the required output shape {list(r.shape)}. This behavior is "
                           "deprecated, and in a future PyTorch release outputs will not be resized unless they "
@@ -143,20 +174,26 @@ def _write(o, r):
 
 
 # The torch.* functions whose Python signatures take out= (torch/_C/_VariableFunctions.pyi; torch.norm
-# in torch/functional.py), by the kind of their dtype rule.
+# in torch/functional.py), by their dtype rule (DTYPE_RULES). argsort is missing: torch takes out= only
+# with stable=, which minigrad's argsort does not take.
 OUT_KINDS = {
     **dict.fromkeys(
-        "abs absolute add sub subtract mul multiply div divide true_divide floor_divide remainder pow neg negative "
-        "maximum minimum where eq ne lt le gt ge logical_and logical_or logical_xor logical_not bitwise_and "
-        "bitwise_or bitwise_xor bitwise_not exp expm1 log log1p log2 log10 sqrt rsqrt sin cos tanh sigmoid "
-        "reciprocal square clamp clip sign floor ceil round trunc nan_to_num mean std var logsumexp amax amin all "
-        "any norm softmax log_softmax bernoulli multinomial addcmul addcdiv lerp".split(), "cast"),
-    **dict.fromkeys("sum prod cumsum".split(), "any"),
-    **dict.fromkeys("mm bmm matmul mv dot addmm max min argmax argmin argsort sort topk gather index_select "
-                    "masked_select scatter scatter_add".split(), "exact"),
+        "add sub subtract mul multiply div divide true_divide floor_divide remainder pow maximum minimum eq ne lt le "
+        "gt ge logical_and logical_or logical_xor logical_not bitwise_and bitwise_or bitwise_xor exp expm1 log "
+        "log1p log2 log10 sqrt rsqrt sin cos tanh sigmoid reciprocal square mean std var addcmul addcdiv "
+        "lerp".split(), "cast"),
+    **dict.fromkeys("abs absolute neg negative ceil floor round trunc sign clamp clip bitwise_not".split(), "same"),
+    **dict.fromkeys("sum prod cumsum bernoulli".split(), "any"),
+    **dict.fromkeys("mm bmm matmul mv addmm argmax argmin sort topk gather scatter scatter_add softmax "
+                    "log_softmax norm".split(), "exact"),
+    **dict.fromkeys("amax amin".split(), "match"),
+    **dict.fromkeys("index_select masked_select".split(), "scalar type"),
+    **dict.fromkeys("all any".split(), "bool"),
+    **dict.fromkeys("max min".split(), "pair"),
     **dict.fromkeys("cat concat concatenate stack".split(), "cat"),
     **dict.fromkeys("zeros ones empty full arange linspace logspace eye rand randn randint randperm normal".split(),
                     "factory"),
+    "where": "where", "nan_to_num": "nan_to_num", "multinomial": "long", "dot": "dot", "logsumexp": "floating",
 }
 # Functions and methods torch writes in Python: its argument parser, and so the aliases, never sees them.
 PYTHON_FUNCTIONS = frozenset({"norm", "split", "unique"})
