@@ -346,6 +346,8 @@ class Tensor:
         if isinstance(dtype, str):
             name = dtype.rsplit(".", 1)[-1].replace("Tensor", "")
             dtype = next(d for d in _dt._ALL if d.legacy_name == name)
+        elif isinstance(dtype, type):  # a legacy constructor: x.type(torch.LongTensor)
+            dtype = dtype.dtype
         return self.to(dtype)
 
     def float(self):

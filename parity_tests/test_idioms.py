@@ -447,6 +447,7 @@ def test_legacy_isinstance_and_type(name):
     assert repr(getattr(minigrad, name)) == repr(getattr(torch, name))
     assert getattr(minigrad, name).dtype.name == str(getattr(torch, name).dtype).split(".")[-1]
     assert not isinstance(3, getattr(minigrad, name))
+    assert minigrad.ones(2).type(getattr(minigrad, name)).tolist() == torch.ones(2).type(getattr(torch, name)).tolist()
 
 
 def test_small_compat_functions():
