@@ -22,6 +22,7 @@ import numpy as np
 
 from . import dtypes as _dt
 from ._backend import device as _device, device_of, host
+from ._missing_names import is_torch_name
 from ._printing import tensor_repr
 from .utils.hooks import RemovableHandle
 
@@ -300,6 +301,13 @@ class Tensor:
 
     def __hash__(self):
         return id(self)
+
+    def __getattr__(self, name):
+        """Called only for a name Tensor lacks: a torch Tensor name says minigrad does not have it yet."""
+        message = f"'{type(self).__name__}' object has no attribute '{name}'"
+        if is_torch_name("Tensor", name):
+            message += f": torch.Tensor.{name} is not implemented in minigrad yet"
+        raise AttributeError(message)
 
     def __repr__(self):
         return tensor_repr(self)

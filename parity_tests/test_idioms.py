@@ -24,6 +24,7 @@ import torch
 from hypothesis import given, settings, strategies as st
 
 import minigrad
+import minigrad.coverage
 from minigrad.ops import _keywords
 
 LIBS = (minigrad, torch)
@@ -479,6 +480,15 @@ def test_missing_name_is_an_attribute_error_naming_it(namespace, module, name):
     if hasattr(torch_ns, name):
         assert f"{'torch' if namespace == 'torch' else 'torch.' + namespace}.{name} is not implemented" in str(err.value)
     assert not hasattr(module, name)
+
+
+def test_a_tensor_names_the_method_it_lacks():
+    names = minigrad.coverage.torch_names()["namespaces"]["Tensor"]["names"]
+    missing = next(n for n in names if not hasattr(minigrad.ones(1), n))
+    with pytest.raises(AttributeError, match=f"torch.Tensor.{missing} is not implemented in minigrad"):
+        getattr(minigrad.ones(1), missing)
+    with pytest.raises(AttributeError, match="'Tensor' object has no attribute 'not_a_torch_name'$"):
+        minigrad.ones(1).not_a_torch_name  # noqa: B018
 
 
 def test_every_namespace_names_what_it_lacks():
