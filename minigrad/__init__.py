@@ -11,7 +11,9 @@ from .tensor import Tensor, Size
 from .factories import (tensor, as_tensor, from_numpy, from_dlpack, scalar_tensor, zeros, ones, empty, full,
                         zeros_like, ones_like, empty_like, full_like, arange, linspace, logspace, eye, rand,
                         randn, randint, randperm, rand_like, randn_like, randint_like, normal, bernoulli,
-                        multinomial, is_tensor, numel, is_floating_point)
+                        multinomial, is_tensor, numel, is_floating_point, set_default_device, get_default_device,
+                        FloatTensor, DoubleTensor, HalfTensor, ByteTensor, CharTensor, ShortTensor, IntTensor,
+                        LongTensor, BoolTensor)
 from .random import Generator, manual_seed, seed, initial_seed, get_rng_state, set_rng_state, default_generator
 from .autograd import (no_grad, enable_grad, set_grad_enabled, inference_mode, is_grad_enabled, is_anomaly_enabled,
                        is_anomaly_check_nan_enabled)
@@ -23,14 +25,16 @@ from .ops.unary import (exp, expm1, log, log1p, log2, log10, sqrt, rsqrt, sin, c
                         nan_to_num)
 from .ops.reduction import (sum, mean, prod, max, min, amax, amin, argmax, argmin, var, std, logsumexp,  # noqa: A004
                             norm, all, any, cumsum)
+from .ops.pointwise import addcmul, addcdiv, lerp
 from .ops.activation import relu, sigmoid, softmax, log_softmax
-from .ops import return_types
+from .ops import return_types, _keywords
 from .ops.shape import (reshape, flatten, unflatten, squeeze, unsqueeze, transpose, t, permute, movedim,
                         cat, stack, split, chunk, unbind, narrow, flip)
 from .ops.indexing import gather, scatter, scatter_add, index_select, masked_fill, masked_select, select
 from .ops.linalg import matmul, mm, bmm, dot, mv, addmm
 from .ops.sorting import sort, argsort, topk, unique
-from . import autograd, cuda
+from . import autograd, cuda, accelerator
+from ._missing_names import missing_names as _missing_names
 from ._printing import set_printoptions
 from .serialization import save, load
 from . import nn, optim, utils, metrics  # noqa: E402 - they build on everything above
@@ -39,6 +43,8 @@ from .utils import data as _utils_data  # noqa: E402,F401 - minigrad.utils.data,
 subtract, multiply, divide, true_divide, negative, absolute = sub, mul, div, div, neg, abs
 clip, concat, concatenate, swapaxes = clamp, cat, cat, transpose
 result_type = _result_type
+_keywords.bind_functions(globals())  # out= and the NumPy keyword aliases (axis=, keepdims=), as torch's
 
 __version__ = "0.1.0"
+__getattr__ = _missing_names(__name__, "torch")  # a torch name minigrad lacks: an AttributeError naming it
 

@@ -8,7 +8,7 @@ import numpy as np
 
 from . import dtypes as _dt
 from ._backend import cupy_module, device as _device, to_device
-from .tensor import Tensor, _wrap
+from .tensor import Size, Tensor, _wrap
 from . import random as _random
 
 
@@ -17,6 +17,7 @@ def _finish(array, dtype, device, requires_grad):
     dtype = _dt.to_dtype(dtype) if dtype is not None else _dt.from_numpy_dtype(array.dtype)
     if array.dtype != dtype.np:
         array = array.astype(dtype.np)
+    device = _default_device if device is None else device
     if device is not None:
         dev = _device(device)
         if dev.type != "cpu":
@@ -120,11 +121,11 @@ def _float_dtype(dtype):
     return _dt.to_dtype(dtype) if dtype is not None else _dt.get_default_dtype()
 
 
-def zeros(*size, dtype=None, device=None, requires_grad=False, out=None):
+def zeros(*size, dtype=None, device=None, requires_grad=False):
     return _finish(np.zeros(_size(size, "zeros"), _float_dtype(dtype).np), _float_dtype(dtype), device, requires_grad)
 
 
-def ones(*size, dtype=None, device=None, requires_grad=False, out=None):
+def ones(*size, dtype=None, device=None, requires_grad=False):
     return _finish(np.ones(_size(size, "ones"), _float_dtype(dtype).np), _float_dtype(dtype), device, requires_grad)
 
 
@@ -302,3 +303,82 @@ def numel(t):
 
 def is_floating_point(t):
     return t.dtype.is_floating_point
+
+
+# --- compatibility names from torch's older API -------------------------------------------------
+# torch's C++ names of dtypes, as its TensorOptions and "Expected out tensor to have dtype ..." errors spell them
+C_TYPE_NAMES = {"float16": "c10::Half", "float32": "float", "float64": "double", "int8": "signed char",
+                "int16": "short int", "int32": "int", "int64": "long int", "uint8": "unsigned char", "bool": "bool"}
+
+
+def _options(dtype):
+    return (f"TensorOptions(dtype={C_TYPE_NAMES[dtype.name]}, device=cpu, layout=Strided, requires_grad=false "
+            "(default), pinned_memory=false (default), memory_format=(nullopt))")
+
+
+class tensortype(type):  # noqa: N801 - torch's name (type(torch.FloatTensor) is torch.tensortype)
+    """The metaclass of the legacy typed constructors (``torch.FloatTensor``, ``torch.LongTensor``, ...),
+    as torch's ``torch/csrc/tensor/python_tensor.cpp``: ``FloatTensor(2, 3)`` (sizes, uninitialised;
+    zeros here), ``FloatTensor([1, 2])`` (data), ``FloatTensor()`` (empty), ``FloatTensor(t)`` (``t``
+    itself when it has the dtype, else TypeError); ``isinstance(t, FloatTensor)`` asks for a cpu float32
+    tensor."""
+
+    def __instancecheck__(cls, obj):
+        return isinstance(obj, Tensor) and obj.dtype is cls.dtype and obj.device.type == "cpu"
+
+    def __repr__(cls):
+        return f"<class 'torch.{cls.__name__}'>"
+
+    def __call__(cls, *args, device=None):
+        dtype = cls.dtype
+        if not args:
+            return empty(0, dtype=dtype, device=device)
+        if all(isinstance(a, int) and not isinstance(a, bool) for a in args) or (
+                len(args) == 1 and isinstance(args[0], Size)):
+            size = args[0] if isinstance(args[0], Size) else args
+            if min(size, default=0) < 0:
+                raise RuntimeError(f"Trying to create tensor with negative dimension {min(size)}: {list(size)}")
+            return zeros(*size, dtype=dtype, device=device)
+        if len(args) > 1:
+            raise TypeError(f"new() received an invalid combination of arguments - got {len(args)} arguments")
+        data = args[0]
+        if isinstance(data, Tensor):
+            if data.dtype is not dtype:
+                raise TypeError(f"expected {_options(dtype)} (got {_options(data.dtype)})")
+            alias = _wrap(data._data, dtype)
+            alias._share_version(data)
+            return alias
+        if isinstance(data, (int, float, bool)):
+            raise TypeError(f"new(): data must be a sequence (got {type(data).__name__})")
+        return tensor(data, dtype=dtype, device=device)
+
+
+
+def _legacy_constructor(name, dtype):
+    return tensortype(name, (), {"dtype": dtype, "__module__": "torch", "__doc__": f"torch.{name}: {dtype} "
+                                 "tensors from sizes or data (the legacy constructor)"})
+
+
+FloatTensor = _legacy_constructor("FloatTensor", _dt.float32)
+DoubleTensor = _legacy_constructor("DoubleTensor", _dt.float64)
+HalfTensor = _legacy_constructor("HalfTensor", _dt.float16)
+ByteTensor = _legacy_constructor("ByteTensor", _dt.uint8)
+CharTensor = _legacy_constructor("CharTensor", _dt.int8)
+ShortTensor = _legacy_constructor("ShortTensor", _dt.int16)
+IntTensor = _legacy_constructor("IntTensor", _dt.int32)
+LongTensor = _legacy_constructor("LongTensor", _dt.int64)
+BoolTensor = _legacy_constructor("BoolTensor", _dt.bool)
+
+# torch.set_default_device: the device factories make tensors on when they are not given one
+_default_device = None
+
+
+def set_default_device(device):
+    """``torch.set_default_device``: ``None`` (or ``"cpu"``) makes factories return cpu tensors again."""
+    global _default_device
+    _default_device = None if device is None else _device(device)
+
+
+def get_default_device():
+    """``torch.get_default_device``: the device factories use when not given one."""
+    return _default_device or _device("cpu")

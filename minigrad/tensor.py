@@ -22,6 +22,7 @@ import numpy as np
 
 from . import dtypes as _dt
 from ._backend import device as _device, device_of, host
+from ._missing_names import is_torch_name
 from ._printing import tensor_repr
 from .utils.hooks import RemovableHandle
 
@@ -301,15 +302,25 @@ class Tensor:
     def __hash__(self):
         return id(self)
 
+    def __getattr__(self, name):
+        """Called only for a name Tensor lacks: a torch Tensor name says minigrad does not have it yet."""
+        message = f"'{type(self).__name__}' object has no attribute '{name}'"
+        if is_torch_name("Tensor", name):
+            message += f": torch.Tensor.{name} is not implemented in minigrad yet"
+        raise AttributeError(message)
+
     def __repr__(self):
         return tensor_repr(self)
 
     __str__ = __repr__
 
     def __format__(self, spec):
-        if self._data.ndim == 0 and spec:
+        """torch's ``Tensor.__format__``: a 0-dim Tensor (not a subclass such as Parameter) formats
+        its ``item()`` (``f"{loss}"`` prints ``0.3345...``); anything else formats as ``object`` does:
+        ``str(self)`` for an empty spec, TypeError for any other."""
+        if self._data.ndim == 0 and type(self) is Tensor:
             return format(self.item(), spec)
-        return repr(self)
+        return object.__format__(self, spec)
 
     def to(self, *args, **kwargs):
         """``to(dtype)``, ``to(device)``, ``to(device, dtype)``, ``to(other)``; a copy only when needed."""
@@ -343,6 +354,8 @@ class Tensor:
         if isinstance(dtype, str):
             name = dtype.rsplit(".", 1)[-1].replace("Tensor", "")
             dtype = next(d for d in _dt._ALL if d.legacy_name == name)
+        elif isinstance(dtype, type):  # a legacy constructor: x.type(torch.LongTensor)
+            dtype = dtype.dtype
         return self.to(dtype)
 
     def float(self):
@@ -481,6 +494,15 @@ class Tensor:
 
     def mul_(self, other):
         return _inplace.apply(self, _arith.mul, other)
+
+    def addcmul_(self, tensor1, tensor2, *, value=1):
+        return _inplace.apply(self, lambda t, a, b: _pointwise.addcmul(t, a, b, value=value), tensor1, tensor2)
+
+    def addcdiv_(self, tensor1, tensor2, *, value=1):
+        return _inplace.apply(self, lambda t, a, b: _pointwise.addcdiv(t, a, b, value=value), tensor1, tensor2)
+
+    def lerp_(self, end, weight):
+        return _inplace.apply(self, _pointwise.lerp, end, weight)
 
     def div_(self, other, *, rounding_mode=None):
         return _inplace.apply(self, _arith.div, other, rounding_mode)
@@ -675,6 +697,16 @@ class Tensor:
 
     def sub(self, other, *, alpha=1):
         return _arith.sub(self, other, alpha)
+
+    # ops/pointwise.py
+    def addcmul(self, tensor1, tensor2, *, value=1):
+        return _pointwise.addcmul(self, tensor1, tensor2, value=value)
+
+    def addcdiv(self, tensor1, tensor2, *, value=1):
+        return _pointwise.addcdiv(self, tensor1, tensor2, value=value)
+
+    def lerp(self, end, weight):
+        return _pointwise.lerp(self, end, weight)
 
     subtract = sub
 
@@ -1031,6 +1063,7 @@ from . import factories as _factories  # noqa: E402
 from .autograd import engine as _engine  # noqa: E402
 from .ops import _util  # noqa: E402
 from .ops import arithmetic as _arith  # noqa: E402
+from .ops import pointwise as _pointwise  # noqa: E402
 from .ops import unary as _unary  # noqa: E402
 from .ops import activation as _activation  # noqa: E402
 from .ops import reduction as _reduce  # noqa: E402
@@ -1040,6 +1073,9 @@ from .ops import linalg as _linalg  # noqa: E402
 from .ops import convert as _ops_convert  # noqa: E402
 from .ops import sorting as _sorting  # noqa: E402
 from .ops import inplace as _inplace  # noqa: E402
+from .ops import _keywords  # noqa: E402
+
+_keywords.bind_methods(Tensor)  # axis=, keepdims=, ... as torch's argument parser accepts them
 
 # The hot operators: ``a + b`` is ops/arithmetic.py's ``add_operator(a, b)``, with no call between.
 Tensor.__add__ = Tensor.__radd__ = _arith.add_operator

@@ -9,7 +9,7 @@ Where bit-exactness holds: torch runs its single-tensor update on the CPU (``for
 one element-wise kernel per op. Its vectorised kernels (what ``torch.backends.cpu.get_cpu_capability()``
 reports as AVX2 or AVX512) round ``add(alpha=)``, ``addcmul`` and ``lerp`` once (a fused
 multiply-add), in the vector body and the scalar tail alike; minigrad rounds those once too
-(``minigrad/optim/_fused.py``), and ``mul``, ``div``, ``addcdiv``, ``abs``, ``maximum``, ``sign``,
+(``minigrad/_fma.py``, ``minigrad/optim/_fused.py``), and ``mul``, ``div``, ``addcdiv``, ``abs``, ``maximum``, ``sign``,
 ``clamp`` are correctly rounded in both. So with those kernels the float32 and float64 trajectories
 of the optimizers built from these ops alone -- SGD, Adamax, ASGD, Rprop -- are *equal*: every
 parameter after every step, and every state tensor. (Measured on AVX2 and DEFAULT kernels; for

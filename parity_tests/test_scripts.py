@@ -17,14 +17,6 @@ SCRIPTS = sorted((pathlib.Path(__file__).parent / "scripts").glob("*.py"))
 
 # script -> (what minigrad lacks today, signatures of that failure in the --compare output)
 MISSING_TODAY = {
-    "autograd_variable_legacy": ("torch.autograd.Variable, torch.FloatTensor, torch.LongTensor",
-                                 ["torch.autograd.Variable is not implemented", "torch.FloatTensor is not implemented",
-                                  "torch.LongTensor is not implemented"]),
-    "bigram_counts": ("Tensor.sum(1, keepdims=True) (NumPy keyword alias); f'{nll/n}' on a 0-dim tensor must "
-                      "format its item()",
-                      ["unexpected keyword argument 'keepdims'", "+ minigrad tensor(2.1710)"]),
-    "bigram_neural_net": ("Tensor.sum(1, keepdims=True) (NumPy keyword alias)",
-                          ["unexpected keyword argument 'keepdims'"]),
     "einsum_and_linalg": ("torch.einsum, outer, trace, diag, cumprod, triu, tril; torch.linalg (norm, vector_norm, "
                           "det, inv, solve)",
                           [f"torch.{name} is not implemented" for name in
@@ -33,15 +25,8 @@ MISSING_TODAY = {
     "nn_from_scratch_refactor": ("indexing with a range: input[range(target.shape[0]), target]", ["(got range)"]),
     "numpy_normalization": ("NumPy scalars and arrays as operands: x - np.float32(m), x - ndarray",
                             ["unsupported operand type: float32", "unsupported operand type: ndarray"]),
-    "quickstart_classifier": ("torch.accelerator (the quickstart's device line)",
-                              ["torch.accelerator is not implemented"]),
     "self_attention_tril": ("torch.tril", ["torch.tril is not implemented"]),
-    "softmax_regression_scratch": ("indexing with a range: y_hat[range(len(y_hat)), y]; argmax(axis=1)",
-                                   ["(got range)", "unexpected keyword argument 'axis'"]),
-    "tensor_basics": ("out= in torch.matmul(..., out=y3) and torch.mul(..., out=z3)",
-                      ["unexpected keyword argument 'out'"]),
-    "torchmetrics_usage": ("f'{acc}' on a 0-dim tensor must format its item() (prints tensor(0.3000))",
-                           ["+ minigrad Accuracy on batch 0: tensor(0.3000)"]),
+    "softmax_regression_scratch": ("indexing with a range: y_hat[range(len(y_hat)), y]", ["(got range)"]),
 }
 
 

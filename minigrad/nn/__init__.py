@@ -15,3 +15,6 @@ from .modules.activation import *  # noqa: F401,F403 - the activation modules (t
 from .modules.loss import *  # noqa: F401,F403 - the loss modules (their __all__)
 from .modules import *  # noqa: F401,F403 - the layers (modules/__init__.py's __all__: conv, pooling, ...)
 from . import functional, init, utils  # noqa: F401
+from .._missing_names import missing_names as _missing_names
+
+__getattr__ = _missing_names(__name__, "nn")

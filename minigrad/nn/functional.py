@@ -40,3 +40,6 @@ from ._embedding_bag import embedding_bag  # noqa: F401
 from ._ctc_loss import ctc_loss  # noqa: F401
 from ._linear_cross_entropy import linear_cross_entropy  # noqa: F401
 from ._grid_sample import affine_grid, grid_sample  # noqa: F401
+from .._missing_names import missing_names as _missing_names
+
+__getattr__ = _missing_names(__name__, "nn.functional")

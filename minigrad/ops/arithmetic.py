@@ -9,6 +9,7 @@ from .._modes import grad_state as _grad_state
 from ..autograd.function import BuiltinFunction
 from ..tensor import Tensor, _wrap
 from .indexing import nonzero
+from .pointwise import add_scaled
 from ._util import operands, float_result_type, broadcast_error, device_error, shape_of
 
 
@@ -308,14 +309,14 @@ class Where(BuiltinFunction):
 
 
 def add(a, b, alpha=1):
-    if alpha != 1:
-        b = b * alpha
+    if alpha != 1:  # a + alpha * b rounded once, as torch's kernel (ops/pointwise.py)
+        return add_scaled(a, b, alpha)
     return add_operator(a, b) if isinstance(a, Tensor) else Add.apply(a, b)
 
 
 def sub(a, b, alpha=1):
     if alpha != 1:
-        b = b * alpha
+        return add_scaled(a, b, alpha, subtract=True)
     if not isinstance(a, Tensor):
         return RSub.apply(b, a)
     return sub_operator(a, b)

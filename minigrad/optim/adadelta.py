@@ -15,7 +15,8 @@ in torch's order of operations, its ``add(alpha=)`` and ``addcmul`` rounded once
 import numpy as np
 
 from ..factories import zeros_like
-from ._fused import add_, addcmul_, fma
+from .._fma import fma
+from ._fused import add_, addcmul_
 from .optimizer import PARAM, SCALAR, Optimizer
 
 

@@ -12,7 +12,8 @@ with torch's roundings: the L2 term and ``s``'s ``addcmul`` each rounded once (`
 import numpy as np
 
 from ..factories import full_like
-from ._fused import addcmul_, fma
+from .._fma import fma
+from ._fused import addcmul_
 from .optimizer import PARAM, SCALAR, Optimizer
 
 

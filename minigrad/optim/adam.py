@@ -16,7 +16,8 @@ roundings: the L2 term, the ``lerp`` and ``v``'s ``addcmul`` each rounded once (
 import numpy as np
 
 from ..factories import zeros_like
-from ._fused import addcmul_, fma, lerp_
+from .._fma import fma
+from ._fused import addcmul_, lerp_
 from .optimizer import PARAM, SCALAR, Optimizer
 
 

@@ -15,7 +15,8 @@ in torch's order of operations (``p.addcdiv_(m, u, value=-clr)``), its ``add(alp
 import numpy as np
 
 from ..factories import zeros_like
-from ._fused import fma, lerp_
+from .._fma import fma
+from ._fused import lerp_
 from .optimizer import PARAM, SCALAR, Optimizer
 
 

@@ -17,7 +17,8 @@ The averaged iterate ``ax`` is only stored; copy it into the model to use it (as
 """
 from ..dtypes import get_default_dtype
 from ..factories import zeros_like
-from ._fused import add_, fma
+from .._fma import fma
+from ._fused import add_
 from .optimizer import PARAM, SCALAR, Optimizer
 
 

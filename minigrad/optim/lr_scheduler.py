@@ -17,6 +17,7 @@ from functools import partial, wraps
 from weakref import ref
 
 from .optimizer import Optimizer
+from .._missing_names import missing_names as _missing_names
 
 __all__ = ["LambdaLR", "MultiplicativeLR", "StepLR", "MultiStepLR", "ConstantLR", "LinearLR", "ExponentialLR",
            "SequentialLR", "CosineAnnealingLR", "ChainedScheduler", "ReduceLROnPlateau", "CyclicLR",
@@ -836,3 +837,6 @@ class ReduceLROnPlateau(LRScheduler):
     def load_state_dict(self, state_dict):
         self.__dict__.update(state_dict)
         self._init_is_better(mode=self.mode, threshold=self.threshold, threshold_mode=self.threshold_mode)
+
+
+__getattr__ = _missing_names(__name__, "lr_scheduler")

@@ -17,7 +17,8 @@ in torch's order of operations, its ``add(alpha=)``, ``addcmul`` and ``lerp`` ro
 import numpy as np
 
 from ..factories import zeros_like
-from ._fused import addcmul_, fma, lerp_
+from .._fma import fma
+from ._fused import addcmul_, lerp_
 from .optimizer import PARAM, SCALAR, Optimizer
 
 

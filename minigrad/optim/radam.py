@@ -20,7 +20,8 @@ in torch's order of operations (its ``float / tensor`` is ``tensor.reciprocal() 
 import numpy as np
 
 from ..factories import zeros_like
-from ._fused import addcmul_, fma, lerp_
+from .._fma import fma
+from ._fused import addcmul_, lerp_
 from .optimizer import PARAM, SCALAR, Optimizer
 
 

@@ -14,7 +14,8 @@ with torch's roundings: its ``add(alpha=)``, ``addcmul`` and ``lerp`` each round
 import numpy as np
 
 from ..factories import zeros_like
-from ._fused import add_, addcmul_, fma, lerp_
+from .._fma import fma
+from ._fused import add_, addcmul_, lerp_
 from .optimizer import PARAM, SCALAR, Optimizer
 
 

@@ -11,7 +11,8 @@ For each parameter ``p`` with gradient ``g`` (``-g`` when ``maximize``)::
 each ``x + a * y`` rounded once, as torch's ``add(y, alpha=a)`` (``_fused.py``).
 """
 from ..tensor import Tensor
-from ._fused import add_, fma
+from .._fma import fma
+from ._fused import add_
 from .optimizer import PARAM, Optimizer
 
 

@@ -31,7 +31,10 @@ from .generator import Generator
 __all__ = ["Generator", "default_generator", "get_rng_state", "initial_seed", "manual_seed",
            "seed", "set_rng_state"]
 
+# torch seeds its default generator from the OS in every process (``torch.initial_seed()`` differs
+# per run); a ``Generator()`` made by the user starts from the fixed default seed.
 default_generator = Generator()
+default_generator.seed()
 
 
 def _resolve(generator):

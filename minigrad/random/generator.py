@@ -47,8 +47,9 @@ class Generator:
         return self
 
     def seed(self):
-        """Seed from the OS entropy source (53 bits, like torch) and return the seed."""
-        value = int.from_bytes(os.urandom(8), "little") & ((1 << 53) - 1)
+        """Seed from the OS entropy source and return the seed: 64 bits read from ``/dev/urandom``,
+        as torch's ``c10::detail::getNonDeterministicRandom`` (c10/core/GeneratorImpl.cpp) does."""
+        value = int.from_bytes(os.urandom(8), "little")
         self.manual_seed(value)
         return value
 
