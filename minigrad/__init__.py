@@ -30,7 +30,18 @@ from .ops.shape import (reshape, flatten, unflatten, squeeze, unsqueeze, transpo
 from .ops.indexing import gather, scatter, scatter_add, index_select, masked_fill, masked_select, select
 from .ops.linalg import matmul, mm, bmm, dot, mv, addmm
 from .ops.sorting import sort, argsort, topk, unique
-from . import autograd, cuda
+from .ops.trigonometric import tan, asin, acos, atan, sinh, cosh, asinh, acosh, atanh, atan2
+from .ops.pointwise import fmod, fmax, fmin, frac, clamp_min, clamp_max, hypot, logaddexp, logaddexp2, xlogy
+from .ops.rearrange import (tril, triu, diagonal, diag_embed, diag, diagflat, trace, roll, tile, broadcast_to,
+                            repeat_interleave, atleast_1d, atleast_2d, atleast_3d, vstack, hstack, dstack,
+                            column_stack, meshgrid, take_along_dim, outer, diff)
+from .ops.cumulative import cumprod, cummax, cummin, logcumsumexp
+from .ops.statistics import (median, nanmedian, kthvalue, nansum, nanmean, aminmax, std_mean, var_mean,
+                             count_nonzero)
+from .ops.searching import searchsorted, bucketize, bincount, argwhere, isin
+from .ops.einsum import einsum
+from .ops.distance import dist, cdist, cross
+from . import autograd, cuda, linalg
 from ._printing import set_printoptions
 from .serialization import save, load
 from . import nn, optim, utils, metrics  # noqa: E402 - they build on everything above
@@ -39,6 +50,8 @@ from .utils import data as _utils_data  # noqa: E402,F401 - minigrad.utils.data,
 subtract, multiply, divide, true_divide, negative, absolute = sub, mul, div, div, neg, abs
 clip, concat, concatenate, swapaxes = clamp, cat, cat, transpose
 result_type = _result_type
+arcsin, arccos, arctan, arcsinh, arccosh, arctanh, arctan2 = asin, acos, atan, asinh, acosh, atanh, atan2
+row_stack, ger, clone = vstack, outer, Tensor.clone
 
 __version__ = "0.1.0"
 

@@ -1012,6 +1012,164 @@ class Tensor:
     def unique(self, sorted=True, return_inverse=False, return_counts=False, dim=None):  # noqa: A002
         return _sorting.unique(self, sorted, return_inverse, return_counts, dim)
 
+    # ops/trigonometric.py
+    def tan(self):
+        return _trig.tan(self)
+
+    def asin(self):
+        return _trig.asin(self)
+
+    def acos(self):
+        return _trig.acos(self)
+
+    def atan(self):
+        return _trig.atan(self)
+
+    def sinh(self):
+        return _trig.sinh(self)
+
+    def cosh(self):
+        return _trig.cosh(self)
+
+    def asinh(self):
+        return _trig.asinh(self)
+
+    def acosh(self):
+        return _trig.acosh(self)
+
+    def atanh(self):
+        return _trig.atanh(self)
+
+    def atan2(self, other):
+        return _trig.atan2(self, other)
+
+    arcsin, arccos, arctan, arcsinh, arccosh, arctanh, arctan2 = asin, acos, atan, asinh, acosh, atanh, atan2
+
+    # ops/pointwise.py
+    def fmod(self, other):
+        return _pointwise.fmod(self, other)
+
+    def fmax(self, other):
+        return _pointwise.fmax(self, other)
+
+    def fmin(self, other):
+        return _pointwise.fmin(self, other)
+
+    def frac(self):
+        return _pointwise.frac(self)
+
+    def clamp_min(self, min):  # noqa: A002
+        return _pointwise.clamp_min(self, min)
+
+    def clamp_max(self, max):  # noqa: A002
+        return _pointwise.clamp_max(self, max)
+
+    def hypot(self, other):
+        return _pointwise.hypot(self, other)
+
+    def logaddexp(self, other):
+        return _pointwise.logaddexp(self, other)
+
+    def logaddexp2(self, other):
+        return _pointwise.logaddexp2(self, other)
+
+    def xlogy(self, other):
+        return _pointwise.xlogy(self, other)
+
+    # ops/rearrange.py
+    def tril(self, diagonal=0):
+        return _rearrange.tril(self, diagonal)
+
+    def triu(self, diagonal=0):
+        return _rearrange.triu(self, diagonal)
+
+    def diagonal(self, offset=0, dim1=0, dim2=1):
+        return _rearrange.diagonal(self, offset, dim1, dim2)
+
+    def diag_embed(self, offset=0, dim1=-2, dim2=-1):
+        return _rearrange.diag_embed(self, offset, dim1, dim2)
+
+    def diag(self, diagonal=0):
+        return _rearrange.diag(self, diagonal)
+
+    def diagflat(self, offset=0):
+        return _rearrange.diagflat(self, offset)
+
+    def trace(self):
+        return _rearrange.trace(self)
+
+    def roll(self, shifts, dims=None):
+        return _rearrange.roll(self, shifts, dims)
+
+    def tile(self, *dims):
+        return _rearrange.tile(self, *dims)
+
+    def broadcast_to(self, size):
+        return _rearrange.broadcast_to(self, size)
+
+    def repeat_interleave(self, repeats=None, dim=None, *, output_size=None):
+        return _rearrange.repeat_interleave(self, repeats, dim, output_size=output_size)
+
+    def take_along_dim(self, indices, dim=None):
+        return _rearrange.take_along_dim(self, indices, dim)
+
+    def outer(self, vec2):
+        return _rearrange.outer(self, vec2)
+
+    ger = outer
+
+    def diff(self, n=1, dim=-1, prepend=None, append=None):
+        return _rearrange.diff(self, n, dim, prepend, append)
+
+    # ops/cumulative.py
+    def cumprod(self, dim, dtype=None):
+        return _cumulative.cumprod(self, dim, dtype)
+
+    def cummax(self, dim):
+        return _cumulative.cummax(self, dim)
+
+    def cummin(self, dim):
+        return _cumulative.cummin(self, dim)
+
+    def logcumsumexp(self, dim):
+        return _cumulative.logcumsumexp(self, dim)
+
+    # ops/statistics.py
+    def median(self, dim=None, keepdim=False):
+        return _statistics.median(self, dim, keepdim)
+
+    def nanmedian(self, dim=None, keepdim=False):
+        return _statistics.nanmedian(self, dim, keepdim)
+
+    def kthvalue(self, k, dim=-1, keepdim=False):
+        return _statistics.kthvalue(self, k, dim, keepdim)
+
+    def nansum(self, dim=None, keepdim=False, *, dtype=None):
+        return _statistics.nansum(self, dim, keepdim, dtype=dtype)
+
+    def nanmean(self, dim=None, keepdim=False, *, dtype=None):
+        return _statistics.nanmean(self, dim, keepdim, dtype=dtype)
+
+    def aminmax(self, *, dim=None, keepdim=False):
+        return _statistics.aminmax(self, dim=dim, keepdim=keepdim)
+
+    def count_nonzero(self, dim=None):
+        return _statistics.count_nonzero(self, dim)
+
+    # ops/searching.py
+    def bincount(self, weights=None, minlength=0):
+        return _searching.bincount(self, weights, minlength)
+
+    def argwhere(self):
+        return _searching.argwhere(self)
+
+    # ops/distance.py
+    def dist(self, other, p=2):
+        return _distance.dist(self, other, p)
+
+    def cross(self, other, dim=None):
+        return _distance.cross(self, other, dim)
+
 
 def _rebuild(cls, array, requires_grad):
     t = _wrap(array.copy())
@@ -1040,6 +1198,13 @@ from .ops import linalg as _linalg  # noqa: E402
 from .ops import convert as _ops_convert  # noqa: E402
 from .ops import sorting as _sorting  # noqa: E402
 from .ops import inplace as _inplace  # noqa: E402
+from .ops import trigonometric as _trig  # noqa: E402
+from .ops import pointwise as _pointwise  # noqa: E402
+from .ops import rearrange as _rearrange  # noqa: E402
+from .ops import cumulative as _cumulative  # noqa: E402
+from .ops import statistics as _statistics  # noqa: E402
+from .ops import searching as _searching  # noqa: E402
+from .ops import distance as _distance  # noqa: E402
 
 # The hot operators: ``a + b`` is ops/arithmetic.py's ``add_operator(a, b)``, with no call between.
 Tensor.__add__ = Tensor.__radd__ = _arith.add_operator

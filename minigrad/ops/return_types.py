@@ -34,3 +34,36 @@ class sort(_Pair):
 
 class topk(_Pair):
     _op = "topk"
+
+
+class cummax(_Pair):
+    _op = "cummax"
+
+
+class cummin(_Pair):
+    _op = "cummin"
+
+
+class kthvalue(_Pair):
+    _op = "kthvalue"
+
+
+class median(_Pair):
+    _op = "median"
+
+
+class nanmedian(_Pair):
+    _op = "nanmedian"
+
+
+class aminmax(tuple):
+    """(min, max), as ``out.min`` and ``out.max``."""
+
+    def __new__(cls, min, max):  # noqa: A002 - torch's field names
+        return tuple.__new__(cls, (min, max))
+
+    min = property(lambda self: self[0])  # noqa: A003
+    max = property(lambda self: self[1])  # noqa: A003
+
+    def __repr__(self):
+        return f"torch.return_types.aminmax(\nmin={self[0]!r},\nmax={self[1]!r})"

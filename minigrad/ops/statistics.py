@@ -1,0 +1,171 @@
+"""Order statistics and NaN-aware reductions: median, nanmedian, kthvalue, nansum, nanmean,
+aminmax, std_mean, var_mean, count_nonzero.
+
+Selections (median(dim), kthvalue) pick indices from a stable sort and take the values with
+``TakeAlong`` (the gradient goes to the picked element); a full ``median()`` shares the gradient
+evenly among the elements equal to the result (torch's evenly_distribute_backward), like ``max()``.
+Where torch records one node with two outputs (aminmax, std_mean, var_mean), minigrad's ops have
+one output each: each output gets its own node, bearing torch's node name.
+"""
+import numpy as np
+
+from ..autograd.function import BuiltinFunction
+from ..tensor import Tensor
+from . import return_types
+from ._util import normalize_dim
+from .arithmetic import where
+from .indexing import TakeAlong
+from .reduction import Amax, Amin, Extreme, MeanDim, Std, Var, _correction, _reduced_axes, _unreduce
+
+
+def _lower_median(x, axis, keepdims, ignore_nan=False):
+    """The lower median (the ((n-1)//2)-th smallest) of all of ``x``: NaN when one is there, unless
+    ``ignore_nan`` (then of the others; NaN when all are NaN)."""
+    values = np.sort(x.reshape(-1))  # NaNs sort last
+    shape = (1,) * x.ndim if keepdims else ()
+    if values.shape[0] == 0:
+        return np.full(shape, np.nan, dtype=x.dtype, like=x)
+    if ignore_nan:  # an array index, not a Python int: no trip to the host
+        count = (~np.isnan(values)).sum()
+        return np.take(values, np.maximum(count - 1, 0) // 2).reshape(shape)
+    middle, last = values[(values.shape[0] - 1) // 2], values[-1]
+    return np.where(np.isnan(last), last, middle).reshape(shape)
+
+
+class MedianAll(Extreme):
+    _name, _op = "MedianBackward0", "median"
+    _reduce = staticmethod(_lower_median)
+    _masked = True
+
+
+class NanmedianAll(Extreme):
+    _name, _op = "NanmedianBackward0", "nanmedian"
+    _reduce = staticmethod(lambda x, axis, keepdims: _lower_median(x, axis, keepdims, ignore_nan=True))
+    _masked = True
+
+
+class AminmaxMin(Amin):
+    _name = "AminmaxBackward0"
+
+
+class AminmaxMax(Amax):
+    _name = "AminmaxBackward0"
+
+
+class StdMeanStd(Std):
+    _name = "StdMeanBackward0"
+
+
+class VarMeanVar(Var):
+    _name = "VarMeanBackward0"
+
+
+class StdMeanMean(MeanDim):
+    _name = "StdMeanBackward0"
+
+
+class VarMeanMean(MeanDim):
+    _name = "VarMeanBackward0"
+
+
+class Nansum(BuiltinFunction):
+    """sum of the non-NaN elements; d/da = g where a is not NaN, 0 where it is"""
+
+    @staticmethod
+    def forward(ctx, a, axes, keepdim):
+        ctx.save_for_backward(a)
+        ctx.axes, ctx.keepdim = axes, keepdim
+        return np.nansum(a._data, axis=axes, keepdims=keepdim)
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, = ctx.saved_tensors
+        g = _unreduce(grad, a.shape, ctx.axes, ctx.keepdim)
+        return where(a.isnan(), 0.0, g), None, None
+
+
+def _select(a, dim, keepdim, position, name, pair):
+    """Values and indices of the ``position(sorted line, nan count)``-th element of each line's
+    stable ascending sort along ``dim`` (NaNs last)."""
+    d = normalize_dim(dim, a.ndim)
+    x = a._data
+    if x.ndim == 0:
+        return pair(a.clone(), Tensor._wrap(np.zeros((), np.int64, like=x)))
+    if x.shape[d] == 0:
+        raise IndexError(f"{pair._op}(): Expected reduction dim {d} to have non-zero size.")
+    order = np.argsort(x, axis=d, kind="stable")
+    nans = np.isnan(x).sum(axis=d, keepdims=True) if x.dtype.kind == "f" else np.zeros(
+        (1,) * x.ndim, dtype=np.int64, like=x)
+    pos = position(x.shape[d], nans)
+    indices = np.take_along_axis(order, np.broadcast_to(pos, nans.shape).astype(np.int64), d)
+    if not keepdim:
+        indices = indices.squeeze(d)
+    idx = Tensor._wrap(indices)
+    return pair(TakeAlong.apply(a, d, idx, keepdim, name), idx)
+
+
+def median(a, dim=None, keepdim=False):
+    """The lower median: of everything (a 0-d tensor) or along ``dim`` ((values, indices)); NaN
+    where a NaN is present. Among tied elements the index is one of them (torch's is unspecified)."""
+    if dim is None:
+        return MedianAll.apply(a, tuple(range(a.ndim)), False)
+    return _select(a, dim, keepdim, lambda n, nans: np.where(nans > 0, n - nans, (n - 1) // 2),
+                   "MedianBackward1", return_types.median)
+
+
+def nanmedian(a, dim=None, keepdim=False):
+    """median ignoring NaNs (NaN where a line is all NaN)."""
+    if dim is None:
+        return NanmedianAll.apply(a, tuple(range(a.ndim)), False)
+    return _select(a, dim, keepdim, lambda n, nans: np.where(nans == n, 0, (n - nans - 1) // 2),
+                   "NanmedianBackward1", return_types.nanmedian)
+
+
+def kthvalue(a, k, dim=-1, keepdim=False):
+    """The k-th smallest element (1-based) along ``dim`` and its index."""
+    n = a.shape[normalize_dim(dim, a.ndim)] if a.ndim else 1
+    if not 1 <= k <= n:
+        raise RuntimeError(f"kthvalue(): selected number k out of range for dimension {dim}")
+    return _select(a, dim, keepdim, lambda n, nans: k - 1, "KthvalueBackward0", return_types.kthvalue)
+
+
+def nansum(a, dim=None, keepdim=False, *, dtype=None):
+    if dtype is not None:
+        a = a.to(dtype)
+    if not a.dtype.is_floating_point:
+        return a.sum(dim, keepdim)
+    return Nansum.apply(a, _reduced_axes(dim, a.ndim), keepdim)
+
+
+def nanmean(a, dim=None, keepdim=False, *, dtype=None):
+    """mean of the non-NaN elements: nansum / their count (as torch writes it)."""
+    if dtype is not None:
+        a = a.to(dtype)
+    if not a.dtype.is_floating_point:
+        raise RuntimeError(f"nanmean(): expected input to have floating point or complex dtype but got "
+                           f"{a.dtype.legacy_name}")
+    return nansum(a, dim, keepdim) / (~a.isnan()).sum(dim, keepdim)
+
+
+def aminmax(a, *, dim=None, keepdim=False):
+    axes = _reduced_axes(dim, a.ndim)
+    if any(a._data.shape[d] == 0 for d in axes):
+        raise RuntimeError("aminmax(): cannot compute aminmax over an empty dimension as the operation "
+                           "has no identity.")
+    return return_types.aminmax(AminmaxMin.apply(a, axes, keepdim), AminmaxMax.apply(a, axes, keepdim))
+
+
+def std_mean(a, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    axes, c = _reduced_axes(dim, a.ndim), _correction(unbiased, correction)
+    return StdMeanStd.apply(a, axes, c, keepdim), StdMeanMean.apply(a, axes, keepdim)
+
+
+def var_mean(a, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    axes, c = _reduced_axes(dim, a.ndim), _correction(unbiased, correction)
+    return VarMeanVar.apply(a, axes, c, keepdim), VarMeanMean.apply(a, axes, keepdim)
+
+
+def count_nonzero(a, dim=None):
+    """How many elements are not zero (over everything, or over ``dim``: an int or a tuple); int64."""
+    axes = _reduced_axes(dim, a.ndim)
+    return Tensor._wrap(np.count_nonzero(a._data, axis=axes).astype(np.int64))
