@@ -41,6 +41,9 @@ from .ops.statistics import (median, nanmedian, kthvalue, nansum, nanmean, aminm
 from .ops.searching import searchsorted, bucketize, bincount, argwhere, isin
 from .ops.einsum import einsum
 from .ops.distance import dist, cdist, cross
+from .ops.linalg_decompositions import (det, logdet, inv as inverse, pinverse,
+                                        torch_slogdet as slogdet, torch_qr as qr, torch_svd as svd)
+from .ops.linalg_functions import matrix_power
 from . import autograd, cuda, linalg
 from ._printing import set_printoptions
 from .serialization import save, load
@@ -52,6 +55,7 @@ clip, concat, concatenate, swapaxes = clamp, cat, cat, transpose
 result_type = _result_type
 arcsin, arccos, arctan, arcsinh, arccosh, arctanh, arctan2 = asin, acos, atan, asinh, acosh, atanh, atan2
 row_stack, ger, clone = vstack, outer, Tensor.clone
+cholesky = Tensor.cholesky
 
 __version__ = "0.1.0"
 

@@ -1,6 +1,18 @@
 """``torch.linalg``: matrix and vector functions (``import minigrad as torch; torch.linalg.inv(a)``).
 
-The ops live in ``minigrad/ops/`` (decompositions in ``ops/linalg_decompositions.py``, norms in
-``ops/reduction.py``); this module is the namespace.
+The ops live in ``minigrad/ops/``: decompositions and their derivatives in
+``linalg_decompositions.py``, norms and the other compositions in ``linalg_functions.py``, the
+product ops in ``linalg.py``; this module is the namespace.
 """
 from .ops.distance import linalg_cross as cross
+from .ops.linalg import matmul
+from .ops.linalg_decompositions import (LinAlgError, inv, det, slogdet, solve, cholesky, qr, eigh, eigvalsh, svd,
+                                        svdvals, pinv, lstsq)
+from .ops.linalg_functions import (vector_norm, matrix_norm, norm, cond, matrix_rank, multi_dot, vecdot,
+                                   matrix_power)
+from .ops.rearrange import diagonal as _diagonal
+
+
+def diagonal(A, *, offset=0, dim1=-2, dim2=-1):  # noqa: N803 - torch's parameter name
+    """torch.linalg.diagonal: torch.diagonal with the last two dims as the default."""
+    return _diagonal(A, offset, dim1, dim2)

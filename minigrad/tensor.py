@@ -1170,6 +1170,34 @@ class Tensor:
     def cross(self, other, dim=None):
         return _distance.cross(self, other, dim)
 
+    # ops/linalg_decompositions.py, ops/linalg_functions.py
+    def inverse(self):
+        return _decompositions.inv(self)
+
+    def det(self):
+        return _decompositions.det(self)
+
+    def logdet(self):
+        return _decompositions.logdet(self)
+
+    def slogdet(self):
+        return _decompositions.torch_slogdet(self)
+
+    def pinverse(self, rcond=1e-15):
+        return _decompositions.pinverse(self, rcond)
+
+    def cholesky(self, upper=False):
+        return _decompositions.cholesky(self, upper=upper)
+
+    def qr(self, some=True):
+        return _decompositions.torch_qr(self, some)
+
+    def svd(self, some=True, compute_uv=True):
+        return _decompositions.torch_svd(self, some, compute_uv)
+
+    def matrix_power(self, n):
+        return _linalg_functions.matrix_power(self, n)
+
 
 def _rebuild(cls, array, requires_grad):
     t = _wrap(array.copy())
@@ -1205,6 +1233,8 @@ from .ops import cumulative as _cumulative  # noqa: E402
 from .ops import statistics as _statistics  # noqa: E402
 from .ops import searching as _searching  # noqa: E402
 from .ops import distance as _distance  # noqa: E402
+from .ops import linalg_decompositions as _decompositions  # noqa: E402
+from .ops import linalg_functions as _linalg_functions  # noqa: E402
 
 # The hot operators: ``a + b`` is ops/arithmetic.py's ``add_operator(a, b)``, with no call between.
 Tensor.__add__ = Tensor.__radd__ = _arith.add_operator

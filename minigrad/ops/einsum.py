@@ -1,10 +1,12 @@
 """``einsum``: Einstein summation, composed from differentiable ops the way torch's at::einsum is.
 
-Each operand first loses its repeated labels (``diagonal``: 'ii' -> the diagonal) and the labels no
-other operand or the output needs (``sum``). Operands are then contracted left to right, two at a
-time, as one batched matrix product: labels both keep are batch dims, labels only one keeps are its
-rows or columns, shared labels that nothing later needs are summed by the product. Finally the
-result is permuted to the output's label order. The gradient is the composition's, so it is
+Each operand first loses its repeated labels (``diagonal``: 'ii' -> the diagonal). One operand is
+permuted to the output's order and summed over the rest. Otherwise each operand is summed over the
+labels no other operand or the output needs, and operands are contracted left to right, two at a
+time: a broadcast product when they share no label to sum over, else one batched matrix product
+(labels both keep are batch dims, labels only one has are its rows or columns, shared labels that
+nothing later needs are summed by the product). Finally the result is permuted to the output's
+label order. These are torch's steps, so the result's node is the one torch shows. The gradient is the composition's, so it is
 differentiable to any order.
 """
 import math
@@ -72,10 +74,26 @@ def _prepare(op, labels, keep):
     return op, labels
 
 
+def _align(t, labels, target):
+    """``t`` with its dims in ``target``'s label order and size-1 dims for the labels it lacks."""
+    present = [c for c in target if c in labels]
+    order = [labels.index(c) for c in present]
+    if order != list(range(len(order))):
+        t = permute(t, *order)
+    for i, c in enumerate(target):
+        if c not in labels:
+            t = t.unsqueeze(i)
+    return t
+
+
 def _contract(a, la, b, lb, keep):
-    """a and b as one batched matrix product: (batch, a-only, shared) @ (batch, shared, b-only)."""
-    batch = [c for c in la if c in lb and c in keep]
+    """a times b, summed over the shared labels nothing later needs: a broadcast product when there
+    are none, else one batched matrix product (batch, a-only, shared) @ (batch, shared, b-only)."""
     summed = [c for c in la if c in lb and c not in keep]
+    if not summed:
+        target = la + [c for c in lb if c not in la]
+        return _align(a, la, target) * _align(b, lb, target), target
+    batch = [c for c in la if c in lb and c in keep]
     rows = [c for c in la if c not in lb]
     cols = [c for c in lb if c not in la]
     size = {**dict(zip(la, a.shape)), **dict(zip(lb, b.shape))}
@@ -93,6 +111,11 @@ def einsum(equation, *operands):
     if len(operands) == 1 and not isinstance(operands[0], Tensor):
         operands = tuple(operands[0])
     labels, output = _parse(equation, operands)
+    if len(operands) == 1:  # as torch: permute to the output's order (summed labels last), then sum
+        op, la = _prepare(operands[0], labels[0], set(labels[0]))
+        summed = [c for c in la if c not in output]
+        op = permute(op, *[la.index(c) for c in output + summed])
+        return op.sum(list(range(len(output), len(la)))) if summed else op
     tensors = []
     for k, (op, la) in enumerate(zip(operands, labels)):
         later = set(output).union(*[set(x) for j, x in enumerate(labels) if j != k])
@@ -102,8 +125,5 @@ def einsum(equation, *operands):
         op, lo = tensors[k]
         keep = set(output).union(*[set(x) for x in labels[k + 1:]])
         result, lr = _contract(result, lr, op, lo, keep)
-    extra = [i for i, c in enumerate(lr) if c not in output]
-    if extra:
-        result, lr = result.sum(extra), [c for c in lr if c in output]
     order = [lr.index(c) for c in output]
     return result if order == list(range(len(order))) else permute(result, *order)

@@ -67,3 +67,25 @@ class aminmax(tuple):
 
     def __repr__(self):
         return f"torch.return_types.aminmax(\nmin={self[0]!r},\nmax={self[1]!r})"
+
+
+def _named(op, fields):
+    """A tuple class with named fields, printed as torch.return_types.<op>(field=..., ...)."""
+    def __new__(cls, *values):
+        return tuple.__new__(cls, values)
+
+    def __repr__(self):
+        body = ",\n".join(f"{name}={value!r}" for name, value in zip(fields, self))
+        return f"torch.return_types.{op}(\n{body})"
+    attrs = {name: property(lambda self, i=i: self[i]) for i, name in enumerate(fields)}
+    return type(op, (tuple,), {"__new__": __new__, "__repr__": __repr__, "_fields": fields, **attrs})
+
+
+linalg_slogdet = _named("linalg_slogdet", ("sign", "logabsdet"))
+slogdet = _named("slogdet", ("sign", "logabsdet"))
+linalg_eigh = _named("linalg_eigh", ("eigenvalues", "eigenvectors"))
+linalg_qr = _named("linalg_qr", ("Q", "R"))
+qr = _named("qr", ("Q", "R"))
+linalg_svd = _named("linalg_svd", ("U", "S", "Vh"))
+svd = _named("svd", ("U", "S", "V"))
+linalg_lstsq = _named("linalg_lstsq", ("solution", "residuals", "rank", "singular_values"))

@@ -96,8 +96,8 @@ def _select(a, dim, keepdim, position, name, pair):
     order = np.argsort(x, axis=d, kind="stable")
     nans = np.isnan(x).sum(axis=d, keepdims=True) if x.dtype.kind == "f" else np.zeros(
         (1,) * x.ndim, dtype=np.int64, like=x)
-    pos = position(x.shape[d], nans)
-    indices = np.take_along_axis(order, np.broadcast_to(pos, nans.shape).astype(np.int64), d)
+    pos = np.broadcast_to(np.asarray(position(x.shape[d], nans), dtype=np.int64, like=x), nans.shape)
+    indices = np.take_along_axis(order, pos, d)
     if not keepdim:
         indices = indices.squeeze(d)
     idx = Tensor._wrap(indices)
