@@ -106,7 +106,8 @@ class Logcumsumexp(BuiltinFunction):
         ctx.save_for_backward(a)
         ctx.dim = dim
         x = a._data
-        out = np.logaddexp.accumulate(x, axis=dim) if x.ndim else x.copy()
+        with np.errstate(invalid="ignore"):  # a NaN propagates silently
+            out = np.logaddexp.accumulate(x, axis=dim) if x.ndim else x.copy()
         ctx.save_output(out)
         return out
 

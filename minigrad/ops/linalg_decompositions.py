@@ -31,7 +31,7 @@ def _check(name, a, square=True):
         raise RuntimeError(f"{name}: The input tensor A must have at least 2 dimensions.")
     if not a.dtype.is_floating_point:
         raise RuntimeError(f"{name}: Expected a floating point or complex tensor as input. Got "
-                           f"{a.dtype.legacy_name[:-6]}")
+                           f"{a.dtype.legacy_name}")
     if square and a.shape[-1] != a.shape[-2]:
         raise RuntimeError(f"{name}: A must be batches of square matrices, but they are {a.shape[-2]} by "
                            f"{a.shape[-1]} matrices")

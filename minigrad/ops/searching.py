@@ -57,7 +57,7 @@ def bincount(input, weights=None, minlength=0):  # noqa: A002
     float64)."""
     x = input._data
     if input.dtype.is_floating_point or input.dtype.np == np.bool_:
-        raise NotImplementedError(f"\"bincount_cpu\" not implemented for '{input.dtype.legacy_name[:-6]}'")
+        raise NotImplementedError(f"\"bincount_cpu\" not implemented for '{input.dtype.legacy_name}'")
     if x.ndim != 1 or (x.shape[0] and x.min() < 0):
         raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")
     if weights is None:

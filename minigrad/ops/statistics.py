@@ -23,8 +23,6 @@ def _lower_median(x, axis, keepdims, ignore_nan=False):
     ``ignore_nan`` (then of the others; NaN when all are NaN)."""
     values = np.sort(x.reshape(-1))  # NaNs sort last
     shape = (1,) * x.ndim if keepdims else ()
-    if values.shape[0] == 0:
-        return np.full(shape, np.nan, dtype=x.dtype, like=x)
     if ignore_nan:  # an array index, not a Python int: no trip to the host
         count = (~np.isnan(values)).sum()
         return np.take(values, np.maximum(count - 1, 0) // 2).reshape(shape)
@@ -108,6 +106,8 @@ def median(a, dim=None, keepdim=False):
     """The lower median: of everything (a 0-d tensor) or along ``dim`` ((values, indices)); NaN
     where a NaN is present. Among tied elements the index is one of them (torch's is unspecified)."""
     if dim is None:
+        if a.numel() == 0:  # the median of nothing is NaN, as in torch
+            return Tensor._wrap(np.full((), np.nan, dtype=a.dtype.np, like=a._data))
         return MedianAll.apply(a, tuple(range(a.ndim)), False)
     return _select(a, dim, keepdim, lambda n, nans: np.where(nans > 0, n - nans, (n - 1) // 2),
                    "MedianBackward1", return_types.median)
@@ -123,9 +123,9 @@ def nanmedian(a, dim=None, keepdim=False):
 
 def kthvalue(a, k, dim=-1, keepdim=False):
     """The k-th smallest element (1-based) along ``dim`` and its index."""
-    n = a.shape[normalize_dim(dim, a.ndim)] if a.ndim else 1
-    if not 1 <= k <= n:
-        raise RuntimeError(f"kthvalue(): selected number k out of range for dimension {dim}")
+    d = normalize_dim(dim, a.ndim)
+    if not 1 <= k <= (a.shape[d] if a.ndim else 1):
+        raise RuntimeError(f"kthvalue(): selected number k out of range for dimension {d}")
     return _select(a, dim, keepdim, lambda n, nans: k - 1, "KthvalueBackward0", return_types.kthvalue)
 
 

@@ -1,0 +1,191 @@
+"""Forward parity of the non-differentiable breadth ops (searchsorted, bucketize, bincount,
+count_nonzero, argwhere, nonzero, isin) over dtypes and edge cases (empty, ties, NaN), their errors,
+and what the op registry cannot check: the node names of outputs compared through sign-invariant
+functions, tie/NaN index rules, warnings, and ``linalg.cond``'s gradient where torch has none.
+"""
+import warnings
+
+import numpy as np
+import pytest
+import torch
+
+import minigrad
+from _compare import assert_close
+
+NAN = float("nan")
+
+
+def both(fn, *arrays, **kwargs):
+    """fn run with torch and minigrad on the same NumPy inputs: (ours, theirs)."""
+    ours = fn(minigrad, *[minigrad.tensor(a) if isinstance(a, np.ndarray) else a for a in arrays], **kwargs)
+    theirs = fn(torch, *[torch.tensor(a) if isinstance(a, np.ndarray) else a for a in arrays], **kwargs)
+    return ours, theirs
+
+
+def assert_same(ours, theirs):
+    """Exactly equal values, shape and dtype (integer and bool results have no rounding)."""
+    assert str(ours.dtype) == str(theirs.dtype), (ours.dtype, theirs.dtype)
+    assert tuple(ours.shape) == tuple(theirs.shape), (ours.shape, theirs.shape)
+    np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
+
+
+def assert_raises_same(fn, *arrays, **kwargs):
+    with pytest.raises(Exception) as theirs:
+        fn(torch, *[torch.tensor(a) if isinstance(a, np.ndarray) else a for a in arrays], **kwargs)
+    with pytest.raises(Exception) as ours:
+        fn(minigrad, *[minigrad.tensor(a) if isinstance(a, np.ndarray) else a for a in arrays], **kwargs)
+    assert isinstance(ours.value, RuntimeError) == isinstance(theirs.value, RuntimeError)
+    assert type(ours.value).__name__ in (type(theirs.value).__name__, "LinAlgError"), (ours.value, theirs.value)
+    assert str(ours.value) == str(theirs.value)
+
+
+SORTED = [np.array([1.0, 2.0, 2.0, 3.0, 5.0], dtype=np.float32), np.array([1.0, 2.0, 2.0, 3.0, 5.0]),
+          np.array([], dtype=np.float32)]
+VALUES = [np.array([2.0, 0.0, 6.0, 2.5, NAN, -np.inf]), np.array([[2.0, 0.0], [6.0, 3.0]]), np.array(2.0)]
+
+
+@pytest.mark.parametrize("seq", SORTED, ids=["float32", "float64", "empty"])
+@pytest.mark.parametrize("values", VALUES, ids=["ties-nan-inf", "2d", "0d"])
+@pytest.mark.parametrize("kwargs", [{}, {"right": True}, {"side": "right"}, {"out_int32": True}])
+def test_searchsorted(seq, values, kwargs):
+    assert_same(*both(lambda lib, s, v: lib.searchsorted(s, v, **kwargs), seq, values.astype(seq.dtype)))
+
+
+def test_searchsorted_integers():
+    assert_same(*both(lambda lib, s, v: lib.searchsorted(s, v), np.array([1, 2, 2, 3, 5]), np.array([[2, 0], [6, 3]])))
+    assert_same(*both(lambda lib, s, v: lib.searchsorted(s, v, right=True), np.array([1, 2, 2]), np.array([2])))
+
+
+def test_searchsorted_batched_and_scalar():
+    seq = np.array([[1.0, 3.0, 5.0], [0.0, 0.0, 2.0]])
+    values = np.array([[3.0, 6.0], [0.0, 1.0]])
+    assert_same(*both(lambda lib, s, v: lib.searchsorted(s, v, right=True), seq, values))
+    assert_same(*both(lambda lib, s: lib.searchsorted(s[0], 4.0), seq))
+    sorter = np.array([2, 0, 1])
+    assert_same(*both(lambda lib, s, o: lib.searchsorted(s, s, sorter=o), np.array([5.0, 1.0, 3.0]), sorter))
+
+
+def test_searchsorted_errors():
+    assert_raises_same(lambda lib, s, v: lib.searchsorted(s, v, side="left", right=True),
+                       np.array([1, 2]), np.array([1]))
+    assert_raises_same(lambda lib, s, v: lib.searchsorted(s, v), np.array([[1, 2]]), np.array([1, 2]))
+
+
+@pytest.mark.parametrize("right", [False, True])
+def test_bucketize(right):
+    boundaries = np.array([1.0, 3.0, 3.0, 7.0])
+    for x in (np.array([[0.0, 3.0], [7.0, 9.0]]), np.array(3.0), np.array([NAN, -np.inf, np.inf])):
+        assert_same(*both(lambda lib, a, b: lib.bucketize(a, b, right=right), x, boundaries))
+    assert_raises_same(lambda lib, a, b: lib.bucketize(a, b), np.array([1]), np.array([[1]]))
+
+
+@pytest.mark.parametrize("weights", [None, np.array([0.5, 1.0, 2.0, 4.0, 8.0], dtype=np.float32),
+                                     np.array([0.5, 1.0, 2.0, 4.0, 8.0]), np.array([1, 2, 3, 4, 5])],
+                         ids=["counts", "float32", "float64", "int-weights"])
+@pytest.mark.parametrize("minlength", [0, 9])
+def test_bincount(weights, minlength):
+    x = np.array([0, 1, 1, 4, 1])
+    args = (x,) if weights is None else (x, weights)
+    assert_same(*both(lambda lib, *a: lib.bincount(*a, minlength=minlength), *args))
+
+
+def test_bincount_empty_and_errors():
+    assert_same(*both(lambda lib, a: lib.bincount(a), np.array([], dtype=np.int64)))
+    assert_same(*both(lambda lib, a: a.bincount(minlength=3), np.array([], dtype=np.int64)))
+    for bad in (np.array([-1, 2]), np.array([[1, 2]])):
+        assert_raises_same(lambda lib, a: lib.bincount(a), bad)
+    assert_raises_same(lambda lib, a: lib.bincount(a), np.array([1.0]))
+
+
+COUNTABLE = [np.array([[0.0, 1.5, NAN], [0.0, -0.0, 2.0]]), np.array([[True, False], [True, True]]),
+             np.array([0, 3, 0, 7]), np.zeros((0, 3)), np.array(5)]
+
+
+@pytest.mark.parametrize("x", COUNTABLE, ids=["float-nan-negzero", "bool", "int", "empty", "0d"])
+def test_count_nonzero_argwhere_nonzero(x):
+    assert_same(*both(lambda lib, a: lib.count_nonzero(a), x))
+    if x.ndim >= 2:
+        assert_same(*both(lambda lib, a: lib.count_nonzero(a, dim=1), x))
+        assert_same(*both(lambda lib, a: a.count_nonzero(dim=(0, 1)), x))
+    assert_same(*both(lambda lib, a: lib.argwhere(a), x))
+    assert_same(*both(lambda lib, a: a.nonzero(), x))
+
+
+@pytest.mark.parametrize("invert", [False, True])
+def test_isin(invert):
+    cases = [(np.array([[1, 2], [3, 4]]), np.array([2, 4, 9])), (np.array([1.0, NAN, 2.0]), np.array([NAN, 2.0])),
+             (np.array([1.0, 2.0]), np.array([1, 2])), (np.array([], dtype=np.int64), np.array([1])),
+             (np.array([1, 2, 3]), 2), (2, np.array([1, 2]))]
+    for elements, test in cases:
+        assert_same(*both(lambda lib, e, t: lib.isin(e, t, invert=invert), elements, test))
+
+
+def test_selection_indices_follow_torch_on_nan_and_ties():
+    """cummax/cummin: the latest index on ties, a NaN wins and stays; median(dim): the first NaN."""
+    x = np.array([[1.0, 3.0, 3.0, 2.0, NAN, 5.0, NAN], [1.0, 3.0, 3.0, 2.0, 1.0, 5.0, 5.0]])
+    for name in ("cummax", "cummin"):
+        ours, theirs = both(lambda lib, a: getattr(lib, name)(a, 1), x)
+        assert_same(ours.indices, theirs.indices)
+        assert_close(ours.values, theirs.values, 0, 0, name)
+    ours, theirs = both(lambda lib, a: a.median(1), np.array([[3.0, NAN, 1.0, NAN, 2.0], [4.0, 1.0, 0.0, 3.0, 2.0]]))
+    assert_same(ours.indices, theirs.indices)
+    ours, theirs = both(lambda lib, a: a.nanmedian(), np.array([NAN, NAN]))
+    assert np.isnan(ours.item()) and np.isnan(theirs.item())
+
+
+def test_reduction_edge_cases():
+    x = np.array([[1.0, NAN, 3.0], [NAN, NAN, NAN]])
+    for fn in (lambda lib, a: lib.nansum(a, 1), lambda lib, a: lib.nanmean(a, 1), lambda lib, a: a.nanmedian(1).values,
+               lambda lib, a: lib.median(a), lambda lib, a: lib.aminmax(a, dim=1).max, lambda lib, a: a.logcumsumexp(1)):
+        assert_close(*both(fn, x), 0, 0, "nan handling")
+    assert_same(*both(lambda lib, a: lib.nansum(a), np.array([1, 2, 3])))
+    assert_close(*both(lambda lib, a: lib.median(a), np.zeros((0,))), 0, 0, "median of nothing")
+    assert_raises_same(lambda lib, a: lib.aminmax(a), np.zeros((0,)))
+    assert_raises_same(lambda lib, a: a.kthvalue(4), np.array([1.0, 2.0]))
+    assert_close(*both(lambda lib, a: a.logcumsumexp(0), np.array([-1000.0, 0.0, 1000.0])), 0, 0, "no overflow")
+
+
+def test_decomposition_outputs_carry_torch_node_names():
+    """Outputs the registry compares through sign-invariant functions still name torch's node."""
+    a = np.random.default_rng(0).standard_normal((4, 3))
+    sym = a.T @ a + np.eye(3)
+    for fn, array in ((lambda lib, t: lib.linalg.svd(t), a), (lambda lib, t: lib.linalg.eigh(t), sym),
+                      (lambda lib, t: lib.linalg.qr(t), a), (lambda lib, t: lib.linalg.slogdet(t), sym)):
+        ours = fn(minigrad, minigrad.tensor(array, requires_grad=True))
+        theirs = fn(torch, torch.tensor(array, requires_grad=True))
+        for o, t in zip(ours, theirs):
+            if t.grad_fn is not None and o.grad_fn is not None:
+                assert o.grad_fn.name() == t.grad_fn.name()
+
+
+def test_cond_gradient_where_torch_has_none():
+    """torch's backward of cond(A, p) for p not in (None, 2, -2) fails (it fills its inverse in place):
+    ours is checked against finite differences."""
+    a = minigrad.tensor(np.random.default_rng(1).standard_normal((3, 3)) + 3 * np.eye(3), requires_grad=True)
+    for p in ("fro", 1, float("inf"), "nuc"):
+        assert minigrad.autograd.gradcheck(lambda t: minigrad.linalg.cond(t, p), [a])
+        assert minigrad.autograd.gradgradcheck(lambda t: minigrad.linalg.cond(t, p), [a])
+
+
+def test_linalg_errors():
+    singular = np.array([[1.0, 2.0], [2.0, 4.0]])
+    for fn in (lambda lib, a: lib.linalg.inv(np.ones(1) and a[:, :1].T), lambda lib, a: lib.linalg.det(a[0]),
+               lambda lib, a: lib.linalg.inv(a.long()), lambda lib, a: lib.linalg.cholesky(-a)):
+        assert_raises_same(fn, singular)
+    for fn in (lambda lib, a: lib.linalg.inv(a), lambda lib, a: lib.linalg.solve(a, a[0])):
+        with pytest.raises(minigrad.linalg.LinAlgError):
+            fn(minigrad, minigrad.tensor(singular))
+        with pytest.raises(torch.linalg.LinAlgError):
+            fn(torch, torch.tensor(singular))
+    assert issubclass(minigrad.linalg.LinAlgError, RuntimeError)
+
+
+def test_warnings_and_messages():
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        minigrad.meshgrid(minigrad.zeros(2), minigrad.zeros(3))
+        minigrad.cross(minigrad.randn(3, 3), minigrad.randn(3, 3))
+    assert [w.category for w in caught] == [UserWarning, UserWarning]
+    assert_raises_same(lambda lib, a: lib.einsum("ij,jk", a), np.ones((2, 2)))
+    assert_raises_same(lambda lib, a: a.tril(), np.ones(3))
+    assert_raises_same(lambda lib, a: lib.linalg.cross(a, a), np.ones((2, 2)))
