@@ -41,6 +41,7 @@ from .ops.statistics import (median, nanmedian, kthvalue, nansum, nanmean, aminm
 from .ops.searching import searchsorted, bucketize, bincount, argwhere, isin
 from .ops.einsum import einsum
 from .ops.distance import dist, cdist, cross
+from .ops.special import erf, erfc, erfinv
 from .ops.linalg_decompositions import (det, logdet, inv as inverse, pinverse,
                                         torch_slogdet as slogdet, torch_qr as qr, torch_svd as svd)
 from .ops.linalg_functions import matrix_power

@@ -1045,6 +1045,16 @@ class Tensor:
 
     arcsin, arccos, arctan, arcsinh, arccosh, arctanh, arctan2 = asin, acos, atan, asinh, acosh, atanh, atan2
 
+    # ops/special.py
+    def erf(self):
+        return _special.erf(self)
+
+    def erfc(self):
+        return _special.erfc(self)
+
+    def erfinv(self):
+        return _special.erfinv(self)
+
     # ops/pointwise.py
     def fmod(self, other):
         return _pointwise.fmod(self, other)
@@ -1233,6 +1243,7 @@ from .ops import cumulative as _cumulative  # noqa: E402
 from .ops import statistics as _statistics  # noqa: E402
 from .ops import searching as _searching  # noqa: E402
 from .ops import distance as _distance  # noqa: E402
+from .ops import special as _special  # noqa: E402
 from .ops import linalg_decompositions as _decompositions  # noqa: E402
 from .ops import linalg_functions as _linalg_functions  # noqa: E402
 

@@ -26,6 +26,14 @@ def _above_one(dtype):
         yield Sample([rng.uniform(shape, dtype, 1.2, 3.0)])
 
 
+def _erf_samples(dtype):
+    """Both sides of the switch between erf's series and erfc's continued fraction (|x| = 2.5)."""
+    rng = Rng(39)
+    yield Sample([rng.normal((3, 4), dtype)])
+    yield Sample([rng.uniform((3, 4), dtype, 1.5, 4.0) * np.where(rng.r.random((3, 4)) < 0.5, -1, 1).astype(dtype)])
+    yield Sample([rng.normal((), dtype)])
+
+
 def _tan_samples(dtype):
     rng = Rng(42)
     for shape in ((3, 4), (5,), ()):
@@ -260,6 +268,10 @@ OPS = [
     OpInfo("atanh", lambda lib, a: a.atanh(), _in_unit()),
     OpInfo("atan2", lambda lib, a, b: lib.atan2(a, b), binary(make_a="away_from_zero", make_b="away_from_zero",
                                                              scalars=())),
+    # special.py
+    OpInfo("erf", lambda lib, a: a.erf(), _erf_samples),
+    OpInfo("erfc", lambda lib, a: lib.erfc(a), _erf_samples),
+    OpInfo("erfinv", lambda lib, a: a.erfinv(), _in_unit()),
     # pointwise.py
     OpInfo("fmod", lambda lib, a, b: lib.fmod(a, b), _fmod_samples),
     OpInfo("fmax", lambda lib, a, b: lib.fmax(a, b), binary(scalars=())),  # continuous draws: no ties
