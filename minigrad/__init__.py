@@ -31,10 +31,14 @@ from .ops.indexing import gather, scatter, scatter_add, index_select, masked_fil
 from .ops.linalg import matmul, mm, bmm, dot, mv, addmm
 from .ops.sorting import sort, argsort, topk, unique
 from .ops.trigonometric import tan, asin, acos, atan, sinh, cosh, asinh, acosh, atanh, atan2
-from .ops.pointwise import fmod, fmax, fmin, frac, clamp_min, clamp_max, hypot, logaddexp, logaddexp2, xlogy
+from .ops.pointwise import (fmod, fmax, fmin, frac, clamp_min, clamp_max, hypot, logaddexp, logaddexp2, xlogy, exp2,
+                            deg2rad, rad2deg, logit, sinc, copysign, float_power, positive, signbit, isposinf,
+                            isneginf, isreal, heaviside, gcd, lcm, nextafter, frexp)
 from .ops.rearrange import (tril, triu, diagonal, diag_embed, diag, diagflat, trace, roll, tile, broadcast_to,
                             repeat_interleave, atleast_1d, atleast_2d, atleast_3d, vstack, hstack, dstack,
-                            column_stack, meshgrid, take_along_dim, outer, diff)
+                            column_stack, meshgrid, take_along_dim, outer, diff, ravel, fliplr, flipud, msort,
+                            tensor_split, hsplit, vsplit, dsplit, broadcast_shapes, broadcast_tensors,
+                            cartesian_prod)
 from .ops.cumulative import cumprod, cummax, cummin, logcumsumexp
 from .ops.statistics import (median, nanmedian, kthvalue, nansum, nanmean, aminmax, std_mean, var_mean,
                              count_nonzero)
@@ -44,7 +48,7 @@ from .ops.distance import dist, cdist, cross
 from .ops.special import erf, erfc, erfinv
 from .ops.linalg_decompositions import (det, logdet, inv as inverse, pinverse,
                                         torch_slogdet as slogdet, torch_qr as qr, torch_svd as svd)
-from .ops.linalg_functions import matrix_power
+from .ops.linalg_functions import matrix_power, tensordot, inner, chain_matmul
 from . import autograd, cuda, linalg
 from ._printing import set_printoptions
 from .serialization import save, load
@@ -57,6 +61,7 @@ result_type = _result_type
 arcsin, arccos, arctan, arcsinh, arccosh, arctanh, arctan2 = asin, acos, atan, asinh, acosh, atanh, atan2
 row_stack, ger, clone = vstack, outer, Tensor.clone
 cholesky = Tensor.cholesky
+fix, sgn, moveaxis, swapdims, split_with_sizes = trunc, sign, movedim, transpose, Tensor.split_with_sizes
 
 __version__ = "0.1.0"
 

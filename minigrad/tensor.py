@@ -1086,6 +1086,157 @@ class Tensor:
     def xlogy(self, other):
         return _pointwise.xlogy(self, other)
 
+    def exp2(self):
+        return _pointwise.exp2(self)
+
+    def deg2rad(self):
+        return _pointwise.deg2rad(self)
+
+    def rad2deg(self):
+        return _pointwise.rad2deg(self)
+
+    def logit(self, eps=None):
+        return _pointwise.logit(self, eps)
+
+    def sinc(self):
+        return _pointwise.sinc(self)
+
+    def copysign(self, other):
+        return _pointwise.copysign(self, other)
+
+    def float_power(self, exponent):
+        return _pointwise.float_power(self, exponent)
+
+    def positive(self):
+        return self
+
+    def signbit(self):
+        return _pointwise.signbit(self)
+
+    def isposinf(self):
+        return _pointwise.isposinf(self)
+
+    def isneginf(self):
+        return _pointwise.isneginf(self)
+
+    def isreal(self):
+        return _pointwise.isreal(self)
+
+    def heaviside(self, values):
+        return _pointwise.heaviside(self, values)
+
+    def gcd(self, other):
+        return _pointwise.gcd(self, other)
+
+    def lcm(self, other):
+        return _pointwise.lcm(self, other)
+
+    def nextafter(self, other):
+        return _pointwise.nextafter(self, other)
+
+    def frexp(self):
+        return _pointwise.frexp(self)
+
+    def fix(self):
+        return _unary.trunc(self)
+
+    def sgn(self):
+        return _unary.sign(self)
+
+    # in-place forms of the ops in trigonometric.py, special.py, pointwise.py, rearrange.py, cumulative.py
+    def tan_(self):
+        return _inplace.apply(self, _trig.tan)
+
+    def asin_(self):
+        return _inplace.apply(self, _trig.asin)
+
+    def acos_(self):
+        return _inplace.apply(self, _trig.acos)
+
+    def atan_(self):
+        return _inplace.apply(self, _trig.atan)
+
+    def sinh_(self):
+        return _inplace.apply(self, _trig.sinh)
+
+    def cosh_(self):
+        return _inplace.apply(self, _trig.cosh)
+
+    def asinh_(self):
+        return _inplace.apply(self, _trig.asinh)
+
+    def acosh_(self):
+        return _inplace.apply(self, _trig.acosh)
+
+    def atanh_(self):
+        return _inplace.apply(self, _trig.atanh)
+
+    def atan2_(self, other):
+        return _inplace.apply(self, _trig.atan2, other)
+
+    arcsin_, arccos_, arctan_, arcsinh_, arccosh_, arctanh_, arctan2_ = (asin_, acos_, atan_, asinh_, acosh_,
+                                                                         atanh_, atan2_)
+
+    def erf_(self):
+        return _inplace.apply(self, _special.erf)
+
+    def erfc_(self):
+        return _inplace.apply(self, _special.erfc)
+
+    def erfinv_(self):
+        return _inplace.apply(self, _special.erfinv)
+
+    def fmod_(self, other):
+        return _inplace.apply(self, _pointwise.fmod, other)
+
+    def frac_(self):
+        return _inplace.apply(self, _pointwise.frac)
+
+    def clamp_min_(self, min):  # noqa: A002
+        return _inplace.apply(self, _pointwise.clamp_min, min)
+
+    def clamp_max_(self, max):  # noqa: A002
+        return _inplace.apply(self, _pointwise.clamp_max, max)
+
+    def hypot_(self, other):
+        return _inplace.apply(self, _pointwise.hypot, other)
+
+    def xlogy_(self, other):
+        return _inplace.apply(self, _pointwise.xlogy, other)
+
+    def exp2_(self):
+        return _inplace.apply(self, _pointwise.exp2)
+
+    def deg2rad_(self):
+        return _inplace.apply(self, _pointwise.deg2rad)
+
+    def rad2deg_(self):
+        return _inplace.apply(self, _pointwise.rad2deg)
+
+    def logit_(self, eps=None):
+        return _inplace.apply(self, _pointwise.logit, eps)
+
+    def sinc_(self):
+        return _inplace.apply(self, _pointwise.sinc)
+
+    def copysign_(self, other):
+        return _inplace.apply(self, _pointwise.copysign, other)
+
+    def gcd_(self, other):
+        return _inplace.apply(self, _pointwise.gcd, other)
+
+    def lcm_(self, other):
+        return _inplace.apply(self, _pointwise.lcm, other)
+
+    def tril_(self, diagonal=0):
+        return _inplace.apply(self, _rearrange.tril, diagonal)
+
+    def triu_(self, diagonal=0):
+        return _inplace.apply(self, _rearrange.triu, diagonal)
+
+    def cumprod_(self, dim, dtype=None):
+        return _inplace.apply(self, _cumulative.cumprod, dim, dtype)
+
     # ops/rearrange.py
     def tril(self, diagonal=0):
         return _rearrange.tril(self, diagonal)
@@ -1130,6 +1281,39 @@ class Tensor:
 
     def diff(self, n=1, dim=-1, prepend=None, append=None):
         return _rearrange.diff(self, n, dim, prepend, append)
+
+    def ravel(self):
+        return _rearrange.ravel(self)
+
+    def fliplr(self):
+        return _rearrange.fliplr(self)
+
+    def flipud(self):
+        return _rearrange.flipud(self)
+
+    def msort(self):
+        return _rearrange.msort(self)
+
+    def tensor_split(self, indices_or_sections, dim=0):
+        return _rearrange.tensor_split(self, indices_or_sections, dim)
+
+    def hsplit(self, sections):
+        return _rearrange.hsplit(self, sections)
+
+    def vsplit(self, sections):
+        return _rearrange.vsplit(self, sections)
+
+    def dsplit(self, sections):
+        return _rearrange.dsplit(self, sections)
+
+    def split_with_sizes(self, split_sizes, dim=0):
+        return _shape.split(self, list(split_sizes), dim)
+
+    def moveaxis(self, source, destination):
+        return _shape.movedim(self, source, destination)
+
+    def swapdims(self, dim0, dim1):
+        return _shape.transpose(self, dim0, dim1)
 
     # ops/cumulative.py
     def cumprod(self, dim, dtype=None):
@@ -1207,6 +1391,9 @@ class Tensor:
 
     def matrix_power(self, n):
         return _linalg_functions.matrix_power(self, n)
+
+    def inner(self, other):
+        return _linalg_functions.inner(self, other)
 
 
 def _rebuild(cls, array, requires_grad):

@@ -189,3 +189,41 @@ def test_warnings_and_messages():
     assert_raises_same(lambda lib, a: lib.einsum("ij,jk", a), np.ones((2, 2)))
     assert_raises_same(lambda lib, a: a.tril(), np.ones(3))
     assert_raises_same(lambda lib, a: lib.linalg.cross(a, a), np.ones((2, 2)))
+
+
+def test_elementwise_predicates_and_integer_functions():
+    x = np.array([-2.0, -0.0, 0.0, 1.5, np.inf, -np.inf, NAN], dtype=np.float32)
+    for fn in (lambda lib, a: lib.signbit(a), lambda lib, a: lib.isposinf(a), lambda lib, a: a.isneginf(),
+               lambda lib, a: lib.isreal(a), lambda lib, a: lib.heaviside(a, lib.ones_like(a) * 0.5)):
+        assert_same(*both(fn, x))
+    assert_same(*both(lambda lib, a: lib.isposinf(a), np.array([1, 2])))
+    ints = (np.array([12, -18, 0, 7]), np.array([8, 12, 5, 0]))
+    for fn in (lambda lib, a, b: lib.gcd(a, b), lambda lib, a, b: a.lcm(b)):
+        assert_same(*both(fn, *ints))
+    assert_same(*both(lambda lib, a, b: lib.nextafter(a, b), np.array([1.0, 0.0, -1.0]), np.array([2.0, -1.0, -1.0])))
+    ours, theirs = both(lambda lib, a: lib.frexp(a), np.array([0.0, 1.0, -3.5, 1e-30, 8.0], dtype=np.float32))
+    assert_same(ours.mantissa, theirs.mantissa)
+    assert_same(ours.exponent, theirs.exponent)
+    assert_raises_same(lambda lib, a: lib.heaviside(a, lib.ones(1, dtype=lib.float64)), np.ones(2, dtype=np.float32))
+
+
+@pytest.mark.parametrize("name,args", [("tan_", ()), ("asin_", ()), ("arccos_", ()), ("atan_", ()), ("sinh_", ()),
+                                       ("cosh_", ()), ("asinh_", ()), ("atanh_", ()), ("erf_", ()), ("erfc_", ()),
+                                       ("erfinv_", ()), ("frac_", ()), ("exp2_", ()), ("deg2rad_", ()),
+                                       ("rad2deg_", ()), ("logit_", ()), ("sinc_", ()), ("tril_", ()), ("triu_", (1,)),
+                                       ("cumprod_", (1,)), ("clamp_min_", (0.2,)), ("clamp_max_", (0.3,)),
+                                       ("fmod_", (0.3,)), ("atan2_", (0.5,)), ("hypot_", (0.5,)), ("xlogy_", (2.0,)),
+                                       ("copysign_", (-1.0,))])
+def test_in_place_forms(name, args):
+    """x.op_(...) writes op(x, ...) into x and returns x, with torch's values and its node."""
+    x = np.random.default_rng(5).uniform(0.1, 0.9, (3, 4))
+    tensor_args = name in ("atan2_", "hypot_")  # torch takes only a tensor there
+    args_of = lambda lib: [lib.tensor(v, dtype=lib.float64) for v in args] if tensor_args else args  # noqa: E731
+    ours, theirs = minigrad.tensor(x), torch.tensor(x)
+    assert getattr(ours, name)(*args_of(minigrad)) is ours and getattr(theirs, name)(*args_of(torch)) is theirs
+    assert_close(ours, theirs, 1e-12, 1e-12, name)
+    a, b = minigrad.tensor(x, requires_grad=True) * 1, torch.tensor(x, requires_grad=True) * 1
+    getattr(a, name)(*args_of(minigrad)), getattr(b, name)(*args_of(torch))
+    # torch names the in-place asinh_/atanh_ nodes AsinhBackward1/AtanhBackward1; minigrad's in-place
+    # machinery (ops/inplace.py) records the out-of-place op's node
+    assert a.grad_fn.name() == b.grad_fn.name() or name in ("asinh_", "atanh_")

@@ -1,5 +1,8 @@
 """torch.linalg functions composed from other ops, as torch composes them: vector_norm,
-matrix_norm, norm, cond, matrix_rank, multi_dot, vecdot, matrix_power."""
+matrix_norm, norm, cond, matrix_rank, multi_dot, vecdot, matrix_power; and torch.tensordot,
+inner, chain_matmul."""
+import warnings
+
 import numpy as np
 
 from ..tensor import Tensor
@@ -126,3 +129,34 @@ def matrix_power(a, n):
     for _ in range(abs(n) - 1):
         out = out @ base
     return out
+
+
+def tensordot(a, b, dims=2):
+    """Sum over ``dims`` of a (its last n, or the listed ones) against b's (first n, or listed):
+    a permute and reshape each, one matrix product, a reshape (as torch does)."""
+    if isinstance(dims, int):
+        dims_a, dims_b = list(range(a.ndim - dims, a.ndim)), list(range(dims))
+    else:
+        dims_a, dims_b = ([d] if isinstance(d, int) else list(d) for d in dims)
+    dims_a = [normalize_dim(d, a.ndim) for d in dims_a]
+    dims_b = [normalize_dim(d, b.ndim) for d in dims_b]
+    free_a = [d for d in range(a.ndim) if d not in dims_a]
+    free_b = [d for d in range(b.ndim) if d not in dims_b]
+    k = int(np.prod([a.shape[d] for d in dims_a]))
+    left = a.permute(*free_a, *dims_a).reshape(-1, k)
+    right = b.permute(*dims_b, *free_b).reshape(k, -1)
+    return (left @ right).reshape([a.shape[d] for d in free_a] + [b.shape[d] for d in free_b])
+
+
+def inner(a, b):
+    """Sum over the last dims of a and b; shape a.shape[:-1] + b.shape[:-1] (a product for a number)."""
+    if a.ndim == 0 or b.ndim == 0:
+        return a * b
+    return tensordot(a, b, ([-1], [-1]))
+
+
+def chain_matmul(*matrices):
+    warnings.warn("torch.chain_matmul is deprecated and will be removed in a future PyTorch release. Use "
+                  "torch.linalg.multi_dot instead, which accepts a list of two or more tensors rather than "
+                  "multiple parameters.", UserWarning, stacklevel=2)
+    return matrices[0] if len(matrices) == 1 else multi_dot(matrices)

@@ -1,13 +1,19 @@
 """Elementwise functions of one or two tensors beyond ``arithmetic.py``: fmod, fmax, fmin, frac,
-clamp_min, clamp_max, hypot, logaddexp, logaddexp2, xlogy.
+clamp_min, clamp_max, hypot, logaddexp, logaddexp2, xlogy, exp2, deg2rad, rad2deg, logit, sinc,
+copysign, float_power; and the non-differentiable signbit, isposinf, isneginf, heaviside, gcd, lcm,
+nextafter, frexp.
 
 Binary ops broadcast; backward may return the broadcast shape (the engine reduces it). Derivatives
 follow torch's ``tools/autograd/derivatives.yaml``.
 """
+import math
+
 import numpy as np
 
 from ..autograd.function import BuiltinFunction
 from ..tensor import Tensor
+from . import return_types
+from .unary import _floating
 from ._util import operands, float_result_type
 from .arithmetic import _broadcasting, where, logical_or
 
@@ -227,3 +233,184 @@ def xlogy(a, other):
     if not isinstance(a, Tensor) and not isinstance(other, Tensor):
         raise TypeError("xlogy(): expected at least one tensor argument")
     return Xlogy.apply(a, other)
+
+
+class Exp2(BuiltinFunction):
+    """2**a; d/da = g*out*ln 2"""
+
+    @staticmethod
+    def forward(ctx, a):
+        out = np.exp2(_floating(a))
+        ctx.save_output(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad * ctx.output * math.log(2.0)
+
+
+class Deg2Rad(BuiltinFunction):
+    """a*pi/180; d/da = g*pi/180"""
+
+    _name = "Deg2RadBackward0"
+
+    @staticmethod
+    def forward(ctx, a):
+        return np.deg2rad(_floating(a))
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad * (math.pi / 180)
+
+
+class Rad2Deg(BuiltinFunction):
+    """a*180/pi; d/da = g*180/pi"""
+
+    _name = "Rad2DegBackward0"
+
+    @staticmethod
+    def forward(ctx, a):
+        return np.rad2deg(_floating(a))
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad * (180 / math.pi)
+
+
+class Logit(BuiltinFunction):
+    """log(a/(1-a)), a clamped to [eps, 1-eps] when eps is given; d/da = g/(a(1-a)) (0 outside the
+    clamp; NaN outside [0, 1] without eps)"""
+
+    @staticmethod
+    def forward(ctx, a, eps):
+        ctx.save_for_backward(a)
+        ctx.eps = eps
+        x = _floating(a)
+        if eps is not None:
+            x = np.clip(x, eps, 1 - eps)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.log(x / (1 - x))
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, = ctx.saved_tensors
+        out = grad / (a * (1 - a))
+        if ctx.eps is None:
+            return out.where((a >= 0) & (a <= 1), float("nan")), None
+        return out.where((a >= ctx.eps) & (a <= 1 - ctx.eps), 0.0), None
+
+
+class Sinc(BuiltinFunction):
+    """sin(pi a)/(pi a), 1 at 0; d/da = g*(cos(pi a) - sinc(a))/a, 0 at 0"""
+
+    @staticmethod
+    def forward(ctx, a):
+        ctx.save_for_backward(a)
+        return np.sinc(_floating(a))
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, = ctx.saved_tensors
+        safe = a.where(a != 0, 1.0)
+        slope = ((safe * math.pi).cos() - sinc(safe)) / safe
+        return grad * slope.where(a != 0, 0.0)
+
+
+class Copysign(BuiltinFunction):
+    """|a| with b's sign; d/da = g*out/a (0 where a == 0), no gradient for b's sign"""
+
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a)
+        ctx._name = "CopysignBackward0" if isinstance(b, Tensor) else "CopysignBackward1"
+        x, y, _ = operands(a, b, float_result_type(a, b))
+        out = _broadcasting(np.copysign, a, b, x, y)
+        ctx.save_output(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, = ctx.saved_tensors
+        ratio = (ctx.output / a.where(a != 0, 1.0)).where(a != 0, 0.0)
+        return grad * ratio if ctx.needs_input_grad[0] else None, grad * 0 if ctx.needs_input_grad[1] else None
+
+
+def exp2(a):
+    return Exp2.apply(a)
+
+
+def deg2rad(a):
+    return Deg2Rad.apply(a)
+
+
+def rad2deg(a):
+    return Rad2Deg.apply(a)
+
+
+def logit(a, eps=None):
+    return Logit.apply(a, eps)
+
+
+def sinc(a):
+    return Sinc.apply(a)
+
+
+def copysign(a, other):
+    return Copysign.apply(a, other)
+
+
+def float_power(a, exponent):
+    """a**exponent computed in float64 (torch.float_power)."""
+    return (a.double() if isinstance(a, Tensor) else a) ** (
+        exponent.double() if isinstance(exponent, Tensor) else exponent)
+
+
+def positive(a):
+    return a
+
+
+# --- not differentiable: bool or integer results, or derivative zero where defined -------------
+def _wrap2(fn, a, b):
+    x, y, _ = operands(a, b)
+    return Tensor._wrap(_broadcasting(fn, a, b, x, y))
+
+
+def signbit(a):
+    return Tensor._wrap(np.signbit(a._data))
+
+
+def isposinf(a):
+    return Tensor._wrap(np.isposinf(a._data) if a.dtype.is_floating_point else np.zeros(a.shape, bool, like=a._data))
+
+
+def isneginf(a):
+    return Tensor._wrap(np.isneginf(a._data) if a.dtype.is_floating_point else np.zeros(a.shape, bool, like=a._data))
+
+
+def isreal(a):
+    return Tensor._wrap(np.ones(a.shape, dtype=bool, like=a._data))  # minigrad has no complex dtypes
+
+
+def heaviside(a, values):
+    """0 where a < 0, values where a == 0, 1 where a > 0 (not differentiable in torch either)."""
+    if a.dtype is not values.dtype:
+        raise RuntimeError("heaviside is not yet implemented for tensors with different dtypes.")
+    return _wrap2(lambda x, v: np.where(x == 0, v, x > 0).astype(x.dtype), a, values)  # NaN -> 0, as torch
+
+
+def gcd(a, other):
+    return _wrap2(np.gcd, a, other)
+
+
+def lcm(a, other):
+    return _wrap2(np.lcm, a, other)
+
+
+def nextafter(a, other):
+    return _wrap2(np.nextafter, a, other)
+
+
+def frexp(a):
+    """(mantissa in [0.5, 1), int32 exponent) with a = mantissa * 2**exponent."""
+    mantissa, exponent = np.frexp(a._data)
+    return return_types.frexp(Tensor._wrap(mantissa), Tensor._wrap(exponent.astype(np.int32)))

@@ -11,9 +11,9 @@ import warnings
 import numpy as np
 
 from ..autograd.function import BuiltinFunction
-from ..tensor import Tensor
+from ..tensor import Tensor, Size
 from ._util import normalize_dim
-from .shape import cat, expand, repeat, _shape_args
+from .shape import cat, expand, repeat, stack, _shape_args
 from .indexing import gather, index_select
 
 
@@ -307,3 +307,68 @@ def diff(a, n=1, dim=-1, prepend=None, append=None):
             break
         a = a.narrow(d, 1, length - 1) - a.narrow(d, 0, length - 1)
     return a
+
+
+def ravel(a):
+    return a.reshape(-1)
+
+
+def fliplr(a):
+    if a.ndim < 2:
+        raise RuntimeError("Input must be >= 2-d.")
+    return a.flip(1)
+
+
+def flipud(a):
+    if a.ndim < 1:
+        raise RuntimeError("Input must be >= 1-d.")
+    return a.flip(0)
+
+
+def msort(a):
+    return a.sort(0)[0]
+
+
+def tensor_split(a, indices_or_sections, dim=0):
+    """Split into ``n`` parts as even as possible (the first ``size % n`` one longer), or at the
+    given indices; the parts are slices (``narrow``)."""
+    d = normalize_dim(dim, a.ndim)
+    size = a.shape[d]
+    if isinstance(indices_or_sections, int):
+        n = indices_or_sections
+        if n <= 0:
+            raise RuntimeError(f"number of sections must be larger than 0, got {n}")
+        bounds = [i * (size // n) + min(i, size % n) for i in range(n + 1)]
+    else:
+        bounds = [0] + [min(max(int(i), 0), size) for i in indices_or_sections] + [size]
+    return tuple(a.narrow(d, start, max(stop - start, 0)) for start, stop in zip(bounds, bounds[1:]))
+
+
+def hsplit(a, sections):
+    return tensor_split(a, sections, 1 if a.ndim > 1 else 0)
+
+
+def vsplit(a, sections):
+    return tensor_split(a, sections, 0)
+
+
+def dsplit(a, sections):
+    return tensor_split(a, sections, 2)
+
+
+def broadcast_shapes(*shapes):
+    return Size(np.broadcast_shapes(*[(s,) if isinstance(s, int) else tuple(s) for s in shapes]))
+
+
+def broadcast_tensors(*tensors):
+    shape = broadcast_shapes(*[t.shape for t in tensors])
+    return tuple(expand(t, *shape) for t in tensors)
+
+
+def cartesian_prod(*tensors):
+    """Every combination of one element from each 1-D tensor, one per row (as torch: meshgrid,
+    then stack)."""
+    if len(tensors) == 1:
+        return tensors[0]
+    grids = meshgrid(*tensors, indexing="ij")
+    return stack([g.reshape(-1) for g in grids], 1)

@@ -34,6 +34,22 @@ def _erf_samples(dtype):
     yield Sample([rng.normal((), dtype)])
 
 
+def _unit_interval(dtype):
+    rng = Rng(38)
+    yield Sample([rng.uniform((3, 4), dtype, 0.05, 0.15)])
+    yield Sample([rng.uniform((3, 4), dtype, 0.25, 0.95)])
+
+
+def _sinc_samples(dtype):
+    yield Sample([np.asarray([0.0, 1.0, -2.0, 0.5], dtype=dtype)])  # sinc(0) = 1, zeros at the integers
+
+
+def _pow_float_samples(dtype):
+    rng = Rng(36)
+    yield Sample([rng.positive((3, 4), dtype), rng.normal((3, 4), dtype)])
+    yield Sample([rng.positive((3, 4), dtype), 2.5], grad=[True, False])
+
+
 def _tan_samples(dtype):
     rng = Rng(42)
     for shape in ((3, 4), (5,), ()):
@@ -286,6 +302,16 @@ OPS = [
     OpInfo("logaddexp2", lambda lib, a, b: a.logaddexp2(b), binary(scalars=())),
     OpInfo("xlogy", lambda lib, a, b: lib.xlogy(a, b), _xlogy_samples),
     OpInfo("xlogy_scalar_self", lambda lib, b: lib.xlogy(2.5, b), unary("positive", shapes=[(3, 4), ()])),
+    OpInfo("exp2", lambda lib, a: a.exp2(), unary()),
+    OpInfo("deg2rad", lambda lib, a: lib.deg2rad(a), unary()),
+    OpInfo("rad2deg", lambda lib, a: a.rad2deg(), unary()),
+    OpInfo("logit", lambda lib, a: a.logit(), _unit_interval),
+    OpInfo("logit_eps", lambda lib, a: lib.logit(a, eps=0.2), _unit_interval),  # samples avoid |x - 0.2| tiny
+    OpInfo("sinc", lambda lib, a: a.sinc(), unary(shapes=[(3, 4), (5,)])),
+    OpInfo("sinc_special_points", lambda lib, a: lib.sinc(a), _sinc_samples, supports_grad=False),
+    OpInfo("copysign", lambda lib, a, b: lib.copysign(a, b), binary(make_a="away_from_zero",
+                                                                   make_b="away_from_zero", scalars=(-1.5,))),
+    OpInfo("float_power", lambda lib, a, b: lib.float_power(a, b), _pow_float_samples),
     # rearrange.py
     OpInfo("tril", lambda lib, a, **kw: a.tril(**kw), _with_kwargs((4, 5), {}, {"diagonal": 1}, {"diagonal": -2})),
     OpInfo("triu", lambda lib, a, **kw: lib.triu(a, **kw), _with_kwargs((2, 4, 3), {}, {"diagonal": 1},
@@ -320,6 +346,16 @@ OPS = [
     OpInfo("meshgrid", _meshgrid, _meshgrid_samples),
     OpInfo("outer", lambda lib, a, b: lib.outer(a, b), _two((3,), (4,))),
     OpInfo("diff", _diff, _diff_samples),
+    OpInfo("ravel", lambda lib, a: a.ravel(), unary(shapes=[(3, 4)])),
+    OpInfo("fliplr", lambda lib, a: lib.fliplr(a), unary(shapes=[(3, 4)])),
+    OpInfo("flipud", lambda lib, a: a.flipud(), unary(shapes=[(3, 4)])),
+    OpInfo("msort", lambda lib, a: lib.msort(a), _distinct_all),
+    OpInfo("tensor_split", lambda lib, a, sections, dim=0: lib.tensor_split(a, sections, dim)[-1], _with_kwargs(
+        (7, 4), {"sections": 3}, {"sections": (1, 5)}, {"sections": 2, "dim": 1})),
+    OpInfo("hsplit", lambda lib, a: a.hsplit(2)[1], unary(shapes=[(3, 4)])),
+    OpInfo("broadcast_tensors", lambda lib, a, b: lib.broadcast_tensors(a, b)[0] * lib.broadcast_tensors(a, b)[1],
+           _two((3, 1), (4,))),
+    OpInfo("cartesian_prod", lambda lib, *ts: lib.cartesian_prod(*ts), _stack_inputs((3,), (2,), (2,))),
     # cumulative.py
     OpInfo("cumprod", lambda lib, a, **kw: a.cumprod(**kw), _cumprod_samples),
     OpInfo("cumprod_with_zeros", lambda lib, a, **kw: lib.cumprod(a, **kw), _cumprod_zero_samples),
@@ -344,6 +380,10 @@ OPS = [
     OpInfo("var_mean_mean", lambda lib, a, **kw: lib.var_mean(a, **kw)[1], _var_mean_samples),
     # einsum.py
     OpInfo("einsum", lambda lib, *ts, equation: lib.einsum(equation, *ts), _einsum_samples),
+    OpInfo("tensordot", lambda lib, a, b, **kw: lib.tensordot(a, b, **kw), lambda dtype: iter([
+        Sample([Rng(66).normal((2, 3, 4), dtype), Rng(67).normal((3, 4, 5), dtype)], {}),
+        Sample([Rng(66).normal((2, 3, 4), dtype), Rng(67).normal((4, 2), dtype)], {"dims": ([2, 0], [0, 1])})])),
+    OpInfo("inner", lambda lib, a, b: lib.inner(a, b), _two((2, 3, 4), (5, 4))),
     # distance.py
     OpInfo("cdist", lambda lib, a, b, **kw: lib.cdist(a, b, **kw), _cdist_samples,
            supports_gradgrad=False),  # torch: "the derivative for '_cdist_backward' is not implemented"
