@@ -38,17 +38,19 @@ from .ops.rearrange import (tril, triu, diagonal, diag_embed, diag, diagflat, tr
                             repeat_interleave, atleast_1d, atleast_2d, atleast_3d, vstack, hstack, dstack,
                             column_stack, meshgrid, take_along_dim, outer, diff, ravel, fliplr, flipud, msort,
                             tensor_split, hsplit, vsplit, dsplit, broadcast_shapes, broadcast_tensors,
-                            cartesian_prod)
+                            cartesian_prod, rot90, adjoint, take, tril_indices, triu_indices, combinations,
+                            block_diag, unravel_index, vander)
 from .ops.cumulative import cumprod, cummax, cummin, logcumsumexp
 from .ops.statistics import (median, nanmedian, kthvalue, nansum, nanmean, aminmax, std_mean, var_mean,
-                             count_nonzero)
+                             count_nonzero, cov, corrcoef)
 from .ops.searching import searchsorted, bucketize, bincount, argwhere, isin
 from .ops.einsum import einsum
 from .ops.distance import dist, cdist, cross
 from .ops.special import erf, erfc, erfinv
 from .ops.linalg_decompositions import (det, logdet, inv as inverse, pinverse,
                                         torch_slogdet as slogdet, torch_qr as qr, torch_svd as svd)
-from .ops.linalg_functions import matrix_power, tensordot, inner, chain_matmul
+from .ops.linalg_functions import (matrix_power, tensordot, inner, chain_matmul, kron, vdot, addmv, addr, baddbmm,
+                                   addbmm)
 from . import autograd, cuda, linalg
 from ._printing import set_printoptions
 from .serialization import save, load
@@ -62,6 +64,8 @@ arcsin, arccos, arctan, arcsinh, arccosh, arctanh, arctan2 = asin, acos, atan, a
 row_stack, ger, clone = vstack, outer, Tensor.clone
 cholesky = Tensor.cholesky
 fix, sgn, moveaxis, swapdims, split_with_sizes = trunc, sign, movedim, transpose, Tensor.split_with_sizes
+greater, greater_equal, less, less_equal, not_equal = gt, ge, lt, le, ne
+is_signed, is_same_size, is_nonzero = Tensor.is_signed, Tensor.is_same_size, Tensor.is_nonzero
 
 __version__ = "0.1.0"
 

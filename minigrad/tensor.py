@@ -1395,6 +1395,69 @@ class Tensor:
     def inner(self, other):
         return _linalg_functions.inner(self, other)
 
+    def kron(self, other):
+        return _linalg_functions.kron(self, other)
+
+    def vdot(self, other):
+        return _linalg_functions.vdot(self, other)
+
+    def addmv(self, mat, vec, *, beta=1, alpha=1):
+        return _linalg_functions.addmv(self, mat, vec, beta=beta, alpha=alpha)
+
+    def addr(self, vec1, vec2, *, beta=1, alpha=1):
+        return _linalg_functions.addr(self, vec1, vec2, beta=beta, alpha=alpha)
+
+    def baddbmm(self, batch1, batch2, *, beta=1, alpha=1):
+        return _linalg_functions.baddbmm(self, batch1, batch2, beta=beta, alpha=alpha)
+
+    def addbmm(self, batch1, batch2, *, beta=1, alpha=1):
+        return _linalg_functions.addbmm(self, batch1, batch2, beta=beta, alpha=alpha)
+
+    def cov(self, *, correction=1, fweights=None, aweights=None):
+        return _statistics.cov(self, correction=correction, fweights=fweights, aweights=aweights)
+
+    def corrcoef(self):
+        return _statistics.corrcoef(self)
+
+    def rot90(self, k=1, dims=(0, 1)):
+        return _rearrange.rot90(self, k, dims)
+
+    def adjoint(self):
+        return _rearrange.adjoint(self)
+
+    def take(self, index):
+        return _rearrange.take(self, index)
+
+    def greater(self, other):
+        return _arith.gt(self, other)
+
+    def greater_equal(self, other):
+        return _arith.ge(self, other)
+
+    def less(self, other):
+        return _arith.lt(self, other)
+
+    def less_equal(self, other):
+        return _arith.le(self, other)
+
+    def not_equal(self, other):
+        return _arith.ne(self, other)
+
+    def is_signed(self):
+        return self.dtype.is_signed
+
+    def is_same_size(self, other):
+        return self.shape == other.shape
+
+    def is_nonzero(self):
+        if self.numel() != 1:
+            raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous" if self.numel()
+                               else "Boolean value of Tensor with no values is ambiguous")
+        return bool(self.item())
+
+    def type_as(self, other):
+        return self.to(other.dtype)
+
 
 def _rebuild(cls, array, requires_grad):
     t = _wrap(array.copy())

@@ -227,3 +227,52 @@ def test_in_place_forms(name, args):
     # torch names the in-place asinh_/atanh_ nodes AsinhBackward1/AtanhBackward1; minigrad's in-place
     # machinery (ops/inplace.py) records the out-of-place op's node
     assert a.grad_fn.name() == b.grad_fn.name() or name in ("asinh_", "atanh_")
+
+
+COMPOSITES = {  # composed from registry-tested ops; torch records a fused node (Rot90Backward0, ...) instead
+    "rot90": (lambda lib, a: lib.rot90(a, 1, (0, 1)), [(3, 4)]),
+    "rot90_k3": (lambda lib, a: a.rot90(3, (1, 0)), [(3, 4)]),
+    "take": (lambda lib, a: a.take(lib.tensor([[0, 5], [11, 5]])), [(3, 4)]),
+    "combinations": (lambda lib, a: lib.combinations(a, 2), [(4,)]),
+    "block_diag": (lambda lib, a, b: lib.block_diag(a, b), [(2, 3), (2,)]),
+    "vander": (lambda lib, a: lib.vander(a, N=4), [(3,)]),
+    "kron": (lambda lib, a, b: lib.kron(a, b), [(2, 3), (3, 2)]),
+    "addmv": (lambda lib, c, m, v: lib.addmv(c, m, v, beta=0.5, alpha=2.0), [(3,), (3, 4), (4,)]),
+    "addr": (lambda lib, c, u, v: c.addr(u, v, alpha=-1.5), [(3, 4), (3,), (4,)]),
+    "baddbmm": (lambda lib, c, x, y: lib.baddbmm(c, x, y, beta=2.0), [(2, 3, 5), (2, 3, 4), (2, 4, 5)]),
+    "addbmm": (lambda lib, c, x, y: lib.addbmm(c, x, y), [(3, 5), (2, 3, 4), (2, 4, 5)]),
+    "cov": (lambda lib, a: lib.cov(a), [(3, 6)]),
+    "corrcoef": (lambda lib, a: a.corrcoef(), [(3, 6)]),
+    "adjoint": (lambda lib, a: a.adjoint(), [(2, 3, 4)]),
+}
+
+
+@pytest.mark.parametrize("name", sorted(COMPOSITES))
+def test_composites_values_and_gradients(name):
+    """Values and gradients in float64 equal torch's (1e-12: the same few roundings per element)."""
+    fn, shapes = COMPOSITES[name]
+    rng = np.random.default_rng(7)
+    arrays = [rng.standard_normal(s) for s in shapes]
+    ours_in = [minigrad.tensor(a, requires_grad=True) for a in arrays]
+    theirs_in = [torch.tensor(a, requires_grad=True) for a in arrays]
+    ours, theirs = fn(minigrad, *ours_in), fn(torch, *theirs_in)
+    assert_close(ours, theirs, 1e-12, 1e-12, name)
+    if name != "vander":  # torch's vander backward fails ("modified by an inplace operation"): gradcheck only
+        w = rng.standard_normal(tuple(theirs.shape))
+        (ours * minigrad.tensor(w)).sum().backward()
+        (theirs * torch.tensor(w)).sum().backward()
+        for a, b in zip(ours_in, theirs_in):
+            assert_close(a.grad, b.grad, 1e-12, 1e-12, f"{name} grad")
+    assert minigrad.autograd.gradcheck(lambda *t: fn(minigrad, *t), [minigrad.tensor(a, requires_grad=True)
+                                                                     for a in arrays])
+
+
+def test_index_factories_and_aliases():
+    for fn in (lambda lib: lib.tril_indices(4, 3), lambda lib: lib.triu_indices(3, 5, 1),
+               lambda lib: lib.tril_indices(3, 3, -1, dtype=lib.int32),
+               lambda lib: lib.unravel_index(lib.tensor([4, 7, 0]), (2, 4))[1],
+               lambda lib: lib.greater(lib.tensor([1, 3]), 2), lambda lib: lib.tensor([1, 3]).not_equal(3),
+               lambda lib: lib.tensor([1.0]).type_as(lib.tensor([1]))):
+        assert_same(fn(minigrad), fn(torch))
+    assert minigrad.tensor([2.0]).is_nonzero() and not minigrad.tensor(0).is_nonzero()
+    assert minigrad.tensor([1]).is_signed() and not minigrad.tensor([True]).is_signed()

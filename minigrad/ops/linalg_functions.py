@@ -160,3 +160,46 @@ def chain_matmul(*matrices):
                   "torch.linalg.multi_dot instead, which accepts a list of two or more tensors rather than "
                   "multiple parameters.", UserWarning, stacklevel=2)
     return matrices[0] if len(matrices) == 1 else multi_dot(matrices)
+
+
+def kron(a, b):
+    """The Kronecker product: every a[i, j] times b, tiled; shape a.shape * b.shape per dim."""
+    n = max(a.ndim, b.ndim)
+    a = a.reshape((1,) * (n - a.ndim) + tuple(a.shape))
+    b = b.reshape((1,) * (n - b.ndim) + tuple(b.shape))
+    interleaved_a = [s for d in a.shape for s in (d, 1)]
+    interleaved_b = [s for d in b.shape for s in (1, d)]
+    return (a.reshape(interleaved_a) * b.reshape(interleaved_b)).reshape(
+        [x * y for x, y in zip(a.shape, b.shape)])
+
+
+def vdot(a, b):
+    """The dot product of two 1-D tensors (conjugating a, which is real here)."""
+    return a.dot(b)
+
+
+def addmv(input, mat, vec, *, beta=1, alpha=1):  # noqa: A002 - torch's parameter name
+    """beta * input + alpha * (mat @ vec)."""
+    return _scaled(input, beta) + _scaled(mat @ vec, alpha)
+
+
+def addr(input, vec1, vec2, *, beta=1, alpha=1):  # noqa: A002
+    """beta * input + alpha * outer(vec1, vec2)."""
+    return _scaled(input, beta) + _scaled(vec1.unsqueeze(1) * vec2, alpha)
+
+
+def baddbmm(input, batch1, batch2, *, beta=1, alpha=1):  # noqa: A002
+    """beta * input + alpha * (batch1 @ batch2), batch by batch."""
+    return _scaled(input, beta) + _scaled(batch1 @ batch2, alpha)
+
+
+def addbmm(input, batch1, batch2, *, beta=1, alpha=1):  # noqa: A002
+    """beta * input + alpha * sum over the batch of batch1[i] @ batch2[i]."""
+    return _scaled(input, beta) + _scaled((batch1 @ batch2).sum(0), alpha)
+
+
+def _scaled(t, factor):
+    """factor * t, where factor 0 ignores t (NaN and inf included), as torch's beta = 0."""
+    if factor == 1:
+        return t
+    return t * factor if factor != 0 else t.new_zeros(t.shape)

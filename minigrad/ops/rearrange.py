@@ -6,11 +6,13 @@ diff).
 Composed functions are written as torch writes them, so their ``grad_fn`` is the node torch shows
 (``vstack`` ends in ``CatBackward0``, ``outer`` in ``MulBackward0``, ``diff`` in ``SubBackward0``).
 """
+import itertools
 import warnings
 
 import numpy as np
 
 from ..autograd.function import BuiltinFunction
+from .._backend import device as _backend_device, xp
 from ..tensor import Tensor, Size
 from ._util import normalize_dim
 from .shape import cat, expand, repeat, stack, _shape_args
@@ -372,3 +374,90 @@ def cartesian_prod(*tensors):
         return tensors[0]
     grids = meshgrid(*tensors, indexing="ij")
     return stack([g.reshape(-1) for g in grids], 1)
+
+
+def rot90(a, k=1, dims=(0, 1)):
+    """Rotate by 90 degrees k times in the plane of ``dims`` (from the first towards the second):
+    flips and a transpose, as torch composes it."""
+    d0, d1 = (normalize_dim(d, a.ndim) for d in dims)
+    k %= 4
+    if k == 1:
+        return a.flip(d1).transpose(d0, d1)
+    if k == 2:
+        return a.flip(d0, d1)
+    if k == 3:
+        return a.flip(d0).transpose(d0, d1)
+    return a.clone()
+
+
+def adjoint(a):
+    """The conjugate transpose of the last two dims (the transpose: minigrad has no complex dtypes)."""
+    return a.transpose(-2, -1)
+
+
+def take(a, index):
+    """Elements of the flattened ``a`` at ``index`` (index's shape)."""
+    return a.reshape(-1)[index]
+
+
+def _index_pairs(fn, row, col, offset, device, dtype):
+    module = np if device is None else xp(device)
+    rows, cols = fn(row, offset, col)
+    out = Tensor._wrap(module.stack([module.asarray(rows), module.asarray(cols)]).astype(np.int64))
+    return out if dtype is None else out.to(dtype)
+
+
+def tril_indices(row, col, offset=0, *, dtype=None, device=None, layout=None):
+    """(2, N) row and column indices of the lower triangle of a row x col matrix, row by row."""
+    return _index_pairs(np.tril_indices, row, col, offset, _device(device), dtype)
+
+
+def triu_indices(row, col, offset=0, *, dtype=None, device=None, layout=None):
+    """(2, N) row and column indices of the upper triangle of a row x col matrix, row by row."""
+    return _index_pairs(np.triu_indices, row, col, offset, _device(device), dtype)
+
+
+def _device(device):
+    return None if device is None else _backend_device(device)
+
+
+def combinations(a, r=2, with_replacement=False):
+    """Rows of r elements of 1-D ``a`` in lexicographic index order (itertools.combinations)."""
+    n = a.shape[0]
+    pool = itertools.combinations_with_replacement(range(n), r) if with_replacement else \
+        itertools.combinations(range(n), r)
+    idx = [list(c) for c in pool]
+    if not idx:
+        return a[:0].reshape(0, r) if r else a[:0]
+    index = Tensor._wrap(np.asarray(idx, dtype=np.int64, like=a._data))
+    return a[index]
+
+
+def block_diag(*tensors):
+    """The tensors (each 0-, 1- or 2-D) on the diagonal of a block matrix, zeros elsewhere."""
+    blocks = [t.reshape(1, 1) if t.ndim == 0 else t.reshape(1, -1) if t.ndim == 1 else t for t in tensors]
+    cols = sum(b.shape[1] for b in blocks)
+    rows, start = [], 0
+    for b in blocks:
+        left = b.new_zeros(b.shape[0], start)
+        right = b.new_zeros(b.shape[0], cols - start - b.shape[1])
+        rows.append(cat([left, b, right], 1))
+        start += b.shape[1]
+    return cat(rows, 0)
+
+
+def unravel_index(indices, shape):
+    """The coordinates of flat ``indices`` in a tensor of ``shape``: one int64 tensor per dim."""
+    shape = tuple(_shape_args((shape,)) if not isinstance(shape, int) else (shape,))
+    coords = np.unravel_index(indices._data, shape)
+    return tuple(Tensor._wrap(c.astype(np.int64)) for c in coords)
+
+
+def vander(x, N=None, increasing=False):  # noqa: N803 - torch's parameter name
+    """Columns x**(N-1), ..., x**0 (or increasing powers), as torch: a cumulative product."""
+    n = x.shape[0] if N is None else N
+    if n == 0:
+        return x.new_zeros(x.shape[0], 0)
+    powers = cat([x.new_ones(x.shape[0], 1), x.unsqueeze(1).expand(x.shape[0], n - 1)], 1).cumprod(1) \
+        if n > 1 else x.new_ones(x.shape[0], 1)
+    return powers if increasing else powers.flip(1)

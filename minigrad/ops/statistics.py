@@ -169,3 +169,24 @@ def count_nonzero(a, dim=None):
     """How many elements are not zero (over everything, or over ``dim``: an int or a tuple); int64."""
     axes = _reduced_axes(dim, a.ndim)
     return Tensor._wrap(np.count_nonzero(a._data, axis=axes).astype(np.int64))
+
+
+def cov(a, *, correction=1, fweights=None, aweights=None):
+    """The covariance matrix of the variables in ``a``'s rows (observations in columns):
+    (a - mean) (a - mean)^T / (N - correction). Weights are not supported."""
+    if fweights is not None or aweights is not None:
+        raise NotImplementedError("minigrad: cov with fweights or aweights is not implemented")
+    x = a if a.ndim == 2 else a.reshape(1, -1)
+    centered = x - x.mean(1, keepdim=True)
+    out = (centered @ centered.mT) / (x.shape[1] - correction)
+    return out.squeeze() if a.ndim < 2 else out
+
+
+def corrcoef(a):
+    """Pearson correlation coefficients of the rows: cov / (std_i std_j), clipped to [-1, 1]."""
+    c = cov(a)
+    if c.ndim == 0:
+        return c / c
+    std = c.diagonal().sqrt()
+    return (c / std.unsqueeze(1) / std.unsqueeze(0)).clamp(-1, 1)
+
