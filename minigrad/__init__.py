@@ -42,15 +42,15 @@ from .ops.rearrange import (tril, triu, diagonal, diag_embed, diag, diagflat, tr
                             block_diag, unravel_index, vander)
 from .ops.cumulative import cumprod, cummax, cummin, logcumsumexp
 from .ops.statistics import (median, nanmedian, kthvalue, nansum, nanmean, aminmax, std_mean, var_mean,
-                             count_nonzero, cov, corrcoef)
+                             count_nonzero, cov, corrcoef, mode, histc, trapezoid, cumulative_trapezoid)
 from .ops.searching import searchsorted, bucketize, bincount, argwhere, isin
 from .ops.einsum import einsum
 from .ops.distance import dist, cdist, cross
 from .ops.special import erf, erfc, erfinv
-from .ops.linalg_decompositions import (det, logdet, inv as inverse, pinverse,
+from .ops.linalg_decompositions import (det, logdet, inv as inverse, pinverse, cholesky_solve, cholesky_inverse,
                                         torch_slogdet as slogdet, torch_qr as qr, torch_svd as svd)
 from .ops.linalg_functions import (matrix_power, tensordot, inner, chain_matmul, kron, vdot, addmv, addr, baddbmm,
-                                   addbmm)
+                                   addbmm, frobenius_norm, nuclear_norm)
 from . import autograd, cuda, linalg
 from ._printing import set_printoptions
 from .serialization import save, load
@@ -66,6 +66,7 @@ cholesky = Tensor.cholesky
 fix, sgn, moveaxis, swapdims, split_with_sizes = trunc, sign, movedim, transpose, Tensor.split_with_sizes
 greater, greater_equal, less, less_equal, not_equal = gt, ge, lt, le, ne
 is_signed, is_same_size, is_nonzero = Tensor.is_signed, Tensor.is_same_size, Tensor.is_nonzero
+trapz, conj, detach = trapezoid, Tensor.conj, Tensor.detach
 
 __version__ = "0.1.0"
 

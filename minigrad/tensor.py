@@ -1458,6 +1458,25 @@ class Tensor:
     def type_as(self, other):
         return self.to(other.dtype)
 
+    def mode(self, dim=-1, keepdim=False):
+        return _statistics.mode(self, dim, keepdim)
+
+    def histc(self, bins=100, min=0, max=0):  # noqa: A002
+        return _statistics.histc(self, bins, min, max)
+
+    def cholesky_solve(self, input2, upper=False):
+        return _decompositions.cholesky_solve(self, input2, upper)
+
+    def cholesky_inverse(self, upper=False):
+        return _decompositions.cholesky_inverse(self, upper)
+
+    def conj(self):
+        return self  # minigrad has no complex dtypes: the conjugate of a real tensor is itself
+
+    @property
+    def real(self):
+        return self
+
 
 def _rebuild(cls, array, requires_grad):
     t = _wrap(array.copy())

@@ -244,6 +244,11 @@ COMPOSITES = {  # composed from registry-tested ops; torch records a fused node 
     "cov": (lambda lib, a: lib.cov(a), [(3, 6)]),
     "corrcoef": (lambda lib, a: a.corrcoef(), [(3, 6)]),
     "adjoint": (lambda lib, a: a.adjoint(), [(2, 3, 4)]),
+    "trapezoid": (lambda lib, y: lib.trapezoid(y, dx=0.5), [(3, 5)]),
+    "trapezoid_x": (lambda lib, y, x: lib.trapz(y, x, dim=0), [(4, 3), (4,)]),
+    "cumulative_trapezoid": (lambda lib, y: lib.cumulative_trapezoid(y), [(3, 5)]),
+    "frobenius_norm": (lambda lib, a: lib.frobenius_norm(a, (0, 1)), [(3, 4)]),
+    "conj_real": (lambda lib, a: a.conj() * a.real, [(3, 4)]),
 }
 
 
@@ -276,3 +281,21 @@ def test_index_factories_and_aliases():
         assert_same(fn(minigrad), fn(torch))
     assert minigrad.tensor([2.0]).is_nonzero() and not minigrad.tensor(0).is_nonzero()
     assert minigrad.tensor([1]).is_signed() and not minigrad.tensor([True]).is_signed()
+
+
+def test_mode_histc_and_cholesky_helpers():
+    x = np.array([[1.0, 2.0, 2.0, 5.0], [3.0, 3.0, 1.0, 1.0], [4.0, 0.0, 7.0, 7.0]])
+    ours, theirs = both(lambda lib, a: a.mode(1), x)
+    assert_same(ours.indices, theirs.indices)
+    assert_close(ours.values, theirs.values, 0, 0, "mode")
+    ours, theirs = both(lambda lib, a: lib.mode(a, 0, keepdim=True), x)
+    assert_same(ours.indices, theirs.indices)
+    for kwargs in ({}, {"bins": 4, "min": 0, "max": 4}, {"bins": 3, "min": 2, "max": 2}):
+        assert_close(*both(lambda lib, a: lib.histc(a, **kwargs), x.astype(np.float32)), 0, 0, "histc")
+    spd = x[:, :3] @ x[:, :3].T + np.eye(3)
+    lower = np.linalg.cholesky(spd)
+    b = np.arange(6.0).reshape(3, 2)
+    for upper, factor in ((False, lower), (True, lower.T)):
+        assert_close(*both(lambda lib, f, rhs: lib.cholesky_solve(rhs, f, upper), factor, b), 1e-10, 1e-10, "solve")
+        assert_close(*both(lambda lib, f: lib.cholesky_inverse(f, upper), factor), 1e-10, 1e-10, "inverse")
+    assert_close(*both(lambda lib, a: lib.nuclear_norm(a), x), 1e-12, 1e-12, "nuclear")

@@ -494,3 +494,15 @@ def torch_svd(a, some=True, compute_uv=True):
     """torch.svd: (U, S, V) with V = Vh^T (not Vh); reduced when ``some``."""
     u, s, vh = svd(a, full_matrices=not some)
     return return_types.svd(u, s, vh.mT)
+
+
+def cholesky_solve(b, lower, upper=False):
+    """X with (L L^T) X = B given the Cholesky factor L (or U with ``upper``): two solves."""
+    factor = lower.mT if upper else lower
+    return solve(factor.mT, solve(factor, b))
+
+
+def cholesky_inverse(lower, upper=False):
+    """(L L^T)^-1 given the Cholesky factor L (or U with ``upper``)."""
+    factor = lower.mT if upper else lower
+    return inv(factor @ factor.mT)

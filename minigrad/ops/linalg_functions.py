@@ -203,3 +203,17 @@ def _scaled(t, factor):
     if factor == 1:
         return t
     return t * factor if factor != 0 else t.new_zeros(t.shape)
+
+
+def frobenius_norm(a, dim=(-2, -1), keepdim=False):
+    warnings.warn("at::frobenius_norm is deprecated and it is just left for JIT compatibility. It will be removed "
+                  "in a future PyTorch release. Please use `linalg.vector_norm(A, 2., dim, keepdim)` instead",
+                  UserWarning, stacklevel=2)
+    return vector_norm(a, 2, dim, keepdim)
+
+
+def nuclear_norm(a, dim=(-2, -1), keepdim=False):
+    warnings.warn("at::nuclear_norm is deprecated and it is just left for JIT compatibility. It will be removed in "
+                  "a future PyTorch release. Please use `linalg.matrix_norm(A, 'nuc', dim, keepdim)` instead",
+                  UserWarning, stacklevel=2)
+    return matrix_norm(a, "nuc", dim, keepdim)

@@ -90,3 +90,7 @@ linalg_svd = _named("linalg_svd", ("U", "S", "Vh"))
 svd = _named("svd", ("U", "S", "V"))
 linalg_lstsq = _named("linalg_lstsq", ("solution", "residuals", "rank", "singular_values"))
 frexp = _named("frexp", ("mantissa", "exponent"))
+
+
+class mode(_Pair):
+    _op = "mode"

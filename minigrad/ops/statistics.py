@@ -190,3 +190,59 @@ def corrcoef(a):
     std = c.diagonal().sqrt()
     return (c / std.unsqueeze(1) / std.unsqueeze(0)).clamp(-1, 1)
 
+
+
+def mode(a, dim=-1, keepdim=False):
+    """The most frequent value along ``dim`` (the smallest on ties) and the last index where it occurs."""
+    d = normalize_dim(dim, a.ndim)
+    x = np.moveaxis(a._data, d, -1) if a.ndim else a._data.reshape(1)
+    lines = x.reshape(-1, x.shape[-1])
+    best = []
+    for line in lines:  # one line at a time: np.unique has no axis-wise counting
+        values, counts = np.unique(line, return_counts=True)
+        value = values[np.argmax(counts)]
+        best.append(line.shape[0] - 1 - np.argmax(np.flip(line == value)))
+    idx = np.asarray(best, dtype=np.int64, like=x).reshape(x.shape[:-1] + (1,))
+    indices = np.moveaxis(idx, -1, d) if a.ndim else idx.reshape(())
+    if not keepdim and a.ndim:
+        indices = indices.squeeze(d)
+    index = Tensor._wrap(np.ascontiguousarray(indices, like=x))
+    if a.ndim == 0:
+        return return_types.mode(a.clone(), index)
+    return return_types.mode(TakeAlong.apply(a, d, index, keepdim, "ModeBackward0"), index)
+
+
+def histc(a, bins=100, min=0, max=0):  # noqa: A002 - torch's parameter names
+    """Counts of the elements in ``bins`` equal-width bins over [min, max] (the data's range when
+    min == max); elements outside are ignored. Same dtype as ``a``."""
+    x = a._data
+    lo, hi = float(min), float(max)
+    if lo == hi and x.size:
+        lo, hi = float(x.min()), float(x.max())
+    if lo == hi:
+        lo, hi = lo - 1, hi + 1
+    counts, _ = np.histogram(x, bins=bins, range=(lo, hi))
+    return Tensor._wrap(counts.astype(a.dtype.np))
+
+
+def trapezoid(y, x=None, *, dx=None, dim=-1):
+    """The trapezoid rule along ``dim``: sum of (y[i+1] + y[i])/2 * (x[i+1] - x[i]) (spacing dx, default 1)."""
+    return _trapezoids(y, x, dx, dim).sum(normalize_dim(dim, y.ndim))
+
+
+def cumulative_trapezoid(y, x=None, *, dx=None, dim=-1):
+    """The running trapezoid rule along ``dim`` (one element shorter than y)."""
+    return _trapezoids(y, x, dx, dim).cumsum(normalize_dim(dim, y.ndim))
+
+
+def _trapezoids(y, x, dx, dim):
+    """The area of each trapezoid along ``dim``."""
+    d = normalize_dim(dim, y.ndim)
+    n = y.shape[d]
+    heights = (y.narrow(d, 1, max(n - 1, 0)) + y.narrow(d, 0, max(n - 1, 0))) / 2
+    if x is not None:
+        widths = x.diff(dim=-1 if x.ndim == 1 else d)
+        if x.ndim == 1:
+            widths = widths.reshape([-1 if i == d else 1 for i in range(y.ndim)])
+        return heights * widths
+    return heights * (1 if dx is None else dx)
