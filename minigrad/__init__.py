@@ -33,13 +33,14 @@ from .ops.sorting import sort, argsort, topk, unique
 from .ops.trigonometric import tan, asin, acos, atan, sinh, cosh, asinh, acosh, atanh, atan2
 from .ops.pointwise import (fmod, fmax, fmin, frac, clamp_min, clamp_max, hypot, logaddexp, logaddexp2, xlogy, exp2,
                             deg2rad, rad2deg, logit, sinc, copysign, float_power, positive, signbit, isposinf,
-                            isneginf, isreal, heaviside, gcd, lcm, nextafter, frexp)
+                            isneginf, isreal, heaviside, gcd, lcm, nextafter, frexp, angle, rsub, renorm)
 from .ops.rearrange import (tril, triu, diagonal, diag_embed, diag, diagflat, trace, roll, tile, broadcast_to,
                             repeat_interleave, atleast_1d, atleast_2d, atleast_3d, vstack, hstack, dstack,
                             column_stack, meshgrid, take_along_dim, outer, diff, ravel, fliplr, flipud, msort,
                             tensor_split, hsplit, vsplit, dsplit, broadcast_shapes, broadcast_tensors,
                             cartesian_prod, rot90, adjoint, take, tril_indices, triu_indices, combinations,
-                            block_diag, unravel_index, vander)
+                            block_diag, unravel_index, vander, unique_consecutive, slice_scatter, select_scatter,
+                            diagonal_scatter)
 from .ops.cumulative import cumprod, cummax, cummin, logcumsumexp
 from .ops.statistics import (median, nanmedian, kthvalue, nansum, nanmean, aminmax, std_mean, var_mean,
                              count_nonzero, cov, corrcoef, mode, histc, trapezoid, cumulative_trapezoid)

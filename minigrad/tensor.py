@@ -1470,6 +1470,24 @@ class Tensor:
     def cholesky_inverse(self, upper=False):
         return _decompositions.cholesky_inverse(self, upper)
 
+    def unique_consecutive(self, return_inverse=False, return_counts=False, dim=None):
+        return _rearrange.unique_consecutive(self, return_inverse, return_counts, dim)
+
+    def slice_scatter(self, src, dim=0, start=None, end=None, step=1):
+        return _rearrange.slice_scatter(self, src, dim, start, end, step)
+
+    def select_scatter(self, src, dim, index):
+        return _rearrange.select_scatter(self, src, dim, index)
+
+    def diagonal_scatter(self, src, offset=0, dim1=0, dim2=1):
+        return _rearrange.diagonal_scatter(self, src, offset, dim1, dim2)
+
+    def angle(self):
+        return _pointwise.angle(self)
+
+    def renorm(self, p, dim, maxnorm):
+        return _pointwise.renorm(self, p, dim, maxnorm)
+
     def conj(self):
         return self  # minigrad has no complex dtypes: the conjugate of a real tensor is itself
 

@@ -249,9 +249,15 @@ COMPOSITES = {  # composed from registry-tested ops; torch records a fused node 
     "cumulative_trapezoid": (lambda lib, y: lib.cumulative_trapezoid(y), [(3, 5)]),
     "frobenius_norm": (lambda lib, a: lib.frobenius_norm(a, (0, 1)), [(3, 4)]),
     "conj_real": (lambda lib, a: a.conj() * a.real, [(3, 4)]),
+    "rsub": (lambda lib, a, b: lib.rsub(a, b, alpha=2), [(3, 4), (4,)]),
+    "renorm": (lambda lib, a: a.renorm(2, 0, 1.5), [(3, 4)]),
+    "slice_scatter": (lambda lib, a, b: lib.slice_scatter(a, b, 1, 1, 4, 2), [(3, 5), (3, 2)]),
+    "select_scatter": (lambda lib, a, b: a.select_scatter(b, 0, 1), [(3, 5), (5,)]),
+    "diagonal_scatter": (lambda lib, a, b: lib.diagonal_scatter(a, b, 1), [(3, 5), (3,)]),
 }
 
 
+@pytest.mark.filterwarnings("ignore:at::frobenius_norm is deprecated")
 @pytest.mark.parametrize("name", sorted(COMPOSITES))
 def test_composites_values_and_gradients(name):
     """Values and gradients in float64 equal torch's (1e-12: the same few roundings per element)."""
@@ -283,6 +289,7 @@ def test_index_factories_and_aliases():
     assert minigrad.tensor([1]).is_signed() and not minigrad.tensor([True]).is_signed()
 
 
+@pytest.mark.filterwarnings("ignore:at::nuclear_norm is deprecated")
 def test_mode_histc_and_cholesky_helpers():
     x = np.array([[1.0, 2.0, 2.0, 5.0], [3.0, 3.0, 1.0, 1.0], [4.0, 0.0, 7.0, 7.0]])
     ours, theirs = both(lambda lib, a: a.mode(1), x)
@@ -299,3 +306,13 @@ def test_mode_histc_and_cholesky_helpers():
         assert_close(*both(lambda lib, f, rhs: lib.cholesky_solve(rhs, f, upper), factor, b), 1e-10, 1e-10, "solve")
         assert_close(*both(lambda lib, f: lib.cholesky_inverse(f, upper), factor), 1e-10, 1e-10, "inverse")
     assert_close(*both(lambda lib, a: lib.nuclear_norm(a), x), 1e-12, 1e-12, "nuclear")
+
+
+def test_unique_consecutive_and_angle():
+    for x in (np.array([1, 1, 2, 2, 3, 1, 1, 2]), np.array([[1.0, 1.0], [1.0, 2.0]]), np.array([], dtype=np.int64)):
+        for kwargs in ({}, {"return_inverse": True, "return_counts": True}, {"return_counts": True}):
+            ours, theirs = both(lambda lib, a: lib.unique_consecutive(a, **kwargs), x)
+            for o, t in zip(ours if kwargs else [ours], theirs if kwargs else [theirs]):
+                assert_same(o, t)
+    assert_close(*both(lambda lib, a: lib.angle(a), np.array([-1.0, 0.0, 2.0, NAN])), 0, 0, "angle")
+    assert_close(*both(lambda lib, a: a.angle(), np.array([-1, 2])), 0, 0, "angle of integers")

@@ -414,3 +414,23 @@ def frexp(a):
     """(mantissa in [0.5, 1), int32 exponent) with a = mantissa * 2**exponent."""
     mantissa, exponent = np.frexp(a._data)
     return return_types.frexp(Tensor._wrap(mantissa), Tensor._wrap(exponent.astype(np.int32)))
+
+
+def angle(a):
+    """The argument of a real number: pi for negatives, 0 otherwise (NaN stays NaN); no gradient."""
+    x = _floating(a)
+    return Tensor._wrap(np.where(x < 0, math.pi, np.where(np.isnan(x), x, 0)).astype(x.dtype))
+
+
+def rsub(a, other, alpha=1):
+    """other - alpha * a."""
+    return other - (a * alpha if alpha != 1 else a)
+
+
+def renorm(a, p, dim, maxnorm):
+    """Each slice along ``dim`` whose p-norm exceeds ``maxnorm`` scaled down to norm maxnorm
+    (scale maxnorm / (norm + 1e-7), as torch)."""
+    others = tuple(i for i in range(a.ndim) if i != dim % a.ndim)
+    norms = a.norm(p, dim=others, keepdim=True)
+    scale = where(norms > maxnorm, maxnorm / (norms + 1e-7), 1.0)
+    return a * scale

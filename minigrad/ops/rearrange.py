@@ -461,3 +461,41 @@ def vander(x, N=None, increasing=False):  # noqa: N803 - torch's parameter name
     powers = cat([x.new_ones(x.shape[0], 1), x.unsqueeze(1).expand(x.shape[0], n - 1)], 1).cumprod(1) \
         if n > 1 else x.new_ones(x.shape[0], 1)
     return powers if increasing else powers.flip(1)
+
+
+def unique_consecutive(a, return_inverse=False, return_counts=False, dim=None):
+    """The first element of each run of equal consecutive elements (of the flattened tensor), with
+    each element's run number (``return_inverse``) and the runs' lengths (``return_counts``)."""
+    if dim is not None:
+        raise NotImplementedError("minigrad: unique_consecutive with dim is not implemented")
+    x = a._data.reshape(-1)
+    starts = np.concatenate([np.ones(min(x.shape[0], 1), dtype=bool, like=x), x[1:] != x[:-1]])
+    out = [Tensor._wrap(x[starts])]
+    if return_inverse:
+        out.append(Tensor._wrap((np.cumsum(starts) - 1).astype(np.int64).reshape(a._data.shape)))
+    if return_counts:
+        positions = np.concatenate([np.nonzero(starts)[0], np.asarray([x.shape[0]], like=x)])
+        out.append(Tensor._wrap(np.diff(positions).astype(np.int64)))
+    return out[0] if len(out) == 1 else tuple(out)
+
+
+def slice_scatter(a, src, dim=0, start=None, end=None, step=1):
+    """A copy of ``a`` with the slice start:end:step along ``dim`` replaced by ``src``."""
+    out = a.clone()
+    out[(slice(None),) * normalize_dim(dim, a.ndim) + (slice(start, end, step),)] = src
+    return out
+
+
+def select_scatter(a, src, dim, index):
+    """A copy of ``a`` with ``a.select(dim, index)`` replaced by ``src``."""
+    out = a.clone()
+    out[(slice(None),) * normalize_dim(dim, a.ndim) + (index,)] = src
+    return out
+
+
+def diagonal_scatter(a, src, offset=0, dim1=0, dim2=1):
+    """A copy of ``a`` with its ``offset``-th diagonal of the (dim1, dim2) planes replaced by ``src``
+    (the diagonal as a new last dim, as ``diagonal`` returns it)."""
+    d1, d2 = normalize_dim(dim1, a.ndim), normalize_dim(dim2, a.ndim)
+    mask = DiagEmbed.apply(Tensor._wrap(np.ones(src.shape, dtype=bool, like=a._data)), offset, d1, d2, a.shape)
+    return DiagEmbed.apply(src, offset, d1, d2, a.shape) + a.masked_fill(mask, 0)
