@@ -43,12 +43,14 @@ from .ops.rearrange import (tril, triu, diagonal, diag_embed, diag, diagflat, tr
                             diagonal_scatter)
 from .ops.cumulative import cumprod, cummax, cummin, logcumsumexp
 from .ops.statistics import (median, nanmedian, kthvalue, nansum, nanmean, aminmax, std_mean, var_mean,
-                             count_nonzero, cov, corrcoef, mode, histc, trapezoid, cumulative_trapezoid)
+                             count_nonzero, cov, corrcoef, mode, histc, trapezoid, cumulative_trapezoid, quantile,
+                             nanquantile, histogram, gradient)
 from .ops.searching import searchsorted, bucketize, bincount, argwhere, isin
 from .ops.einsum import einsum
 from .ops.distance import dist, cdist, cross
 from .ops.special import erf, erfc, erfinv
 from .ops.linalg_decompositions import (det, logdet, inv as inverse, pinverse, cholesky_solve, cholesky_inverse,
+                                        triangular_solve,
                                         torch_slogdet as slogdet, torch_qr as qr, torch_svd as svd)
 from .ops.linalg_functions import (matrix_power, tensordot, inner, chain_matmul, kron, vdot, addmv, addr, baddbmm,
                                    addbmm, frobenius_norm, nuclear_norm)

@@ -1482,6 +1482,18 @@ class Tensor:
     def diagonal_scatter(self, src, offset=0, dim1=0, dim2=1):
         return _rearrange.diagonal_scatter(self, src, offset, dim1, dim2)
 
+    def quantile(self, q, dim=None, keepdim=False, *, interpolation="linear"):
+        return _statistics.quantile(self, q, dim, keepdim, interpolation=interpolation)
+
+    def nanquantile(self, q, dim=None, keepdim=False, *, interpolation="linear"):
+        return _statistics.nanquantile(self, q, dim, keepdim, interpolation=interpolation)
+
+    def histogram(self, bins=100, *, range=None, weight=None, density=False):  # noqa: A002
+        return _statistics.histogram(self, bins, range=range, weight=weight, density=density)
+
+    def triangular_solve(self, A, upper=True, transpose=False, unitriangular=False):  # noqa: N803
+        return _decompositions.triangular_solve(self, A, upper, transpose, unitriangular)
+
     def angle(self):
         return _pointwise.angle(self)
 

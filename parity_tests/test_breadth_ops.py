@@ -254,6 +254,15 @@ COMPOSITES = {  # composed from registry-tested ops; torch records a fused node 
     "slice_scatter": (lambda lib, a, b: lib.slice_scatter(a, b, 1, 1, 4, 2), [(3, 5), (3, 2)]),
     "select_scatter": (lambda lib, a, b: a.select_scatter(b, 0, 1), [(3, 5), (5,)]),
     "diagonal_scatter": (lambda lib, a, b: lib.diagonal_scatter(a, b, 1), [(3, 5), (3,)]),
+    "quantile": (lambda lib, a: lib.quantile(a, 0.3, dim=1), [(3, 6)]),
+    "quantile_all": (lambda lib, a: a.quantile(lib.tensor([0.2, 0.75], dtype=lib.float64)), [(3, 4)]),
+    "quantile_keepdim": (lambda lib, a: lib.quantile(a, lib.tensor([0.5, 0.9], dtype=lib.float64), 0, True), [(5, 2)]),
+    "gradient": (lambda lib, a: lib.gradient(a, spacing=0.5, dim=1)[0], [(3, 5)]),
+    "solve_triangular": (lambda lib, a, b: lib.linalg.solve_triangular(a + 4 * lib.eye(4, dtype=a.dtype), b,
+                                                                        upper=True), [(4, 4), (4, 2)]),
+    "linalg_vander": (lambda lib, a: lib.linalg.vander(a, N=3), [(4,)]),
+    "tensorinv": (lambda lib, a: lib.linalg.tensorinv(a + 3 * lib.eye(4, dtype=a.dtype).reshape(4, 2, 2), 1),
+                  [(4, 2, 2)]),
 }
 
 
@@ -316,3 +325,29 @@ def test_unique_consecutive_and_angle():
                 assert_same(o, t)
     assert_close(*both(lambda lib, a: lib.angle(a), np.array([-1.0, 0.0, 2.0, NAN])), 0, 0, "angle")
     assert_close(*both(lambda lib, a: a.angle(), np.array([-1, 2])), 0, 0, "angle of integers")
+
+
+@pytest.mark.filterwarnings("ignore:torch.triangular_solve is deprecated")
+def test_histogram_nanquantile_and_linalg_helpers():
+    x = np.array([1.0, 2.0, 1.0, 5.0, 3.5], dtype=np.float32)
+    for kwargs in ({"bins": 4}, {"bins": 3, "range": (0.0, 6.0)}, {"bins": 2, "density": True}):
+        ours, theirs = both(lambda lib, a: lib.histogram(a, **kwargs), x)
+        assert_close(ours.hist, theirs.hist, 1e-6, 1e-6, "hist")
+        assert_close(ours.bin_edges, theirs.bin_edges, 1e-6, 1e-6, "edges")
+    y = np.array([[1.0, NAN, 3.0, 7.0], [NAN, NAN, NAN, NAN]])
+    assert_close(*both(lambda lib, a: lib.nanquantile(a, 0.4, dim=1), y), 1e-12, 1e-12, "nanquantile")
+    assert_close(*both(lambda lib, a: lib.quantile(a, 0.4, dim=1), y), 1e-12, 1e-12, "quantile with NaN")
+    a = np.array([[2.0, 0.5, 1.0], [0.0, 3.0, -1.0], [0.0, 0.0, 1.5]])
+    b = np.array([[1.0], [2.0], [3.0]])
+    for kwargs in ({}, {"upper": False}, {"transpose": True}, {"unitriangular": True}):
+        ours, theirs = both(lambda lib, rhs, m: lib.triangular_solve(rhs, m, **kwargs), b, a)
+        assert_close(ours.solution, theirs.solution, 1e-12, 1e-12, "triangular_solve")
+        assert_close(ours.cloned_coefficient, theirs.cloned_coefficient, 0, 0, "copy")
+    spd = a @ a.T + np.eye(3)
+    assert_close(both(lambda lib, m: lib.linalg.cholesky_ex(m), spd)[0].L,
+                 both(lambda lib, m: lib.linalg.cholesky_ex(m), spd)[1].L, 1e-12, 1e-12, "cholesky_ex")
+    for fn in (lambda lib, m: lib.linalg.inv_ex(m).info, lambda lib, m: lib.linalg.solve_ex(m, m[0]).info):
+        assert_same(*both(fn, spd))
+    t = np.random.default_rng(3).standard_normal((2, 3, 6)) + np.eye(6).reshape(2, 3, 6) * 3
+    rhs = np.random.default_rng(4).standard_normal((2, 3))
+    assert_close(*both(lambda lib, m, r: lib.linalg.tensorsolve(m, r), t, rhs), 1e-10, 1e-10, "tensorsolve")

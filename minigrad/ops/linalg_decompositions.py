@@ -13,6 +13,8 @@ so each node applies the formula to its own gradient and the engine's sum is tor
 factors a backward formula reads are the saved arrays; under ``create_graph`` they are computed
 again from the saved input with the graph recorded, so the formula is differentiated through them.
 """
+import warnings
+
 import numpy as np
 
 from ..autograd.function import BuiltinFunction
@@ -506,3 +508,56 @@ def cholesky_inverse(lower, upper=False):
     """(L L^T)^-1 given the Cholesky factor L (or U with ``upper``)."""
     factor = lower.mT if upper else lower
     return inv(factor @ factor.mT)
+
+
+def triangular_solve(b, a, upper=True, transpose=False, unitriangular=False):
+    """torch.triangular_solve (deprecated): X with T X = B for T the upper (or lower) triangle of A
+    (transposed, unit diagonal on request); returns (X, a copy of A)."""
+    warnings.warn("torch.triangular_solve is deprecated in favor of torch.linalg.solve_triangularand will be "
+                  "removed in a future PyTorch release.\ntorch.linalg.solve_triangular has its arguments reversed "
+                  "and does not return a copy of one of the inputs.\nX = torch.triangular_solve(B, A).solution\n"
+                  "should be replaced with\nX = torch.linalg.solve_triangular(A, B).", UserWarning, stacklevel=2)
+    x = solve_triangular(a.mT if transpose else a, b, upper=upper != transpose, unitriangular=unitriangular)
+    return return_types.triangular_solve(x, a.clone())
+
+
+def solve_triangular(a, b, *, upper, left=True, unitriangular=False):
+    """X with T X = B (``left``) or X T = B, T the upper or lower triangle of A (unit diagonal when
+    ``unitriangular``): the triangle is taken, then solved."""
+    t = a.triu() if upper else a.tril()
+    if unitriangular:
+        t = t - diag_embed(t.diagonal(0, -2, -1)) + diag_embed(t.diagonal(0, -2, -1) * 0 + 1)
+    return solve(t, b, left=left) if b.ndim != 1 else solve(t, b.unsqueeze(-1)).squeeze(-1)
+
+
+def cholesky_ex(a, *, upper=False, check_errors=False):
+    """(L, info): info 0 (a failure raises LinAlgError, as with check_errors)."""
+    out = cholesky(a, upper=upper)
+    return return_types.linalg_cholesky_ex(out, _info(a))
+
+
+def inv_ex(a, *, check_errors=False):
+    return return_types.linalg_inv_ex(inv(a), _info(a))
+
+
+def solve_ex(a, b, *, left=True, check_errors=False):
+    return return_types.linalg_solve_ex(solve(a, b, left=left), _info(a))
+
+
+def _info(a):
+    return Tensor._wrap(np.zeros(a.shape[:-2], dtype=np.int32, like=a._data))
+
+
+def tensorinv(a, ind=2):
+    """The inverse of ``a`` seen as a matrix (prod of the first ``ind`` dims) x (the rest)."""
+    rows, cols = a.shape[:ind], a.shape[ind:]
+    n = int(np.prod(rows))
+    return inv(a.reshape(n, -1)).reshape(*cols, *rows)
+
+
+def tensorsolve(a, b, dims=None):
+    """X with tensordot(A, X, X.ndim) = B."""
+    if dims is not None:
+        a = a.movedim(dims, tuple(range(a.ndim - len(dims), a.ndim)))
+    x_shape = a.shape[b.ndim:]
+    return solve(a.reshape(b.numel(), -1), b.reshape(-1)).reshape(x_shape)

@@ -94,3 +94,8 @@ frexp = _named("frexp", ("mantissa", "exponent"))
 
 class mode(_Pair):
     _op = "mode"
+histogram = _named("histogram", ("hist", "bin_edges"))
+triangular_solve = _named("triangular_solve", ("solution", "cloned_coefficient"))
+linalg_cholesky_ex = _named("linalg_cholesky_ex", ("L", "info"))
+linalg_inv_ex = _named("linalg_inv_ex", ("inverse", "info"))
+linalg_solve_ex = _named("linalg_solve_ex", ("result", "info"))

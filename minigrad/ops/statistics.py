@@ -15,6 +15,7 @@ from . import return_types
 from ._util import normalize_dim
 from .arithmetic import where
 from .indexing import TakeAlong
+from .shape import cat
 from .reduction import Amax, Amin, Extreme, MeanDim, Std, Var, _correction, _reduced_axes, _unreduce
 
 
@@ -246,3 +247,70 @@ def _trapezoids(y, x, dx, dim):
             widths = widths.reshape([-1 if i == d else 1 for i in range(y.ndim)])
         return heights * widths
     return heights * (1 if dx is None else dx)
+
+
+def quantile(a, q, dim=None, keepdim=False, *, interpolation="linear"):
+    """The q-th quantiles (q a number in [0, 1] or a 1-D tensor of them, whose dim then leads the
+    result) along ``dim`` (of everything when None): linear interpolation between the sorted
+    neighbours at rank q*(n-1); NaN where a NaN is present."""
+    return _quantile(a, q, dim, keepdim, interpolation, ignore_nan=False)
+
+
+def nanquantile(a, q, dim=None, keepdim=False, *, interpolation="linear"):
+    """quantile of the non-NaN elements (NaN where a line has none)."""
+    return _quantile(a, q, dim, keepdim, interpolation, ignore_nan=True)
+
+
+def _quantile(a, q, dim, keepdim, interpolation, ignore_nan):
+    if interpolation != "linear":
+        raise NotImplementedError(f"minigrad: quantile interpolation '{interpolation}' is not implemented")
+    qs = q.reshape(-1).to(a.dtype) if isinstance(q, Tensor) else Tensor._wrap(
+        np.asarray([q], dtype=a.dtype.np, like=a._data))
+    d = None if dim is None else normalize_dim(dim, a.ndim)
+    lines = a.reshape(-1) if d is None else a.movedim(d, -1)
+    values = lines.sort(-1)[0]  # NaNs last
+    nans = values.isnan()
+    valid = (~nans).sum(-1, keepdim=True) if ignore_nan else (nans * 0).sum(-1, keepdim=True) + lines.shape[-1]
+    last = (valid - 1).clamp_min(0)
+    rank = last.to(a.dtype) * qs  # (..., Q)
+    low = rank.floor().to(last.dtype)
+    high = _minimum_int(low + 1, last)
+    lo_v, hi_v = values.gather(-1, low), values.gather(-1, high)
+    out = lo_v + (hi_v - lo_v) * (rank - low.to(a.dtype))
+    empty = valid == 0 if ignore_nan else nans.any(-1, keepdim=True)
+    out = out.where(~empty, float("nan")).movedim(-1, 0)  # (Q, ...)
+    if keepdim:
+        out = out.reshape((out.shape[0],) + (1,) * a.ndim) if d is None else out.unsqueeze(d + 1)
+    return out.squeeze(0) if not isinstance(q, Tensor) or q.ndim == 0 else out
+
+
+def _minimum_int(x, bound):
+    return x.where(x <= bound, bound.expand(*x.shape) if bound.shape != x.shape else bound)
+
+
+def histogram(a, bins=100, *, range=None, weight=None, density=False):  # noqa: A002 - torch's names
+    """Counts (or weighted sums, or a density) in ``bins`` equal-width bins over ``range`` (the
+    data's by default), and the bins' edges."""
+    edges_in = bins._data if isinstance(bins, Tensor) else bins
+    hist, edges = np.histogram(a._data, bins=edges_in, range=range, density=density,
+                               weights=None if weight is None else weight._data)
+    return return_types.histogram(Tensor._wrap(hist.astype(a.dtype.np)), Tensor._wrap(edges.astype(a.dtype.np)))
+
+
+def gradient(a, *, spacing=1, dim=None, edge_order=1):
+    """The derivative estimated by central differences inside and one-sided ones at the ends
+    (edge_order 1), one tensor per dim; ``spacing`` a number."""
+    if edge_order != 1 or not isinstance(spacing, (int, float)):
+        raise NotImplementedError("minigrad: gradient supports edge_order=1 and a number spacing")
+    dims = range(a.ndim) if dim is None else [dim] if isinstance(dim, int) else dim
+    out = []
+    for d in dims:
+        d = normalize_dim(d, a.ndim)
+        n = a.shape[d]
+        if n < 2:
+            raise RuntimeError("torch.gradient expected each dimension size to be at least edge_order+1")
+        first = (a.narrow(d, 1, 1) - a.narrow(d, 0, 1)) / spacing
+        inner = (a.narrow(d, 2, n - 2) - a.narrow(d, 0, n - 2)) / (2 * spacing)
+        last = (a.narrow(d, n - 1, 1) - a.narrow(d, n - 2, 1)) / spacing
+        out.append(cat([first, inner, last], d))
+    return tuple(out)
