@@ -351,3 +351,12 @@ def test_histogram_nanquantile_and_linalg_helpers():
     t = np.random.default_rng(3).standard_normal((2, 3, 6)) + np.eye(6).reshape(2, 3, 6) * 3
     rhs = np.random.default_rng(4).standard_normal((2, 3))
     assert_close(*both(lambda lib, m, r: lib.linalg.tensorsolve(m, r), t, rhs), 1e-10, 1e-10, "tensorsolve")
+
+
+def test_matrix_rank():
+    rng = np.random.default_rng(9)
+    full = rng.standard_normal((4, 3))
+    low = full @ np.array([[1.0, 0.0, 1.0], [0.0, 1.0, 1.0], [0.0, 0.0, 0.0]])  # rank 2
+    for a in (full, low, np.zeros((2, 3)), np.stack([full, low])):
+        assert_same(*both(lambda lib, m: lib.linalg.matrix_rank(m), a))
+    assert_same(*both(lambda lib, m: lib.linalg.matrix_rank(m, atol=1.0), full))
