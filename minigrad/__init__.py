@@ -25,7 +25,7 @@ from .ops.unary import (exp, expm1, log, log1p, log2, log10, sqrt, rsqrt, sin, c
                         nan_to_num)
 from .ops.reduction import (sum, mean, prod, max, min, amax, amin, argmax, argmin, var, std, logsumexp,  # noqa: A004
                             norm, all, any, cumsum)
-from .ops.pointwise import addcmul, addcdiv, lerp
+from .ops.fused import addcmul, addcdiv, lerp
 from .ops.activation import relu, sigmoid, softmax, log_softmax
 from .ops import return_types, _keywords
 from .ops.shape import (reshape, flatten, unflatten, squeeze, unsqueeze, transpose, t, permute, movedim,
@@ -33,7 +33,31 @@ from .ops.shape import (reshape, flatten, unflatten, squeeze, unsqueeze, transpo
 from .ops.indexing import gather, scatter, scatter_add, index_select, masked_fill, masked_select, select
 from .ops.linalg import matmul, mm, bmm, dot, mv, addmm
 from .ops.sorting import sort, argsort, topk, unique
-from . import autograd, cuda, accelerator
+from .ops.trigonometric import tan, asin, acos, atan, sinh, cosh, asinh, acosh, atanh, atan2
+from .ops.pointwise import (fmod, fmax, fmin, frac, clamp_min, clamp_max, hypot, logaddexp, logaddexp2, xlogy, exp2,
+                            deg2rad, rad2deg, logit, sinc, copysign, float_power, positive, signbit, isposinf,
+                            isneginf, isreal, heaviside, gcd, lcm, nextafter, frexp, angle, rsub, renorm)
+from .ops.rearrange import (tril, triu, diagonal, diag_embed, diag, diagflat, trace, roll, tile, broadcast_to,
+                            repeat_interleave, atleast_1d, atleast_2d, atleast_3d, vstack, hstack, dstack,
+                            column_stack, meshgrid, take_along_dim, outer, diff, ravel, fliplr, flipud, msort,
+                            tensor_split, hsplit, vsplit, dsplit, broadcast_shapes, broadcast_tensors,
+                            cartesian_prod, rot90, adjoint, take, tril_indices, triu_indices, combinations,
+                            block_diag, unravel_index, vander, unique_consecutive, slice_scatter, select_scatter,
+                            diagonal_scatter)
+from .ops.cumulative import cumprod, cummax, cummin, logcumsumexp
+from .ops.statistics import (median, nanmedian, kthvalue, nansum, nanmean, aminmax, std_mean, var_mean,
+                             count_nonzero, cov, corrcoef, mode, histc, trapezoid, cumulative_trapezoid, quantile,
+                             nanquantile, histogram, gradient)
+from .ops.searching import searchsorted, bucketize, bincount, argwhere, isin
+from .ops.einsum import einsum
+from .ops.distance import dist, cdist, cross
+from .ops.special import erf, erfc, erfinv
+from .ops.linalg_decompositions import (det, logdet, inv as inverse, pinverse, cholesky_solve, cholesky_inverse,
+                                        triangular_solve,
+                                        torch_slogdet as slogdet, torch_qr as qr, torch_svd as svd)
+from .ops.linalg_functions import (matrix_power, tensordot, inner, chain_matmul, kron, vdot, addmv, addr, baddbmm,
+                                   addbmm, frobenius_norm, nuclear_norm)
+from . import autograd, cuda, accelerator, linalg
 from ._missing_names import missing_names as _missing_names
 from ._printing import set_printoptions
 from .serialization import save, load
@@ -43,6 +67,13 @@ from .utils import data as _utils_data  # noqa: E402,F401 - minigrad.utils.data,
 subtract, multiply, divide, true_divide, negative, absolute = sub, mul, div, div, neg, abs
 clip, concat, concatenate, swapaxes = clamp, cat, cat, transpose
 result_type = _result_type
+arcsin, arccos, arctan, arcsinh, arccosh, arctanh, arctan2 = asin, acos, atan, asinh, acosh, atanh, atan2
+row_stack, ger, clone = vstack, outer, Tensor.clone
+cholesky = Tensor.cholesky
+fix, sgn, moveaxis, swapdims, split_with_sizes = trunc, sign, movedim, transpose, Tensor.split_with_sizes
+greater, greater_equal, less, less_equal, not_equal = gt, ge, lt, le, ne
+is_signed, is_same_size, is_nonzero = Tensor.is_signed, Tensor.is_same_size, Tensor.is_nonzero
+trapz, conj, detach = trapezoid, Tensor.conj, Tensor.detach
 _keywords.bind_functions(globals())  # out= and the NumPy keyword aliases (axis=, keepdims=), as torch's
 
 __version__ = "0.1.0"

@@ -496,13 +496,13 @@ class Tensor:
         return _inplace.apply(self, _arith.mul, other)
 
     def addcmul_(self, tensor1, tensor2, *, value=1):
-        return _inplace.apply(self, lambda t, a, b: _pointwise.addcmul(t, a, b, value=value), tensor1, tensor2)
+        return _inplace.apply(self, lambda t, a, b: _fused.addcmul(t, a, b, value=value), tensor1, tensor2)
 
     def addcdiv_(self, tensor1, tensor2, *, value=1):
-        return _inplace.apply(self, lambda t, a, b: _pointwise.addcdiv(t, a, b, value=value), tensor1, tensor2)
+        return _inplace.apply(self, lambda t, a, b: _fused.addcdiv(t, a, b, value=value), tensor1, tensor2)
 
     def lerp_(self, end, weight):
-        return _inplace.apply(self, _pointwise.lerp, end, weight)
+        return _inplace.apply(self, _fused.lerp, end, weight)
 
     def div_(self, other, *, rounding_mode=None):
         return _inplace.apply(self, _arith.div, other, rounding_mode)
@@ -698,15 +698,15 @@ class Tensor:
     def sub(self, other, *, alpha=1):
         return _arith.sub(self, other, alpha)
 
-    # ops/pointwise.py
+    # ops/fused.py
     def addcmul(self, tensor1, tensor2, *, value=1):
-        return _pointwise.addcmul(self, tensor1, tensor2, value=value)
+        return _fused.addcmul(self, tensor1, tensor2, value=value)
 
     def addcdiv(self, tensor1, tensor2, *, value=1):
-        return _pointwise.addcdiv(self, tensor1, tensor2, value=value)
+        return _fused.addcdiv(self, tensor1, tensor2, value=value)
 
     def lerp(self, end, weight):
-        return _pointwise.lerp(self, end, weight)
+        return _fused.lerp(self, end, weight)
 
     subtract = sub
 
@@ -1044,6 +1044,501 @@ class Tensor:
     def unique(self, sorted=True, return_inverse=False, return_counts=False, dim=None):  # noqa: A002
         return _sorting.unique(self, sorted, return_inverse, return_counts, dim)
 
+    # ops/trigonometric.py
+    def tan(self):
+        return _trig.tan(self)
+
+    def asin(self):
+        return _trig.asin(self)
+
+    def acos(self):
+        return _trig.acos(self)
+
+    def atan(self):
+        return _trig.atan(self)
+
+    def sinh(self):
+        return _trig.sinh(self)
+
+    def cosh(self):
+        return _trig.cosh(self)
+
+    def asinh(self):
+        return _trig.asinh(self)
+
+    def acosh(self):
+        return _trig.acosh(self)
+
+    def atanh(self):
+        return _trig.atanh(self)
+
+    def atan2(self, other):
+        return _trig.atan2(self, other)
+
+    arcsin, arccos, arctan, arcsinh, arccosh, arctanh, arctan2 = asin, acos, atan, asinh, acosh, atanh, atan2
+
+    # ops/special.py
+    def erf(self):
+        return _special.erf(self)
+
+    def erfc(self):
+        return _special.erfc(self)
+
+    def erfinv(self):
+        return _special.erfinv(self)
+
+    # ops/pointwise.py
+    def fmod(self, other):
+        return _pointwise.fmod(self, other)
+
+    def fmax(self, other):
+        return _pointwise.fmax(self, other)
+
+    def fmin(self, other):
+        return _pointwise.fmin(self, other)
+
+    def frac(self):
+        return _pointwise.frac(self)
+
+    def clamp_min(self, min):  # noqa: A002
+        return _pointwise.clamp_min(self, min)
+
+    def clamp_max(self, max):  # noqa: A002
+        return _pointwise.clamp_max(self, max)
+
+    def hypot(self, other):
+        return _pointwise.hypot(self, other)
+
+    def logaddexp(self, other):
+        return _pointwise.logaddexp(self, other)
+
+    def logaddexp2(self, other):
+        return _pointwise.logaddexp2(self, other)
+
+    def xlogy(self, other):
+        return _pointwise.xlogy(self, other)
+
+    def exp2(self):
+        return _pointwise.exp2(self)
+
+    def deg2rad(self):
+        return _pointwise.deg2rad(self)
+
+    def rad2deg(self):
+        return _pointwise.rad2deg(self)
+
+    def logit(self, eps=None):
+        return _pointwise.logit(self, eps)
+
+    def sinc(self):
+        return _pointwise.sinc(self)
+
+    def copysign(self, other):
+        return _pointwise.copysign(self, other)
+
+    def float_power(self, exponent):
+        return _pointwise.float_power(self, exponent)
+
+    def positive(self):
+        return self
+
+    def signbit(self):
+        return _pointwise.signbit(self)
+
+    def isposinf(self):
+        return _pointwise.isposinf(self)
+
+    def isneginf(self):
+        return _pointwise.isneginf(self)
+
+    def isreal(self):
+        return _pointwise.isreal(self)
+
+    def heaviside(self, values):
+        return _pointwise.heaviside(self, values)
+
+    def gcd(self, other):
+        return _pointwise.gcd(self, other)
+
+    def lcm(self, other):
+        return _pointwise.lcm(self, other)
+
+    def nextafter(self, other):
+        return _pointwise.nextafter(self, other)
+
+    def frexp(self):
+        return _pointwise.frexp(self)
+
+    def fix(self):
+        return _unary.trunc(self)
+
+    def sgn(self):
+        return _unary.sign(self)
+
+    # in-place forms of the ops in trigonometric.py, special.py, pointwise.py, rearrange.py, cumulative.py
+    def tan_(self):
+        return _inplace.apply(self, _trig.tan)
+
+    def asin_(self):
+        return _inplace.apply(self, _trig.asin)
+
+    def acos_(self):
+        return _inplace.apply(self, _trig.acos)
+
+    def atan_(self):
+        return _inplace.apply(self, _trig.atan)
+
+    def sinh_(self):
+        return _inplace.apply(self, _trig.sinh)
+
+    def cosh_(self):
+        return _inplace.apply(self, _trig.cosh)
+
+    def asinh_(self):
+        return _inplace.apply(self, _trig.asinh)
+
+    def acosh_(self):
+        return _inplace.apply(self, _trig.acosh)
+
+    def atanh_(self):
+        return _inplace.apply(self, _trig.atanh)
+
+    def atan2_(self, other):
+        return _inplace.apply(self, _trig.atan2, other)
+
+    arcsin_, arccos_, arctan_, arcsinh_, arccosh_, arctanh_, arctan2_ = (asin_, acos_, atan_, asinh_, acosh_,
+                                                                         atanh_, atan2_)
+
+    def erf_(self):
+        return _inplace.apply(self, _special.erf)
+
+    def erfc_(self):
+        return _inplace.apply(self, _special.erfc)
+
+    def erfinv_(self):
+        return _inplace.apply(self, _special.erfinv)
+
+    def fmod_(self, other):
+        return _inplace.apply(self, _pointwise.fmod, other)
+
+    def frac_(self):
+        return _inplace.apply(self, _pointwise.frac)
+
+    def clamp_min_(self, min):  # noqa: A002
+        return _inplace.apply(self, _pointwise.clamp_min, min)
+
+    def clamp_max_(self, max):  # noqa: A002
+        return _inplace.apply(self, _pointwise.clamp_max, max)
+
+    def hypot_(self, other):
+        return _inplace.apply(self, _pointwise.hypot, other)
+
+    def xlogy_(self, other):
+        return _inplace.apply(self, _pointwise.xlogy, other)
+
+    def exp2_(self):
+        return _inplace.apply(self, _pointwise.exp2)
+
+    def deg2rad_(self):
+        return _inplace.apply(self, _pointwise.deg2rad)
+
+    def rad2deg_(self):
+        return _inplace.apply(self, _pointwise.rad2deg)
+
+    def logit_(self, eps=None):
+        return _inplace.apply(self, _pointwise.logit, eps)
+
+    def sinc_(self):
+        return _inplace.apply(self, _pointwise.sinc)
+
+    def copysign_(self, other):
+        return _inplace.apply(self, _pointwise.copysign, other)
+
+    def gcd_(self, other):
+        return _inplace.apply(self, _pointwise.gcd, other)
+
+    def lcm_(self, other):
+        return _inplace.apply(self, _pointwise.lcm, other)
+
+    def tril_(self, diagonal=0):
+        return _inplace.apply(self, _rearrange.tril, diagonal)
+
+    def triu_(self, diagonal=0):
+        return _inplace.apply(self, _rearrange.triu, diagonal)
+
+    def cumprod_(self, dim, dtype=None):
+        return _inplace.apply(self, _cumulative.cumprod, dim, dtype)
+
+    # ops/rearrange.py
+    def tril(self, diagonal=0):
+        return _rearrange.tril(self, diagonal)
+
+    def triu(self, diagonal=0):
+        return _rearrange.triu(self, diagonal)
+
+    def diagonal(self, offset=0, dim1=0, dim2=1):
+        return _rearrange.diagonal(self, offset, dim1, dim2)
+
+    def diag_embed(self, offset=0, dim1=-2, dim2=-1):
+        return _rearrange.diag_embed(self, offset, dim1, dim2)
+
+    def diag(self, diagonal=0):
+        return _rearrange.diag(self, diagonal)
+
+    def diagflat(self, offset=0):
+        return _rearrange.diagflat(self, offset)
+
+    def trace(self):
+        return _rearrange.trace(self)
+
+    def roll(self, shifts, dims=None):
+        return _rearrange.roll(self, shifts, dims)
+
+    def tile(self, *dims):
+        return _rearrange.tile(self, *dims)
+
+    def broadcast_to(self, size):
+        return _rearrange.broadcast_to(self, size)
+
+    def repeat_interleave(self, repeats=None, dim=None, *, output_size=None):
+        return _rearrange.repeat_interleave(self, repeats, dim, output_size=output_size)
+
+    def take_along_dim(self, indices, dim=None):
+        return _rearrange.take_along_dim(self, indices, dim)
+
+    def outer(self, vec2):
+        return _rearrange.outer(self, vec2)
+
+    ger = outer
+
+    def diff(self, n=1, dim=-1, prepend=None, append=None):
+        return _rearrange.diff(self, n, dim, prepend, append)
+
+    def ravel(self):
+        return _rearrange.ravel(self)
+
+    def fliplr(self):
+        return _rearrange.fliplr(self)
+
+    def flipud(self):
+        return _rearrange.flipud(self)
+
+    def msort(self):
+        return _rearrange.msort(self)
+
+    def tensor_split(self, indices_or_sections, dim=0):
+        return _rearrange.tensor_split(self, indices_or_sections, dim)
+
+    def hsplit(self, sections):
+        return _rearrange.hsplit(self, sections)
+
+    def vsplit(self, sections):
+        return _rearrange.vsplit(self, sections)
+
+    def dsplit(self, sections):
+        return _rearrange.dsplit(self, sections)
+
+    def split_with_sizes(self, split_sizes, dim=0):
+        return _shape.split(self, list(split_sizes), dim)
+
+    def moveaxis(self, source, destination):
+        return _shape.movedim(self, source, destination)
+
+    def swapdims(self, dim0, dim1):
+        return _shape.transpose(self, dim0, dim1)
+
+    # ops/cumulative.py
+    def cumprod(self, dim, dtype=None):
+        return _cumulative.cumprod(self, dim, dtype)
+
+    def cummax(self, dim):
+        return _cumulative.cummax(self, dim)
+
+    def cummin(self, dim):
+        return _cumulative.cummin(self, dim)
+
+    def logcumsumexp(self, dim):
+        return _cumulative.logcumsumexp(self, dim)
+
+    # ops/statistics.py
+    def median(self, dim=None, keepdim=False):
+        return _statistics.median(self, dim, keepdim)
+
+    def nanmedian(self, dim=None, keepdim=False):
+        return _statistics.nanmedian(self, dim, keepdim)
+
+    def kthvalue(self, k, dim=-1, keepdim=False):
+        return _statistics.kthvalue(self, k, dim, keepdim)
+
+    def nansum(self, dim=None, keepdim=False, *, dtype=None):
+        return _statistics.nansum(self, dim, keepdim, dtype=dtype)
+
+    def nanmean(self, dim=None, keepdim=False, *, dtype=None):
+        return _statistics.nanmean(self, dim, keepdim, dtype=dtype)
+
+    def aminmax(self, *, dim=None, keepdim=False):
+        return _statistics.aminmax(self, dim=dim, keepdim=keepdim)
+
+    def count_nonzero(self, dim=None):
+        return _statistics.count_nonzero(self, dim)
+
+    # ops/searching.py
+    def bincount(self, weights=None, minlength=0):
+        return _searching.bincount(self, weights, minlength)
+
+    def argwhere(self):
+        return _searching.argwhere(self)
+
+    # ops/distance.py
+    def dist(self, other, p=2):
+        return _distance.dist(self, other, p)
+
+    def cross(self, other, dim=None):
+        return _distance.cross(self, other, dim)
+
+    # ops/linalg_decompositions.py, ops/linalg_functions.py
+    def inverse(self):
+        return _decompositions.inv(self)
+
+    def det(self):
+        return _decompositions.det(self)
+
+    def logdet(self):
+        return _decompositions.logdet(self)
+
+    def slogdet(self):
+        return _decompositions.torch_slogdet(self)
+
+    def pinverse(self, rcond=1e-15):
+        return _decompositions.pinverse(self, rcond)
+
+    def cholesky(self, upper=False):
+        return _decompositions.cholesky(self, upper=upper)
+
+    def qr(self, some=True):
+        return _decompositions.torch_qr(self, some)
+
+    def svd(self, some=True, compute_uv=True):
+        return _decompositions.torch_svd(self, some, compute_uv)
+
+    def matrix_power(self, n):
+        return _linalg_functions.matrix_power(self, n)
+
+    def inner(self, other):
+        return _linalg_functions.inner(self, other)
+
+    def kron(self, other):
+        return _linalg_functions.kron(self, other)
+
+    def vdot(self, other):
+        return _linalg_functions.vdot(self, other)
+
+    def addmv(self, mat, vec, *, beta=1, alpha=1):
+        return _linalg_functions.addmv(self, mat, vec, beta=beta, alpha=alpha)
+
+    def addr(self, vec1, vec2, *, beta=1, alpha=1):
+        return _linalg_functions.addr(self, vec1, vec2, beta=beta, alpha=alpha)
+
+    def baddbmm(self, batch1, batch2, *, beta=1, alpha=1):
+        return _linalg_functions.baddbmm(self, batch1, batch2, beta=beta, alpha=alpha)
+
+    def addbmm(self, batch1, batch2, *, beta=1, alpha=1):
+        return _linalg_functions.addbmm(self, batch1, batch2, beta=beta, alpha=alpha)
+
+    def cov(self, *, correction=1, fweights=None, aweights=None):
+        return _statistics.cov(self, correction=correction, fweights=fweights, aweights=aweights)
+
+    def corrcoef(self):
+        return _statistics.corrcoef(self)
+
+    def rot90(self, k=1, dims=(0, 1)):
+        return _rearrange.rot90(self, k, dims)
+
+    def adjoint(self):
+        return _rearrange.adjoint(self)
+
+    def take(self, index):
+        return _rearrange.take(self, index)
+
+    def greater(self, other):
+        return _arith.gt(self, other)
+
+    def greater_equal(self, other):
+        return _arith.ge(self, other)
+
+    def less(self, other):
+        return _arith.lt(self, other)
+
+    def less_equal(self, other):
+        return _arith.le(self, other)
+
+    def not_equal(self, other):
+        return _arith.ne(self, other)
+
+    def is_signed(self):
+        return self.dtype.is_signed
+
+    def is_same_size(self, other):
+        return self.shape == other.shape
+
+    def is_nonzero(self):
+        if self.numel() != 1:
+            raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous" if self.numel()
+                               else "Boolean value of Tensor with no values is ambiguous")
+        return bool(self.item())
+
+    def type_as(self, other):
+        return self.to(other.dtype)
+
+    def mode(self, dim=-1, keepdim=False):
+        return _statistics.mode(self, dim, keepdim)
+
+    def histc(self, bins=100, min=0, max=0):  # noqa: A002
+        return _statistics.histc(self, bins, min, max)
+
+    def cholesky_solve(self, input2, upper=False):
+        return _decompositions.cholesky_solve(self, input2, upper)
+
+    def cholesky_inverse(self, upper=False):
+        return _decompositions.cholesky_inverse(self, upper)
+
+    def unique_consecutive(self, return_inverse=False, return_counts=False, dim=None):
+        return _rearrange.unique_consecutive(self, return_inverse, return_counts, dim)
+
+    def slice_scatter(self, src, dim=0, start=None, end=None, step=1):
+        return _rearrange.slice_scatter(self, src, dim, start, end, step)
+
+    def select_scatter(self, src, dim, index):
+        return _rearrange.select_scatter(self, src, dim, index)
+
+    def diagonal_scatter(self, src, offset=0, dim1=0, dim2=1):
+        return _rearrange.diagonal_scatter(self, src, offset, dim1, dim2)
+
+    def quantile(self, q, dim=None, keepdim=False, *, interpolation="linear"):
+        return _statistics.quantile(self, q, dim, keepdim, interpolation=interpolation)
+
+    def nanquantile(self, q, dim=None, keepdim=False, *, interpolation="linear"):
+        return _statistics.nanquantile(self, q, dim, keepdim, interpolation=interpolation)
+
+    def histogram(self, bins=100, *, range=None, weight=None, density=False):  # noqa: A002
+        return _statistics.histogram(self, bins, range=range, weight=weight, density=density)
+
+    def triangular_solve(self, A, upper=True, transpose=False, unitriangular=False):  # noqa: N803
+        return _decompositions.triangular_solve(self, A, upper, transpose, unitriangular)
+
+    def angle(self):
+        return _pointwise.angle(self)
+
+    def renorm(self, p, dim, maxnorm):
+        return _pointwise.renorm(self, p, dim, maxnorm)
+
+    def conj(self):
+        return self  # minigrad has no complex dtypes: the conjugate of a real tensor is itself
+
+    @property
+    def real(self):
+        return self
+
 
 def _rebuild(cls, array, requires_grad):
     t = _wrap(array.copy())
@@ -1063,6 +1558,7 @@ from . import factories as _factories  # noqa: E402
 from .autograd import engine as _engine  # noqa: E402
 from .ops import _util  # noqa: E402
 from .ops import arithmetic as _arith  # noqa: E402
+from .ops import fused as _fused  # noqa: E402
 from .ops import pointwise as _pointwise  # noqa: E402
 from .ops import unary as _unary  # noqa: E402
 from .ops import activation as _activation  # noqa: E402
@@ -1073,6 +1569,15 @@ from .ops import linalg as _linalg  # noqa: E402
 from .ops import convert as _ops_convert  # noqa: E402
 from .ops import sorting as _sorting  # noqa: E402
 from .ops import inplace as _inplace  # noqa: E402
+from .ops import trigonometric as _trig  # noqa: E402
+from .ops import rearrange as _rearrange  # noqa: E402
+from .ops import cumulative as _cumulative  # noqa: E402
+from .ops import statistics as _statistics  # noqa: E402
+from .ops import searching as _searching  # noqa: E402
+from .ops import distance as _distance  # noqa: E402
+from .ops import special as _special  # noqa: E402
+from .ops import linalg_decompositions as _decompositions  # noqa: E402
+from .ops import linalg_functions as _linalg_functions  # noqa: E402
 from .ops import _keywords  # noqa: E402
 
 _keywords.bind_methods(Tensor)  # axis=, keepdims=, ... as torch's argument parser accepts them

@@ -571,7 +571,7 @@ def test_fused_ops_are_bit_equal_to_torch(seed, scalar, dtype, case, shapes):
 def test_fma_lives_in_one_place():
     """The core ops and the optimizers use the one ground-floor ``fma``."""
     from minigrad import _fma
-    from minigrad.ops import pointwise
+    from minigrad.ops import fused
     from minigrad.optim import _fused, sgd
-    assert pointwise.fma is _fma.fma and _fused.fma is _fma.fma and sgd.fma is _fma.fma
+    assert fused.fma is _fma.fma and _fused.fma is _fma.fma and sgd.fma is _fma.fma
     assert math.isfinite(float(_fma.fma(np.float32(2), np.ones(1, np.float32), np.ones(1, np.float32))[0]))

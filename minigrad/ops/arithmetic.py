@@ -9,7 +9,7 @@ from .._modes import grad_state as _grad_state
 from ..autograd.function import BuiltinFunction
 from ..tensor import Tensor, _wrap
 from .indexing import nonzero
-from .pointwise import add_scaled
+from .fused import add_scaled
 from ._util import operands, float_result_type, broadcast_error, device_error, shape_of
 
 
@@ -309,7 +309,7 @@ class Where(BuiltinFunction):
 
 
 def add(a, b, alpha=1):
-    if alpha != 1:  # a + alpha * b rounded once, as torch's kernel (ops/pointwise.py)
+    if alpha != 1:  # a + alpha * b rounded once, as torch's kernel (ops/fused.py)
         return add_scaled(a, b, alpha)
     return add_operator(a, b) if isinstance(a, Tensor) else Add.apply(a, b)
 

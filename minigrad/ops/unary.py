@@ -227,6 +227,21 @@ class Clamp(BuiltinFunction):
         return where(inside, grad, 0.0), None, None
 
 
+class NanToNum(BuiltinFunction):
+    """NaN, +inf, -inf replaced by numbers (default 0, the dtype's largest, its lowest);
+    d/da = g where a is finite, 0 where it was replaced"""
+
+    @staticmethod
+    def forward(ctx, a, nan, posinf, neginf):
+        ctx.save_for_backward(a)
+        return np.nan_to_num(a._data, nan=nan, posinf=posinf, neginf=neginf)
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, = ctx.saved_tensors
+        return where(a.isfinite(), grad, 0.0), None, None, None
+
+
 class ZeroGradient(BuiltinFunction):
     """Piecewise-constant ops (sign, floor, ceil, round, trunc): the derivative is 0 everywhere."""
 
@@ -355,4 +370,4 @@ def isfinite(a):
 
 
 def nan_to_num(a, nan=0.0, posinf=None, neginf=None):
-    return Tensor._wrap(np.nan_to_num(a._data, nan=nan, posinf=posinf, neginf=neginf))
+    return NanToNum.apply(a, nan, posinf, neginf)

@@ -1,4 +1,4 @@
-"""Registry entries for the fused element-wise ops (minigrad/ops/pointwise.py): ``add``/``sub`` with an
+"""Registry entries for the fused element-wise ops (minigrad/ops/fused.py): ``add``/``sub`` with an
 ``alpha`` that is not a power of two (so the product is inexact and the single rounding shows),
 ``addcmul``, ``addcdiv``, ``lerp`` with a number and a tensor weight; each with broadcasting shapes."""
 from . import OpInfo, Sample, Rng
