@@ -30,41 +30,114 @@ def _finish(array, dtype, device, requires_grad):
 
 
 def _infer_array(data, dtype=None):
-    """NumPy array of Python data with torch's dtype inference (floats -> default dtype, unless an
-    explicit ``dtype`` will be applied: then floats keep double precision until that cast)."""
+    """NumPy array of ``data`` with torch's dtype inference and checks.
+
+    Arrays and tensors are copied as they are. Python data is walked as torch's ``tensor()`` walks
+    it: the shape comes from the first element at each depth (a ragged list is torch's ValueError);
+    each scalar has a type (bool; int: int64; float: the default dtype; a NumPy scalar or a
+    one-element tensor: its own dtype) and the result is their promotion (``[np.float64(2.), 1.]``
+    is float64, ``[2**100, 1.5]`` float). Integers must fit 64 bits ("Overflow when unpacking long
+    long") and every value must fit an integer ``dtype`` (torch's RuntimeError, instead of wrapping).
+    """
     if isinstance(data, Tensor):
         return data._data.copy() if isinstance(data._data, np.ndarray) else data._data.get()
     if isinstance(data, np.ndarray):
         return data.copy()
-    if isinstance(data, (list, tuple)):
-        data = _unwrap_elements(data)
-    try:
-        array = np.array(data)
-    except ValueError as exc:
-        raise ValueError(f"expected sequence of equal lengths: {exc}") from None
-    if array.dtype == object:
-        raise TypeError(f"Could not infer dtype of {type(data).__name__}")
-    if array.dtype.kind == "f" and dtype is None and not isinstance(data, np.generic):
-        array = array.astype(_dt.get_default_dtype().np)
-    elif array.dtype.kind in "iu" and not isinstance(data, np.generic):
-        array = array.astype(np.int64)
-    elif array.dtype.kind in "US":
-        raise TypeError(f"new(): invalid data type '{array.dtype.kind == 'U' and 'str' or 'bytes'}'")
-    return array
+    if isinstance(data, (str, bytes)):
+        raise TypeError(f"new(): invalid data type '{type(data).__name__}'")
+    shape = _shape_of(data)
+    leaves, types = [], set()
+    _leaves(data, shape, 0, leaves, types)
+    inferred = _scalar_types_promoted(types)
+    target = _dt.to_dtype(dtype) if dtype is not None else inferred
+    if inferred.is_floating_point or target.is_floating_point:
+        values = np.array(leaves, dtype=np.float64)
+    elif inferred is _dt.bool:
+        values = np.array(leaves, dtype=np.bool_)
+    else:
+        if leaves and not -2 ** 63 <= min(leaves) <= max(leaves) < 2 ** 63:
+            raise ValueError("Overflow when unpacking long long")
+        values = np.array(leaves, dtype=np.int64)
+    if values.size and target._category == 1 and values.dtype != target.np:  # (1: the integer dtypes)
+        for v in (values.min(), values.max()) if values.dtype.kind != "f" or np.isfinite(values).all() else (np.nan,):
+            _dt.check_fits(v.item() if isinstance(v, np.generic) else v, target, target.name)
+    return values.astype(target.np, copy=False).reshape(shape)
 
 
-def _unwrap_elements(seq):
-    out = []
-    for x in seq:
-        if isinstance(x, Tensor):
-            if x._data.size != 1:
-                raise ValueError("only one element tensors can be converted to Python scalars")
-            out.append(x.item())
-        elif isinstance(x, (list, tuple)):
-            out.append(_unwrap_elements(x))
-        else:
-            out.append(x)
-    return out
+_SEQUENCES = (list, tuple, np.ndarray)
+
+
+def _shape_of(data):
+    """The shape torch infers: the lengths along the first elements (a string there is a sequence
+    too, hence torch's "too many dimensions 'str'"); a one-element tensor is a scalar."""
+    shape = []
+    while isinstance(data, _SEQUENCES) or isinstance(data, str) and shape:
+        if isinstance(data, str):
+            raise ValueError("too many dimensions 'str'")
+        shape.append(len(data))
+        if not len(data):
+            break
+        data = data[0]
+    return shape
+
+
+def _leaves(data, shape, dim, out, types):
+    """Append the scalars of ``data`` to ``out`` and their types to ``types``, checking its lengths
+    against ``shape`` with torch's messages."""
+    if dim == len(shape):  # a scalar
+        out.append(_scalar(data, types))
+        return
+    if not isinstance(data, _SEQUENCES):
+        raise TypeError("not a sequence")
+    if len(data) != shape[dim]:
+        raise ValueError(f"expected sequence of length {shape[dim]} at dim {dim} (got {len(data)})")
+    if dim == len(shape) - 1:
+        for x in data:
+            kind = x.__class__
+            if kind is float or kind is int or kind is bool:
+                types.add(kind)
+                out.append(x)
+            else:
+                out.append(_scalar(x, types))
+    else:
+        for x in data:
+            _leaves(x, shape, dim + 1, out, types)
+
+
+def _scalar(x, types):
+    """One scalar of ``tensor()``'s data: its Python value; its type added to ``types``."""
+    if isinstance(x, np.generic) and x.dtype.kind in "biuf":  # (before the Python types: np.float64 is a float)
+        types.add(_dt.from_numpy_dtype(x.dtype))
+        return x.item()
+    if isinstance(x, (bool, int, float)):
+        types.add(bool if isinstance(x, bool) else int if isinstance(x, int) else float)
+        return x
+    if isinstance(x, Tensor):
+        if x._data.size != 1:
+            raise ValueError("only one element tensors can be converted to Python scalars")
+        types.add(x.dtype)
+        return x.item()
+    if isinstance(x, (str, bytes)):
+        raise TypeError(f"new(): invalid data type '{type(x).__name__}'")
+    if isinstance(x, _SEQUENCES):  # deeper than the first elements said
+        raise TypeError(f"'{type(x).__name__}' object cannot be interpreted as an integer")
+    raise RuntimeError(f"Could not infer dtype of {type(x).__name__}")
+
+
+def _scalar_types_promoted(types):
+    """torch's promotion of the scalar types in ``tensor()``'s data: the highest category, and
+    within it the wider type (no data: the default float dtype)."""
+    if not types:
+        return _dt.get_default_dtype()
+    python = {bool: _dt.bool, int: _dt.int64, float: _dt.get_default_dtype()}
+    best = None
+    for t in types:
+        d = python.get(t, t)
+        if best is None or d._category > best._category:
+            best = d
+        elif d._category == best._category:
+            best = _dt._promote_pair(best, d)
+    return best
 
 
 def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=False):

@@ -629,6 +629,8 @@ class Tensor:
         return _arith.Abs.apply(self)
 
     def __invert__(self):
+        if self.dtype.is_floating_point:
+            raise TypeError("~ (operator.invert) is only implemented on integer and Boolean-type tensors")
         return _arith.bitwise_not(self)
 
     def __and__(self, other):
@@ -646,27 +648,25 @@ class Tensor:
 
     __rxor__ = __xor__
 
+    # Comparisons with what is neither a tensor nor a number return NotImplemented, as torch's do:
+    # ``t == [1, 2]`` is then False (Python's identity fallback) and ``t < [1, 2]`` a TypeError.
     def __eq__(self, other):
-        if other is None:
-            return False
-        return _arith.eq(self, other)
+        return _arith.eq(self, other) if _comparable(other) else NotImplemented
 
     def __ne__(self, other):
-        if other is None:
-            return True
-        return _arith.ne(self, other)
+        return _arith.ne(self, other) if _comparable(other) else NotImplemented
 
     def __lt__(self, other):
-        return _arith.lt(self, other)
+        return _arith.lt(self, other) if _comparable(other) else NotImplemented
 
     def __le__(self, other):
-        return _arith.le(self, other)
+        return _arith.le(self, other) if _comparable(other) else NotImplemented
 
     def __gt__(self, other):
-        return _arith.gt(self, other)
+        return _arith.gt(self, other) if _comparable(other) else NotImplemented
 
     def __ge__(self, other):
-        return _arith.ge(self, other)
+        return _arith.ge(self, other) if _comparable(other) else NotImplemented
 
     # --- math methods: one-line calls into ops/, grouped by the op file ------------------------
     # ops/arithmetic.py
@@ -1011,6 +1011,10 @@ class Tensor:
 
     def unique(self, sorted=True, return_inverse=False, return_counts=False, dim=None):  # noqa: A002
         return _sorting.unique(self, sorted, return_inverse, return_counts, dim)
+
+
+def _comparable(other):
+    return isinstance(other, (Tensor, int, float, np.generic))
 
 
 def _rebuild(cls, array, requires_grad):

@@ -1,24 +1,49 @@
 """Helpers shared by the op families: operand promotion and torch's shape error messages."""
 import numpy as np
 
-from ..dtypes import result_type, get_default_dtype
+from ..dtypes import result_type, get_default_dtype, from_numpy_dtype
 from ..tensor import Tensor
 
 
 def operands(a, b, dtype=None):
-    """Arrays of ``a`` and ``b`` in torch's promoted dtype (Python scalars stay scalars)."""
+    """Arrays of ``a`` and ``b`` in torch's promoted dtype (Python scalars stay scalars).
+
+    A NumPy array operand is NumPy's business, as in torch (whose operators hand it to NumPy): the
+    tensor becomes an array through ``numpy()`` (so one that requires grad raises torch's error) and
+    NumPy's promotion gives the dtype (``float32_t * np.array(2.)`` is float64)."""
+    if a.__class__ is np.ndarray or b.__class__ is np.ndarray:
+        a, b = (x.numpy() if isinstance(x, Tensor) else x for x in (a, b))
+        dtype = dtype or from_numpy_dtype(np.result_type(a, b))
     dt = dtype or result_type(a, b)
     return as_array(a, dt), as_array(b, dt), dt
 
 
 def as_array(x, dt):
+    """``x`` (a Tensor, an array or a number) ready to meet arrays of dtype ``dt``."""
     if isinstance(x, Tensor):
         return x._data if x.dtype is dt else x._data.astype(dt.np)
+    if isinstance(x, np.ndarray):
+        return x.astype(dt.np, copy=False)
+    if isinstance(x, np.generic):  # a NumPy scalar acts as the Python number it holds
+        x = x.item()
     if dt.is_floating_point or isinstance(x, bool):
         return x
     if isinstance(x, float):  # a float meeting an integer result: only via explicit dtype
         return dt.np(x)  # a NumPy scalar: it meets arrays of any device
-    return x
+    return wrap_int(x, dt)
+
+
+def wrap_int(x, dt):
+    """A Python int as a NumPy scalar of the integer dtype ``dt``, wrapped around as torch's
+    scalar cast does (``int8_t + 200`` adds -56; ``int64_t + 2**63`` adds -2**63). Past 64 bits,
+    torch's OverflowError."""
+    if not -2 ** 63 <= x < 2 ** 64:
+        raise OverflowError("int too big to convert")
+    bits = 8 * dt.itemsize
+    x %= 2 ** bits
+    if dt.is_signed and x >= 2 ** (bits - 1):
+        x -= 2 ** bits
+    return dt.np.type(x)
 
 
 def float_result_type(a, b):

@@ -41,15 +41,30 @@ class Sub(BuiltinFunction):
 
     @staticmethod
     def forward(ctx, a, b):
+        _check_no_bool_subtraction(a, b)
         x, y, dt = operands(a, b)
-        if dt.name == "bool":
-            raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not supported. "
-                               "Use the `^` or `logical_xor()` operator instead.")
         return _broadcasting(np.subtract, a, b, x, y)
 
     @staticmethod
     def backward(ctx, grad):
         return grad, -grad
+
+
+def _check_no_bool_subtraction(a, b):
+    """torch refuses ``-`` with a bool operand (tensor or Python bool): it is not logical xor."""
+    bools = [x.dtype.name == "bool" if isinstance(x, Tensor) else isinstance(x, (bool, np.bool_)) for x in (a, b)]
+    if all(bools):
+        raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not supported. "
+                           "Use the `^` or `logical_xor()` operator instead.")
+    if any(bools):
+        raise RuntimeError("Subtraction, the `-` operator, with a bool tensor is not supported. "
+                           "If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.")
+
+
+def _check_integer_divisor(y, dt):
+    """Integer ``//``, ``%`` and rounded division by zero: torch's RuntimeError (NumPy gives 0)."""
+    if not dt.is_floating_point and bool((y == 0).any() if hasattr(y, "any") else y == 0):
+        raise RuntimeError("ZeroDivisionError")
 
 
 class RSub(BuiltinFunction):
@@ -59,6 +74,7 @@ class RSub(BuiltinFunction):
 
     @staticmethod
     def forward(ctx, a, c):
+        _check_no_bool_subtraction(a, c)
         x, y, _ = operands(a, c)
         return np.subtract(y, x)
 
@@ -168,7 +184,8 @@ class Remainder(BuiltinFunction):
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
         ctx._name = "RemainderBackward1" if isinstance(b, Tensor) else "RemainderBackward0"
-        x, y, _ = operands(a, b)
+        x, y, dt = operands(a, b)
+        _check_integer_divisor(y, dt)
         with np.errstate(divide="ignore", invalid="ignore"):
             return _broadcasting(np.remainder, a, b, x, y)
 
@@ -208,8 +225,8 @@ class Pow(BuiltinFunction):
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
         x, y, dt = operands(a, b)
-        if not dt.is_floating_point and bool(np.any(y < 0)):
-            raise RuntimeError("Integers to negative integer powers are not allowed.")
+        if not dt.is_floating_point and dt.name != "bool" and bool(np.any(y < 0)):
+            return _integer_power(a, b, x, y)
         with np.errstate(divide="ignore", invalid="ignore"):
             return _broadcasting(np.power, a, b, x, y)
 
@@ -222,6 +239,15 @@ class Pow(BuiltinFunction):
         if ctx.needs_input_grad[1]:
             grad_b = grad * where(((a == 0) & (b >= 0)), 0.0, a ** b * a.log())
         return grad_a, grad_b
+
+
+def _integer_power(a, b, x, y):
+    """Integer ``x ** y`` with some ``y < 0`` (a tensor exponent; a scalar one is torch's error):
+    torch's kernel gives the integer part of ``1 / x**|y|``: 1 for x = 1, +-1 for x = -1, else 0."""
+    positive = _broadcasting(np.power, a, b, x, np.maximum(y, 0))
+    odd = (y % 2) == 1
+    negative = np.where(x == 1, 1, np.where(x == -1, np.where(odd, -1, 1), 0)).astype(positive.dtype)
+    return np.where(y < 0, negative, positive)
 
 
 class RPowScalar(BuiltinFunction):
@@ -342,6 +368,7 @@ def floor_divide(a, b):
 
 def _non_differentiable(fn, a, b, divide=False):
     x, y, dt = operands(a, b)
+    _check_integer_divisor(y, dt)
     with np.errstate(divide="ignore", invalid="ignore"):
         if divide:
             out = fn(_broadcasting(np.true_divide, a, b, x, y))
@@ -418,7 +445,7 @@ def ge(a, b):
 def _bitwise(fn, name, a, b):
     x, y, dt = operands(a, b)
     if dt.is_floating_point:
-        raise RuntimeError(f'"{name}_cpu" not implemented for \'{dt.name.capitalize()}\'')
+        raise NotImplementedError(f'"{name}_cpu" not implemented for \'{dt.legacy_name}\'')
     return Tensor._wrap(_broadcasting(fn, a, b, x, y))
 
 
@@ -436,7 +463,7 @@ def bitwise_xor(a, b):
 
 def bitwise_not(a):
     if a.dtype.is_floating_point:
-        raise RuntimeError(f"\"bitwise_not_cpu\" not implemented for '{a.dtype.name.capitalize()}'")
+        raise NotImplementedError(f"\"bitwise_not_cpu\" not implemented for '{a.dtype.legacy_name}'")
     return Tensor._wrap(np.invert(a._data))
 
 
