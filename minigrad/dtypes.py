@@ -102,6 +102,19 @@ def check_fits(value, d, type_name, wrap_unsigned=False):
         raise RuntimeError(f"value cannot be converted to type {type_name} without overflow")
 
 
+def wrap_int(x, dt):
+    """A Python int as a NumPy scalar of the integer dtype ``dt``, wrapped around as torch's
+    scalar cast does (``int8_t + 200`` adds -56; ``int64_t + 2**63`` adds -2**63). Past 64 bits,
+    torch's OverflowError."""
+    if not -2 ** 63 <= x < 2 ** 64:
+        raise OverflowError("int too big to convert")
+    bits = 8 * dt.itemsize
+    x %= 2 ** bits
+    if dt.is_signed and x >= 2 ** (bits - 1):
+        x -= 2 ** bits
+    return dt.np.type(x)
+
+
 _default = [float32]
 
 

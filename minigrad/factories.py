@@ -180,13 +180,41 @@ def scalar_tensor(value, dtype=None, device=None, requires_grad=False):
 
 
 def _size(size, name="empty"):
-    """``f(2, 3)`` and ``f((2, 3))`` both mean shape (2, 3); torch's error for negative sizes."""
-    if len(size) == 1 and isinstance(size[0], (tuple, list)):
-        size = size[0]
-    shape = tuple(int(s) for s in size)
+    """``f(2, 3)`` and ``f((2, 3))`` both mean shape (2, 3); torch's errors for a size that is not
+    an int, for negative sizes and for a storage too large to count in bytes."""
+    shape = int_sizes(size, name)
     if any(s < 0 for s in shape):
         raise RuntimeError(f"{name}: Dimension size must be non-negative.")
+    if math.prod(shape) * 8 >= 2 ** 63:  # (8: the widest element; torch counts bytes in int64)
+        raise RuntimeError(f"Storage size calculation overflowed with sizes={list(shape)}")
     return shape
+
+
+def int_sizes(size, name, arg="size"):
+    """The ints of ``f(2, 3)`` or ``f((2, 3))`` (``size`` is the tuple of positional arguments); a
+    NumPy integer or a one-element integer tensor will do, anything else (``zeros(2.0, 3)``) is a
+    TypeError worded as torch's argument parser words it."""
+    packed = len(size) == 1 and isinstance(size[0], (tuple, list))
+    if packed:
+        size = size[0]
+    for i, s in enumerate(size):
+        if not _is_int(s):
+            kind = type(s).__name__
+            if i and (packed or len(size) > 1):
+                raise TypeError(f"{name}(): argument '{arg}' failed to unpack the object at pos {i + 1} with error "
+                                f"\"type must be tuple of ints,but got {kind}\"")
+            if packed:
+                raise TypeError(f"{name}(): argument '{arg}' (position 1) must be tuple of ints, but found element "
+                                f"of type {kind} at pos 0")
+            if len(size) > 1:
+                raise TypeError(f"{name}() takes 1 positional argument but {len(size)} were given")
+            raise TypeError(f"{name}(): argument '{arg}' (position 1) must be tuple of ints, not {kind}")
+    return tuple(int(s) for s in size)
+
+
+def _is_int(s):
+    return isinstance(s, (int, np.integer)) and not isinstance(s, bool) or \
+        isinstance(s, Tensor) and s._data.size == 1 and s.dtype._category == 1
 
 
 def _float_dtype(dtype):
@@ -202,13 +230,19 @@ def ones(*size, dtype=None, device=None, requires_grad=False, out=None):
 
 
 def empty(*size, dtype=None, device=None, requires_grad=False, memory_format=None):
-    return zeros(*size, dtype=dtype, device=device, requires_grad=requires_grad)
+    return _finish(np.zeros(_size(size, "empty"), _float_dtype(dtype).np), _float_dtype(dtype), device, requires_grad)
 
 
 def full(size, fill_value, *, dtype=None, device=None, requires_grad=False):
+    """A tensor of ``size`` filled with ``fill_value`` (dtype: the value's, as torch infers it);
+    a value that does not fit the dtype is torch's RuntimeError."""
     if dtype is None:
         dtype = _dt.result_type(fill_value)
-    return _finish(np.full(_size((size,)), fill_value, _dt.to_dtype(dtype).np), dtype, device, requires_grad)
+    dtype = _dt.to_dtype(dtype)
+    _dt.check_fits(fill_value, dtype, f"{dtype.name}_t", wrap_unsigned=True)
+    if dtype._category == 1 and isinstance(fill_value, int) and not isinstance(fill_value, bool):
+        fill_value = _dt.wrap_int(fill_value, dtype)  # torch's scalar cast: -1 fills a uint8 with 255
+    return _finish(np.full(_size((size,), "full"), fill_value, _dt.to_dtype(dtype).np), dtype, device, requires_grad)
 
 
 def _like(t, dtype, device):
@@ -239,7 +273,9 @@ def arange(start, end=None, step=1, *, dtype=None, device=None, requires_grad=Fa
     if end is None:
         start, end = 0, start
     start, end, step = (x.item() if isinstance(x, Tensor) else x for x in (start, end, step))
-    if step == 0:
+    if not (math.isfinite(start) and math.isfinite(end)):
+        raise RuntimeError(f"unsupported range: {start:g} -> {end:g}")
+    if step == 0 or step != step:
         raise RuntimeError("step must be nonzero")
     if (end - start) * step < 0:
         raise RuntimeError("upper bound and lower bound inconsistent with step sign")
@@ -283,14 +319,14 @@ def eye(n, m=None, *, dtype=None, device=None, requires_grad=False):
 def rand(*size, generator=None, dtype=None, device=None, requires_grad=False):
     """Uniform on [0, 1)."""
     dtype = _float_dtype(dtype)
-    array = _random._resolve(generator).uniform(_size(size), dtype.np)
+    array = _random._resolve(generator).uniform(_size(size, "rand"), dtype.np)
     return _finish(array, dtype, device, requires_grad)
 
 
 def randn(*size, generator=None, dtype=None, device=None, requires_grad=False):
     """Standard normal."""
     dtype = _float_dtype(dtype)
-    array = _random._resolve(generator).normal(_size(size), dtype.np)
+    array = _random._resolve(generator).normal(_size(size, "randn"), dtype.np)
     return _finish(array, dtype, device, requires_grad)
 
 

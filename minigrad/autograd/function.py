@@ -33,6 +33,11 @@ _FREED = ("Trying to backward through the graph a second time (or directly acces
           "backward through the graph a second time or if you need to access saved tensors after "
           "calling backward.")
 
+_INFERENCE_SAVED = ("Inference tensors cannot be saved for backward. Please do not use Tensors created in inference "
+                    "mode in computation tracked by autograd. To work around this, you can make a clone to get a "
+                    "normal tensor and use it in autograd, or use `torch.no_grad()` instead of "
+                    "`torch.inference_mode()`.")
+
 
 class AccumulateGrad:
     """The node that stands for a leaf in ``grad_fn.next_functions``."""
@@ -83,6 +88,8 @@ class Function:
         """Keep tensors for backward, remembering their versions to detect in-place changes."""
         self._saved = tensors
         if self._edges:  # a recorded node (apply's _connect set the edges): watch the versions
+            if any(isinstance(t, Tensor) and t.is_inference() for t in tensors):
+                raise RuntimeError(_INFERENCE_SAVED)
             self._saved_versions = tuple(t._version if isinstance(t, Tensor) else None for t in tensors)
 
     def save_output(self, array):

@@ -1,7 +1,7 @@
 """Helpers shared by the op families: operand promotion and torch's shape error messages."""
 import numpy as np
 
-from ..dtypes import result_type, get_default_dtype, from_numpy_dtype
+from ..dtypes import result_type, get_default_dtype, from_numpy_dtype, wrap_int
 from ..tensor import Tensor
 
 
@@ -29,21 +29,8 @@ def as_array(x, dt):
     if dt.is_floating_point or isinstance(x, bool):
         return x
     if isinstance(x, float):  # a float meeting an integer result: only via explicit dtype
-        return dt.np(x)  # a NumPy scalar: it meets arrays of any device
+        return dt.np.type(x)  # a NumPy scalar: it meets arrays of any device
     return wrap_int(x, dt)
-
-
-def wrap_int(x, dt):
-    """A Python int as a NumPy scalar of the integer dtype ``dt``, wrapped around as torch's
-    scalar cast does (``int8_t + 200`` adds -56; ``int64_t + 2**63`` adds -2**63). Past 64 bits,
-    torch's OverflowError."""
-    if not -2 ** 63 <= x < 2 ** 64:
-        raise OverflowError("int too big to convert")
-    bits = 8 * dt.itemsize
-    x %= 2 ** bits
-    if dt.is_signed and x >= 2 ** (bits - 1):
-        x -= 2 ** bits
-    return dt.np.type(x)
 
 
 def float_result_type(a, b):
