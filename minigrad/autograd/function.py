@@ -23,7 +23,7 @@ tensor reaches backward: its version is checked there) and the edges to the inpu
 Backward may return a gradient of the *broadcast* shape; the engine reduces it to each input's
 shape and dtype in one place (``engine._fit``), so no op handles broadcasting itself.
 """
-from .._modes import anomaly as _anomaly, grad_state as _grad_state
+from .._modes import anomaly as _anomaly, grad_state as _grad_state, quiet_fp, restore_fp
 from ..tensor import Tensor, _ndarray, _wrap
 from .anomaly_mode import creation_stack
 
@@ -76,12 +76,16 @@ class Function:
         """Run ``forward`` with a fresh ctx; when grad mode is on and an input requires grad, run it
         under no_grad and make the ctx the result's ``grad_fn``."""
         ctx = cls()
-        if _grad_state.enabled:
-            for a in args:
-                if isinstance(a, Tensor) and a._requires_grad:
-                    return _record(cls, ctx, args)
-        ctx.needs_input_grad = (False,) * len(args)
-        return _result(cls, cls.forward(ctx, *args))
+        token = quiet_fp()  # inf and nan without NumPy's RuntimeWarnings, as torch gives them
+        try:
+            if _grad_state.enabled:
+                for a in args:
+                    if isinstance(a, Tensor) and a._requires_grad:
+                        return _record(cls, ctx, args)
+            ctx.needs_input_grad = (False,) * len(args)
+            return _result(cls, cls.forward(ctx, *args))
+        finally:
+            restore_fp(token)
 
     # --- ctx API, as in torch ----------------------------------------------------------------
     def save_for_backward(self, *tensors):

@@ -5,7 +5,7 @@ input's shape. Inputs may be Tensors or Python scalars (then no gradient flows t
 """
 import numpy as np
 
-from .._modes import grad_state as _grad_state
+from .._modes import grad_state as _grad_state, quiet_fp, restore_fp
 from ..autograd.function import BuiltinFunction
 from ..tensor import Tensor, _wrap
 from .indexing import nonzero
@@ -109,18 +109,24 @@ def _operator(ufunc, op, floats_only=False):
         if kind is Tensor:
             if a.dtype is b.dtype and not ((a._requires_grad or b._requires_grad) and _grad_state.enabled):
                 if not floats_only or a.dtype.is_floating_point:
+                    token = quiet_fp()  # (inf - inf is nan without NumPy's warning, as in torch)
                     try:
                         return _wrap(ufunc(a._data, b._data), a.dtype)
                     except (ValueError, TypeError):  # shapes or devices: the general path names it
                         pass
+                    finally:
+                        restore_fp(token)
         elif kind is float or kind is int:
             # (a number must not promote the dtype: int * 2.5 and bool + 1 take the general path)
             if a.dtype._category >= (2 if kind is float else 1) and not (a._requires_grad and _grad_state.enabled):
                 if not floats_only or a.dtype.is_floating_point:
+                    token = quiet_fp()
                     try:
                         return _wrap(ufunc(a._data, b), a.dtype)
                     except OverflowError:
                         pass
+                    finally:
+                        restore_fp(token)
         return op.apply(a, b)
     return operator
 
@@ -322,8 +328,14 @@ class Where(BuiltinFunction):
                                f"with dtype {condition.dtype.name.capitalize()}")
         try:
             return np.where(cond, x, y)
-        except ValueError:
-            raise broadcast_error(shape_of(condition), np.broadcast_shapes(shape_of(a), shape_of(b))) from None
+        except ValueError:  # torch broadcasts condition, a, b in turn and names the first clash
+            shape = cond.shape
+            for other in (shape_of(a), shape_of(b)):
+                try:
+                    shape = np.broadcast_shapes(shape, other)
+                except ValueError:
+                    raise broadcast_error(shape, other) from None
+            raise
 
     @staticmethod
     def backward(ctx, grad):
@@ -485,7 +497,8 @@ def logical_not(a):
 
 def isclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=False):
     x, y, _ = operands(a, b)
-    return Tensor._wrap(np.isclose(x, y, rtol=rtol, atol=atol, equal_nan=equal_nan))
+    return Tensor._wrap(_broadcasting(lambda x, y: np.isclose(x, y, rtol=rtol, atol=atol, equal_nan=equal_nan),
+                                      a, b, x, y))
 
 
 def allclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=False):

@@ -8,7 +8,7 @@ import numpy as np
 from ..autograd.function import BuiltinFunction
 from ..tensor import Tensor
 from . import inplace
-from ._util import normalize_dim, expand_error
+from ._util import broadcast_error, normalize_dim, expand_error
 
 
 def to_numpy_index(index, like):
@@ -298,8 +298,7 @@ class MaskedFill(BuiltinFunction):
         try:
             return np.where(mask._data, v, a._data).astype(a._data.dtype, copy=False)
         except ValueError:
-            raise RuntimeError(f"The size of tensor a ({a.shape[-1]}) must match the size of tensor b "
-                               f"({mask.shape[-1]}) at non-singleton dimension {a.ndim - 1}") from None
+            raise broadcast_error(mask.shape, a.shape) from None
 
     @staticmethod
     def backward(ctx, grad):

@@ -62,10 +62,11 @@ class Mean(BuiltinFunction):
         x = a._data
         ctx.shape, ctx.axes, ctx.keepdim = x.shape, axes, keepdim
         ctx.count = count = _count(a, axes)
-        if count and x.dtype != np.float16:
+        if not count:  # the mean of nothing is nan (0/0), silently (np.mean would warn)
+            return np.add.reduce(x, axis=axes, keepdims=keepdim) / x.dtype.type(0)
+        if x.dtype != np.float16:
             return np.add.reduce(x, axis=axes, keepdims=keepdim) / count
-        with np.errstate(invalid="ignore", divide="ignore"):  # the mean of nothing is nan, silently
-            return np.mean(x, axis=axes, keepdims=keepdim)
+        return np.mean(x, axis=axes, keepdims=keepdim)
 
     @staticmethod
     def backward(ctx, grad):
@@ -332,8 +333,12 @@ def var_array(x, axes, correction, keepdim, out_dtype=None):
         if len(axes) == x.ndim and x.size:
             centered = wide - np.float64(np.mean(x))
             out = np.sum(centered * centered, axis=axes, keepdims=keepdim) / np.maximum(x.size - correction, 0)
-        else:
+        elif math.prod(x.shape[i] for i in axes) > correction:
             out = np.var(wide, axis=axes, ddof=correction, keepdims=keepdim)
+        else:  # no degrees of freedom: a division by 0, as torch's (np.var would warn)
+            n = math.prod(x.shape[i] for i in axes)
+            centered = wide - np.add.reduce(wide, axis=axes, keepdims=True) / n
+            out = np.add.reduce(centered * centered, axis=axes, keepdims=keepdim) / 0.0
     return out.astype(out_dtype or x.dtype, copy=False)
 
 
