@@ -97,7 +97,7 @@ def check_fits(value, d, type_name, wrap_unsigned=False):
     if isinstance(value, _builtins.int) and not -2 ** 63 <= value < 2 ** 64:
         raise OverflowError("int too big to convert")
     info = np.iinfo(d.np)
-    low = -info.max if wrap_unsigned and not d.is_signed else info.min
+    low = -info.max if wrap_unsigned and not d.is_signed and isinstance(value, _builtins.int) else info.min
     if value != value or not low <= value <= info.max:  # (a NaN fails every comparison)
         raise RuntimeError(f"value cannot be converted to type {type_name} without overflow")
 
@@ -164,6 +164,8 @@ def result_type(*operands):
             if isinstance(x, _builtins.bool):
                 d = bool
             elif isinstance(x, _builtins.int):
+                if not -2 ** 63 <= x < 2 ** 64:  # torch unpacks a Python int into 64 bits
+                    raise OverflowError("int too big to convert")
                 d = int64
             elif isinstance(x, _builtins.float):
                 d = get_default_dtype()

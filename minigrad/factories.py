@@ -47,10 +47,20 @@ def _infer_array(data, dtype=None):
         raise TypeError(f"new(): invalid data type '{type(data).__name__}'")
     shape = _shape_of(data)
     leaves, types = [], set()
-    _leaves(data, shape, 0, leaves, types)
+    try:
+        _leaves(data, shape, 0, leaves, types)
+    except _Uninferable as exc:  # with a dtype, torch converts each element to its Python type
+        kind = exc.args[0]
+        if dtype is None:
+            raise RuntimeError(f"Could not infer dtype of {kind}") from None
+        if _dt.to_dtype(dtype).is_floating_point:
+            raise TypeError(f"must be real number, not {kind}") from None
+        raise TypeError(f"'{kind}' object cannot be interpreted as an integer") from None
     inferred = _scalar_types_promoted(types)
     target = _dt.to_dtype(dtype) if dtype is not None else inferred
-    if inferred.is_floating_point or target.is_floating_point:
+    if target is _dt.bool:  # each value's truth, whatever its size
+        values = np.array([bool(v) for v in leaves], dtype=np.bool_)
+    elif inferred.is_floating_point or target.is_floating_point:
         values = np.array(leaves, dtype=np.float64)
     elif inferred is _dt.bool:
         values = np.array(leaves, dtype=np.bool_)
@@ -58,9 +68,14 @@ def _infer_array(data, dtype=None):
         if leaves and not -2 ** 63 <= min(leaves) <= max(leaves) < 2 ** 63:
             raise ValueError("Overflow when unpacking long long")
         values = np.array(leaves, dtype=np.int64)
-    if values.size and target._category == 1 and values.dtype != target.np:  # (1: the integer dtypes)
-        for v in (values.min(), values.max()) if values.dtype.kind != "f" or np.isfinite(values).all() else (np.nan,):
-            _dt.check_fits(v.item() if isinstance(v, np.generic) else v, target, target.name)
+    if target._category == 1 and int in types and any(v.__class__ is int and not -2 ** 63 <= v < 2 ** 63
+                                                      for v in leaves):
+        raise ValueError("Overflow when unpacking long long")
+    if values.size and target._category == 1 and values.dtype != target.np:  # (category 1: integers)
+        # an int may wrap into an unsigned dtype (-1 is 255), a float may not
+        mixed = int in types and float in types
+        for v in leaves if mixed else (values.min().item(), values.max().item()):
+            _dt.check_fits(v, target, target.name, wrap_unsigned=True)
     return values.astype(target.np, copy=False).reshape(shape)
 
 
@@ -121,7 +136,11 @@ def _scalar(x, types):
         raise TypeError(f"new(): invalid data type '{type(x).__name__}'")
     if isinstance(x, _SEQUENCES):  # deeper than the first elements said
         raise TypeError(f"'{type(x).__name__}' object cannot be interpreted as an integer")
-    raise RuntimeError(f"Could not infer dtype of {type(x).__name__}")
+    raise _Uninferable(type(x).__name__)
+
+
+class _Uninferable(Exception):
+    """An element ``tensor()`` cannot read as a number (its type's name in ``args[0]``)."""
 
 
 def _scalar_types_promoted(types):

@@ -684,12 +684,13 @@ class Tensor:
     __rxor__ = __xor__
 
     # Comparisons with what is neither a tensor nor a number return NotImplemented, as torch's do:
-    # ``t == [1, 2]`` is then False (Python's identity fallback) and ``t < [1, 2]`` a TypeError.
+    # ``t == [1, 2]`` is then False (Python's identity fallback) and ``t < [1, 2]`` a TypeError
+    # (also with a NumPy array, which only ``==`` and ``!=`` compare elementwise).
     def __eq__(self, other):
-        return _arith.eq(self, other) if _comparable(other) else NotImplemented
+        return _arith.eq(self, other) if _comparable(other) or other.__class__ is np.ndarray else NotImplemented
 
     def __ne__(self, other):
-        return _arith.ne(self, other) if _comparable(other) else NotImplemented
+        return _arith.ne(self, other) if _comparable(other) or other.__class__ is np.ndarray else NotImplemented
 
     def __lt__(self, other):
         return _arith.lt(self, other) if _comparable(other) else NotImplemented

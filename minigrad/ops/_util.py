@@ -13,7 +13,10 @@ def operands(a, b, dtype=None):
     NumPy's promotion gives the dtype (``float32_t * np.array(2.)`` is float64)."""
     if a.__class__ is np.ndarray or b.__class__ is np.ndarray:
         a, b = (x.numpy() if isinstance(x, Tensor) else x for x in (a, b))
-        dtype = dtype or from_numpy_dtype(np.result_type(a, b))
+        promoted = np.result_type(a, b)
+        if dtype is not None and dtype.is_floating_point and promoted.kind != "f":
+            promoted = np.dtype(np.float64)  # NumPy's true division of integers
+        dtype = from_numpy_dtype(promoted)
     dt = dtype or result_type(a, b)
     return as_array(a, dt), as_array(b, dt), dt
 

@@ -7,6 +7,7 @@ import numpy as np
 
 from .._modes import grad_state as _grad_state, quiet_fp, restore_fp
 from ..autograd.function import BuiltinFunction
+from ..dtypes import check_fits
 from ..tensor import Tensor, _wrap
 from .indexing import nonzero
 from ._util import operands, float_result_type, broadcast_error, device_error, shape_of
@@ -41,8 +42,8 @@ class Sub(BuiltinFunction):
 
     @staticmethod
     def forward(ctx, a, b):
-        _check_no_bool_subtraction(a, b)
         x, y, dt = operands(a, b)
+        _check_no_bool_subtraction(a, b)
         return _broadcasting(np.subtract, a, b, x, y)
 
     @staticmethod
@@ -51,7 +52,10 @@ class Sub(BuiltinFunction):
 
 
 def _check_no_bool_subtraction(a, b):
-    """torch refuses ``-`` with a bool operand (tensor or Python bool): it is not logical xor."""
+    """torch refuses ``-`` with a bool operand (tensor or Python bool): it is not logical xor. (With
+    a NumPy array operand the subtraction is NumPy's, which allows it.)"""
+    if a.__class__ is np.ndarray or b.__class__ is np.ndarray:
+        return
     bools = [x.dtype.name == "bool" if isinstance(x, Tensor) else isinstance(x, (bool, np.bool_)) for x in (a, b)]
     if all(bools):
         raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not supported. "
@@ -74,8 +78,8 @@ class RSub(BuiltinFunction):
 
     @staticmethod
     def forward(ctx, a, c):
-        _check_no_bool_subtraction(a, c)
         x, y, _ = operands(a, c)
+        _check_no_bool_subtraction(a, c)
         return np.subtract(y, x)
 
     @staticmethod
@@ -99,6 +103,9 @@ class Mul(BuiltinFunction):
                 grad * a if ctx.needs_input_grad[1] else None)
 
 
+_INT64 = 2 ** 63
+
+
 def _operator(ufunc, op, floats_only=False):
     """The Tensor method of an operator such as ``+`` (tensor.py binds ``Tensor.__add__`` to it): the
     common case inline (``b`` a tensor of ``a``'s dtype, or a Python number that keeps it, and no
@@ -116,8 +123,9 @@ def _operator(ufunc, op, floats_only=False):
                         pass
                     finally:
                         restore_fp(token)
-        elif kind is float or kind is int:
-            # (a number must not promote the dtype: int * 2.5 and bool + 1 take the general path)
+        elif kind is float or kind is int and -_INT64 <= b < _INT64:
+            # (a number must not promote the dtype: int * 2.5 and bool + 1 take the general path; nor
+            # may an int that does not fit 64 bits: torch's OverflowError is there)
             if a.dtype._category >= (2 if kind is float else 1) and not (a._requires_grad and _grad_state.enabled):
                 if not floats_only or a.dtype.is_floating_point:
                     token = quiet_fp()
@@ -208,10 +216,13 @@ class PowScalar(BuiltinFunction):
 
     @staticmethod
     def forward(ctx, a, exponent):
+        if isinstance(exponent, np.generic):  # a NumPy scalar acts as the Python number it holds
+            exponent = exponent.item()
         ctx.save_for_backward(a, exponent)
         x, _, dt = operands(a, exponent)
         if not dt.is_floating_point and isinstance(exponent, int) and exponent < 0:
             raise RuntimeError("Integers to negative integer powers are not allowed.")
+        check_fits(exponent, dt, f"{dt.name}_t")  # torch casts the exponent to the base's type
         return np.power(x, exponent, dtype=dt.np)
 
     @staticmethod
@@ -264,7 +275,10 @@ class RPowScalar(BuiltinFunction):
     @staticmethod
     def forward(ctx, base, b):
         x, y, dt = operands(base, b)
-        out = np.power(x, y, dtype=dt.np)
+        if not dt.is_floating_point and dt.name != "bool" and bool(np.any(y < 0)):
+            out = _integer_power(base, b, np.asarray(x, like=y), y)
+        else:
+            out = np.power(x, y, dtype=dt.np)
         ctx.save_for_backward(base)
         ctx.save_output(out)
         return out
