@@ -582,6 +582,8 @@ case("where_broadcast", r"The size of tensor a \(3\) must match the size of tens
                         r"dimension 1")(lambda lib: lib.where(lib.ones(2, 3) > 0, lib.ones(2, 3), lib.ones(4)))
 case("masked_fill_broadcast", r"The size of tensor a \(4\) must match the size of tensor b \(3\) at non-singleton "
                               r"dimension 1")(lambda lib: lib.ones(2, 3).masked_fill(lib.ones(4) > 0, 0.0))
+case("where_condition_dtype_name", r"where expected condition to be a boolean tensor, but got a tensor with dtype "
+                                   r"Int$")(lambda lib: lib.where(lib.ones(2, dtype=lib.int32), lib.ones(2), lib.ones(2)))
 case("isclose_broadcast", r"The size of tensor a \(3\) must match the size of tensor b \(4\) at non-singleton "
                           r"dimension 1")(lambda lib: lib.isclose(lib.ones(2, 3), lib.ones(4)))
 

@@ -339,7 +339,7 @@ class Where(BuiltinFunction):
         cond = condition._data
         if cond.dtype != np.bool_:
             raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor "
-                               f"with dtype {condition.dtype.name.capitalize()}")
+                               f"with dtype {condition.dtype.legacy_name}")
         try:
             return np.where(cond, x, y)
         except ValueError:  # torch broadcasts condition, a, b in turn and names the first clash
