@@ -31,8 +31,6 @@ MISSING_TODAY = {
                            ("einsum", "outer", "trace", "diag", "cumprod", "triu", "tril", "linalg")]),
     "fancy_indexing": ("indexing with a range: x[range(4), [0, 1, 2, 3]]", ["(got range)"]),
     "nn_from_scratch_refactor": ("indexing with a range: input[range(target.shape[0]), target]", ["(got range)"]),
-    "numpy_normalization": ("NumPy scalars and arrays as operands: x - np.float32(m), x - ndarray",
-                            ["unsupported operand type: float32", "unsupported operand type: ndarray"]),
     "quickstart_classifier": ("torch.accelerator (the quickstart's device line)",
                               ["torch.accelerator is not implemented"]),
     "self_attention_tril": ("torch.tril", ["torch.tril is not implemented"]),
