@@ -5,8 +5,12 @@ them without importing the autograd package (which builds on ``Tensor``).
 ``inference``: inside ``inference_mode``). Its switches are in ``autograd/grad_mode.py``.
 ``anomaly``: anomaly detection (``enabled``: record each node's creation stack; ``check_nan``:
 stop backward at a NaN gradient). Its switches are in ``autograd/anomaly_mode.py``.
+``quiet_fp()`` / ``restore_fp(token)``: NumPy's floating-point warnings (overflow, invalid value,
+divide by zero) are off while an op runs, since torch computes the same inf and nan silently.
 """
 import threading
+
+import numpy as np
 
 
 class _GradState(threading.local):
@@ -21,3 +25,25 @@ class _AnomalyState:
 
 grad_state = _GradState()
 anomaly = _AnomalyState()
+
+
+try:  # NumPy >= 2 keeps its floating-point error state in a context variable: setting it directly
+    # costs a tenth of entering ``np.errstate`` (which every op would pay)
+    from numpy._core._ufunc_config import _extobj_contextvar as _fp_state
+    from numpy._core.umath import _make_extobj
+
+    _QUIET = _make_extobj(all="ignore")
+
+    def quiet_fp():
+        return _fp_state.set(_QUIET)
+
+    def restore_fp(token):
+        _fp_state.reset(token)
+except ImportError:  # another NumPy: the public way
+    def quiet_fp():
+        state = np.errstate(all="ignore")
+        state.__enter__()
+        return state
+
+    def restore_fp(state):
+        state.__exit__(None, None, None)

@@ -71,9 +71,12 @@ def from_numpy_dtype(np_dtype):
 
 
 def to_dtype(d):
-    """Accept a minigrad dtype, a NumPy dtype/type, or a Python type (``float``, ``int``, ``bool``)."""
+    """Accept a minigrad dtype, a NumPy dtype/type, or a Python type (``float``, ``int``, ``bool``);
+    a name such as ``"float32"`` is torch's TypeError."""
     if d.__class__ is dtype:
         return d
+    if isinstance(d, str):
+        raise TypeError(f"argument 'dtype' must be torch.dtype, not {type(d).__name__}")
     if d is builtins_float:
         return float64
     if d is builtins_int:
@@ -81,6 +84,35 @@ def to_dtype(d):
     if d is builtins_bool:
         return bool
     return from_numpy_dtype(d)
+
+
+def check_fits(value, d, type_name, wrap_unsigned=False):
+    """Raise torch's error when the Python number ``value`` does not fit the integer dtype ``d``
+    (a NaN or an infinity never does; the value is compared, not its truncation). Past 64 bits, torch's
+    OverflowError. ``wrap_unsigned``: ``full``/``fill_`` let an unsigned dtype take negative values
+    down to ``-max`` (they wrap, as C++ casts do); ``tensor()`` does not. ``type_name`` is torch's
+    spelling in the message (``int64`` from ``tensor()``, ``int64_t`` from ``full``)."""
+    if d._category != _INT or isinstance(value, _builtins.bool):
+        return
+    if isinstance(value, _builtins.int) and not -2 ** 63 <= value < 2 ** 64:
+        raise OverflowError("int too big to convert")
+    info = np.iinfo(d.np)
+    low = -info.max if wrap_unsigned and not d.is_signed and isinstance(value, _builtins.int) else info.min
+    if value != value or not low <= value <= info.max:  # (a NaN fails every comparison)
+        raise RuntimeError(f"value cannot be converted to type {type_name} without overflow")
+
+
+def wrap_int(x, dt):
+    """A Python int as a NumPy scalar of the integer dtype ``dt``, wrapped around as torch's
+    scalar cast does (``int8_t + 200`` adds -56; ``int64_t + 2**63`` adds -2**63). Past 64 bits,
+    torch's OverflowError."""
+    if not -2 ** 63 <= x < 2 ** 64:
+        raise OverflowError("int too big to convert")
+    bits = 8 * dt.itemsize
+    x %= 2 ** bits
+    if dt.is_signed and x >= 2 ** (bits - 1):
+        x -= 2 ** bits
+    return dt.np.type(x)
 
 
 _default = [float32]
@@ -114,18 +146,26 @@ def result_type(*operands):
 
     Each operand contributes (category, priority, dtype). The highest category wins; among operands
     of that category only those of the highest priority (tensor > 0-dim tensor > scalar) take part.
-    A Python float meeting only integer/bool tensors gives the default dtype.
+    A Python float meeting only integer/bool tensors gives the default dtype. A NumPy scalar
+    counts as the Python number it holds (as in torch: ``float32_t - np.float64(m)`` stays float32);
+    a NumPy array as a tensor of its dtype.
     """
     best_cat, best_rank, best = -1, -1, None
     for x in operands:
         d = getattr(x, "dtype", None)
+        if isinstance(x, np.generic):
+            x, d = x.item(), None
         if d is not None and d.__class__ is dtype:
             rank = _RANK_TENSOR if x.ndim else _RANK_ZERODIM
+        elif isinstance(x, np.ndarray):
+            d, rank = from_numpy_dtype(x.dtype), _RANK_TENSOR
         else:
             rank = _RANK_SCALAR
             if isinstance(x, _builtins.bool):
                 d = bool
             elif isinstance(x, _builtins.int):
+                if not -2 ** 63 <= x < 2 ** 64:  # torch unpacks a Python int into 64 bits
+                    raise OverflowError("int too big to convert")
                 d = int64
             elif isinstance(x, _builtins.float):
                 d = get_default_dtype()

@@ -31,41 +31,133 @@ def _finish(array, dtype, device, requires_grad):
 
 
 def _infer_array(data, dtype=None):
-    """NumPy array of Python data with torch's dtype inference (floats -> default dtype, unless an
-    explicit ``dtype`` will be applied: then floats keep double precision until that cast)."""
+    """NumPy array of ``data`` with torch's dtype inference and checks.
+
+    Arrays and tensors are copied as they are. Python data is walked as torch's ``tensor()`` walks
+    it: the shape comes from the first element at each depth (a ragged list is torch's ValueError);
+    each scalar has a type (bool; int: int64; float: the default dtype; a NumPy scalar or a
+    one-element tensor: its own dtype) and the result is their promotion (``[np.float64(2.), 1.]``
+    is float64, ``[2**100, 1.5]`` float). Integers must fit 64 bits ("Overflow when unpacking long
+    long") and every value must fit an integer ``dtype`` (torch's RuntimeError, instead of wrapping).
+    """
     if isinstance(data, Tensor):
         return data._data.copy() if isinstance(data._data, np.ndarray) else data._data.get()
     if isinstance(data, np.ndarray):
         return data.copy()
-    if isinstance(data, (list, tuple)):
-        data = _unwrap_elements(data)
+    if isinstance(data, (str, bytes)):
+        raise TypeError(f"new(): invalid data type '{type(data).__name__}'")
+    shape = _shape_of(data)
+    leaves, types = [], set()
     try:
-        array = np.array(data)
-    except ValueError as exc:
-        raise ValueError(f"expected sequence of equal lengths: {exc}") from None
-    if array.dtype == object:
-        raise TypeError(f"Could not infer dtype of {type(data).__name__}")
-    if array.dtype.kind == "f" and dtype is None and not isinstance(data, np.generic):
-        array = array.astype(_dt.get_default_dtype().np)
-    elif array.dtype.kind in "iu" and not isinstance(data, np.generic):
-        array = array.astype(np.int64)
-    elif array.dtype.kind in "US":
-        raise TypeError(f"new(): invalid data type '{array.dtype.kind == 'U' and 'str' or 'bytes'}'")
-    return array
+        _leaves(data, shape, 0, leaves, types)
+    except _Uninferable as exc:  # with a dtype, torch converts each element to its Python type
+        kind = exc.args[0]
+        if dtype is None:
+            raise RuntimeError(f"Could not infer dtype of {kind}") from None
+        if _dt.to_dtype(dtype).is_floating_point:
+            raise TypeError(f"must be real number, not {kind}") from None
+        raise TypeError(f"'{kind}' object cannot be interpreted as an integer") from None
+    inferred = _scalar_types_promoted(types)
+    target = _dt.to_dtype(dtype) if dtype is not None else inferred
+    if target is _dt.bool:  # each value's truth, whatever its size
+        values = np.array([bool(v) for v in leaves], dtype=np.bool_)
+    elif inferred.is_floating_point or target.is_floating_point:
+        values = np.array(leaves, dtype=np.float64)
+    elif inferred is _dt.bool:
+        values = np.array(leaves, dtype=np.bool_)
+    else:
+        if leaves and not -2 ** 63 <= min(leaves) <= max(leaves) < 2 ** 63:
+            raise ValueError("Overflow when unpacking long long")
+        values = np.array(leaves, dtype=np.int64)
+    if target._category == 1 and int in types and any(v.__class__ is int and not -2 ** 63 <= v < 2 ** 63
+                                                      for v in leaves):
+        raise ValueError("Overflow when unpacking long long")
+    if values.size and target._category == 1 and values.dtype != target.np:  # (category 1: integers)
+        # an int may wrap into an unsigned dtype (-1 is 255), a float may not
+        mixed = int in types and float in types
+        for v in leaves if mixed else (values.min().item(), values.max().item()):
+            _dt.check_fits(v, target, target.name, wrap_unsigned=True)
+    return values.astype(target.np, copy=False).reshape(shape)
 
 
-def _unwrap_elements(seq):
-    out = []
-    for x in seq:
-        if isinstance(x, Tensor):
-            if x._data.size != 1:
-                raise ValueError("only one element tensors can be converted to Python scalars")
-            out.append(x.item())
-        elif isinstance(x, (list, tuple)):
-            out.append(_unwrap_elements(x))
-        else:
-            out.append(x)
-    return out
+_SEQUENCES = (list, tuple, np.ndarray)
+
+
+def _shape_of(data):
+    """The shape torch infers: the lengths along the first elements (a string there is a sequence
+    too, hence torch's "too many dimensions 'str'"); a one-element tensor is a scalar."""
+    shape = []
+    while isinstance(data, _SEQUENCES) or isinstance(data, str) and shape:
+        if isinstance(data, str):
+            raise ValueError("too many dimensions 'str'")
+        shape.append(len(data))
+        if not len(data):
+            break
+        data = data[0]
+    return shape
+
+
+def _leaves(data, shape, dim, out, types):
+    """Append the scalars of ``data`` to ``out`` and their types to ``types``, checking its lengths
+    against ``shape`` with torch's messages."""
+    if dim == len(shape):  # a scalar
+        out.append(_scalar(data, types))
+        return
+    if not isinstance(data, _SEQUENCES):
+        raise TypeError("not a sequence")
+    if len(data) != shape[dim]:
+        raise ValueError(f"expected sequence of length {shape[dim]} at dim {dim} (got {len(data)})")
+    if dim == len(shape) - 1:
+        for x in data:
+            kind = x.__class__
+            if kind is float or kind is int or kind is bool:
+                types.add(kind)
+                out.append(x)
+            else:
+                out.append(_scalar(x, types))
+    else:
+        for x in data:
+            _leaves(x, shape, dim + 1, out, types)
+
+
+def _scalar(x, types):
+    """One scalar of ``tensor()``'s data: its Python value; its type added to ``types``."""
+    if isinstance(x, np.generic) and x.dtype.kind in "biuf":  # (before the Python types: np.float64 is a float)
+        types.add(_dt.from_numpy_dtype(x.dtype))
+        return x.item()
+    if isinstance(x, (bool, int, float)):
+        types.add(bool if isinstance(x, bool) else int if isinstance(x, int) else float)
+        return x
+    if isinstance(x, Tensor):
+        if x._data.size != 1:
+            raise ValueError("only one element tensors can be converted to Python scalars")
+        types.add(x.dtype)
+        return x.item()
+    if isinstance(x, (str, bytes)):
+        raise TypeError(f"new(): invalid data type '{type(x).__name__}'")
+    if isinstance(x, _SEQUENCES):  # deeper than the first elements said
+        raise TypeError(f"'{type(x).__name__}' object cannot be interpreted as an integer")
+    raise _Uninferable(type(x).__name__)
+
+
+class _Uninferable(Exception):
+    """An element ``tensor()`` cannot read as a number (its type's name in ``args[0]``)."""
+
+
+def _scalar_types_promoted(types):
+    """torch's promotion of the scalar types in ``tensor()``'s data: the highest category, and
+    within it the wider type (no data: the default float dtype)."""
+    if not types:
+        return _dt.get_default_dtype()
+    python = {bool: _dt.bool, int: _dt.int64, float: _dt.get_default_dtype()}
+    best = None
+    for t in types:
+        d = python.get(t, t)
+        if best is None or d._category > best._category:
+            best = d
+        elif d._category == best._category:
+            best = _dt._promote_pair(best, d)
+    return best
 
 
 def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=False):
@@ -108,13 +200,41 @@ def scalar_tensor(value, dtype=None, device=None, requires_grad=False):
 
 
 def _size(size, name="empty"):
-    """``f(2, 3)`` and ``f((2, 3))`` both mean shape (2, 3); torch's error for negative sizes."""
-    if len(size) == 1 and isinstance(size[0], (tuple, list)):
-        size = size[0]
-    shape = tuple(int(s) for s in size)
+    """``f(2, 3)`` and ``f((2, 3))`` both mean shape (2, 3); torch's errors for a size that is not
+    an int, for negative sizes and for a storage too large to count in bytes."""
+    shape = int_sizes(size, name)
     if any(s < 0 for s in shape):
         raise RuntimeError(f"{name}: Dimension size must be non-negative.")
+    if math.prod(shape) * 8 >= 2 ** 63:  # (8: the widest element; torch counts bytes in int64)
+        raise RuntimeError(f"Storage size calculation overflowed with sizes={list(shape)}")
     return shape
+
+
+def int_sizes(size, name, arg="size"):
+    """The ints of ``f(2, 3)`` or ``f((2, 3))`` (``size`` is the tuple of positional arguments); a
+    NumPy integer or a one-element integer tensor will do, anything else (``zeros(2.0, 3)``) is a
+    TypeError worded as torch's argument parser words it."""
+    packed = len(size) == 1 and isinstance(size[0], (tuple, list))
+    if packed:
+        size = size[0]
+    for i, s in enumerate(size):
+        if not _is_int(s):
+            kind = type(s).__name__
+            if i and (packed or len(size) > 1):
+                raise TypeError(f"{name}(): argument '{arg}' failed to unpack the object at pos {i + 1} with error "
+                                f"\"type must be tuple of ints,but got {kind}\"")
+            if packed:
+                raise TypeError(f"{name}(): argument '{arg}' (position 1) must be tuple of ints, but found element "
+                                f"of type {kind} at pos 0")
+            if len(size) > 1:
+                raise TypeError(f"{name}() takes 1 positional argument but {len(size)} were given")
+            raise TypeError(f"{name}(): argument '{arg}' (position 1) must be tuple of ints, not {kind}")
+    return tuple(int(s) for s in size)
+
+
+def _is_int(s):
+    return isinstance(s, (int, np.integer)) and not isinstance(s, bool) or \
+        isinstance(s, Tensor) and s._data.size == 1 and s.dtype._category == 1
 
 
 def _float_dtype(dtype):
@@ -130,13 +250,19 @@ def ones(*size, dtype=None, device=None, requires_grad=False):
 
 
 def empty(*size, dtype=None, device=None, requires_grad=False, memory_format=None):
-    return zeros(*size, dtype=dtype, device=device, requires_grad=requires_grad)
+    return _finish(np.zeros(_size(size, "empty"), _float_dtype(dtype).np), _float_dtype(dtype), device, requires_grad)
 
 
 def full(size, fill_value, *, dtype=None, device=None, requires_grad=False):
+    """A tensor of ``size`` filled with ``fill_value`` (dtype: the value's, as torch infers it);
+    a value that does not fit the dtype is torch's RuntimeError."""
     if dtype is None:
         dtype = _dt.result_type(fill_value)
-    return _finish(np.full(_size((size,)), fill_value, _dt.to_dtype(dtype).np), dtype, device, requires_grad)
+    dtype = _dt.to_dtype(dtype)
+    _dt.check_fits(fill_value, dtype, f"{dtype.name}_t", wrap_unsigned=True)
+    if dtype._category == 1 and isinstance(fill_value, int) and not isinstance(fill_value, bool):
+        fill_value = _dt.wrap_int(fill_value, dtype)  # torch's scalar cast: -1 fills a uint8 with 255
+    return _finish(np.full(_size((size,), "full"), fill_value, _dt.to_dtype(dtype).np), dtype, device, requires_grad)
 
 
 def _like(t, dtype, device):
@@ -167,7 +293,9 @@ def arange(start, end=None, step=1, *, dtype=None, device=None, requires_grad=Fa
     if end is None:
         start, end = 0, start
     start, end, step = (x.item() if isinstance(x, Tensor) else x for x in (start, end, step))
-    if step == 0:
+    if not (math.isfinite(start) and math.isfinite(end)):
+        raise RuntimeError(f"unsupported range: {start:g} -> {end:g}")
+    if step == 0 or step != step:
         raise RuntimeError("step must be nonzero")
     if (end - start) * step < 0:
         raise RuntimeError("upper bound and lower bound inconsistent with step sign")
@@ -211,14 +339,14 @@ def eye(n, m=None, *, dtype=None, device=None, requires_grad=False):
 def rand(*size, generator=None, dtype=None, device=None, requires_grad=False):
     """Uniform on [0, 1)."""
     dtype = _float_dtype(dtype)
-    array = _random._resolve(generator).uniform(_size(size), dtype.np)
+    array = _random._resolve(generator).uniform(_size(size, "rand"), dtype.np)
     return _finish(array, dtype, device, requires_grad)
 
 
 def randn(*size, generator=None, dtype=None, device=None, requires_grad=False):
     """Standard normal."""
     dtype = _float_dtype(dtype)
-    array = _random._resolve(generator).normal(_size(size), dtype.np)
+    array = _random._resolve(generator).normal(_size(size, "randn"), dtype.np)
     return _finish(array, dtype, device, requires_grad)
 
 

@@ -23,6 +23,7 @@ import numpy as np
 from . import dtypes as _dt
 from ._backend import device as _device, device_of, host
 from ._missing_names import is_torch_name
+from ._modes import grad_state as _grad_state
 from ._printing import tensor_repr
 from .utils.hooks import RemovableHandle
 
@@ -45,6 +46,20 @@ class Size(tuple):
 
 
 _UNSET = object()  # an argument not given (where None means something)
+_warned = set()
+
+
+def _warn_once(message):
+    """A UserWarning given once per process, as torch's TORCH_WARN_ONCE gives it."""
+    if message not in _warned:
+        _warned.add(message)
+        warnings.warn(message, UserWarning, stacklevel=3)
+
+
+class _InferenceVersion(list):
+    """The version counter of an *inference tensor* (made under ``inference_mode``), shared with
+    its views and detached copies as any counter is: outside inference mode, torch refuses to save
+    such a tensor for backward, to let it require grad or to change it in place."""
 
 
 def _wrap(data, dtype=None, cls=None):
@@ -57,7 +72,7 @@ def _wrap(data, dtype=None, cls=None):
     t._requires_grad = False
     t._grad = None
     t.grad_fn = None
-    t._vc = None
+    t._vc = _InferenceVersion((0,)) if _grad_state.inference else None
     t._hooks = None
     t._retains_grad = False
     return t
@@ -104,6 +119,10 @@ class Tensor:
             self._vc = [1]
         else:
             self._vc[0] += 1
+
+    def is_inference(self):
+        """Whether this tensor was made under ``inference_mode`` (or is a view of one that was)."""
+        return self._vc.__class__ is _InferenceVersion
 
     def _share_version(self, base):
         """Make this tensor a view of ``base``: in-place changes to either bump both versions."""
@@ -187,6 +206,8 @@ class Tensor:
                                "var_no_grad = var.detach().")
         if requires_grad and not self.dtype.is_floating_point:
             raise RuntimeError("only Tensors of floating point dtype can require gradients")
+        if requires_grad and self.is_inference() and not _grad_state.inference:
+            raise RuntimeError("Setting requires_grad=True on inference tensor outside InferenceMode is not allowed.")
         self._requires_grad = bool(requires_grad) or self.grad_fn is not None
         return self
 
@@ -236,9 +257,14 @@ class Tensor:
 
     @property
     def T(self):
-        if self.ndim > 2:
-            return self.permute(*range(self.ndim - 1, -1, -1))
-        return self.permute(*range(self.ndim - 1, -1, -1)) if self.ndim == 2 else self
+        if self.ndim == 0:
+            _warn_once("Tensor.T is deprecated on 0-D tensors. This function is the identity in these cases.")
+        elif self.ndim != 2:
+            _warn_once("The use of `x.T` on tensors of dimension other than 2 to reverse their shape is deprecated "
+                       "and it will throw an error in a future release. Consider `x.mT` to transpose batches of "
+                       "matrices or `x.permute(*torch.arange(x.ndim - 1, -1, -1))` to reverse the dimensions of a "
+                       "tensor.")
+        return self.permute(*range(self.ndim - 1, -1, -1)) if self.ndim else self
 
     @property
     def mT(self):
@@ -289,10 +315,19 @@ class Tensor:
         return bool(self.item())
 
     def __float__(self):
-        return float(self.item())
+        if self._requires_grad:
+            _warn_once("Converting a tensor with requires_grad=True to a scalar may lead to unexpected behavior.\n"
+                       "Consider using tensor.detach() first.")
+        return float(self._scalar())
 
     def __int__(self):
-        return int(self.item())
+        return int(self._scalar())
+
+    def _scalar(self):
+        """The one element, for ``float()``/``int()`` (torch's ValueError for more or none)."""
+        if self._data.size != 1:
+            raise ValueError("only one element tensors can be converted to Python scalars")
+        return self.item()
 
     def __index__(self):
         if self.dtype.is_floating_point or self._data.size != 1:
@@ -651,6 +686,8 @@ class Tensor:
         return _arith.Abs.apply(self)
 
     def __invert__(self):
+        if self.dtype.is_floating_point:
+            raise TypeError("~ (operator.invert) is only implemented on integer and Boolean-type tensors")
         return _arith.bitwise_not(self)
 
     def __and__(self, other):
@@ -668,27 +705,26 @@ class Tensor:
 
     __rxor__ = __xor__
 
+    # Comparisons with what is neither a tensor nor a number return NotImplemented, as torch's do:
+    # ``t == [1, 2]`` is then False (Python's identity fallback) and ``t < [1, 2]`` a TypeError
+    # (also with a NumPy array, which only ``==`` and ``!=`` compare elementwise).
     def __eq__(self, other):
-        if other is None:
-            return False
-        return _arith.eq(self, other)
+        return _arith.eq(self, other) if _comparable(other) or other.__class__ is np.ndarray else NotImplemented
 
     def __ne__(self, other):
-        if other is None:
-            return True
-        return _arith.ne(self, other)
+        return _arith.ne(self, other) if _comparable(other) or other.__class__ is np.ndarray else NotImplemented
 
     def __lt__(self, other):
-        return _arith.lt(self, other)
+        return _arith.lt(self, other) if _comparable(other) else NotImplemented
 
     def __le__(self, other):
-        return _arith.le(self, other)
+        return _arith.le(self, other) if _comparable(other) else NotImplemented
 
     def __gt__(self, other):
-        return _arith.gt(self, other)
+        return _arith.gt(self, other) if _comparable(other) else NotImplemented
 
     def __ge__(self, other):
-        return _arith.ge(self, other)
+        return _arith.ge(self, other) if _comparable(other) else NotImplemented
 
     # --- math methods: one-line calls into ops/, grouped by the op file ------------------------
     # ops/arithmetic.py
@@ -1538,6 +1574,10 @@ class Tensor:
     @property
     def real(self):
         return self
+
+
+def _comparable(other):
+    return isinstance(other, (Tensor, int, float, np.generic))
 
 
 def _rebuild(cls, array, requires_grad):

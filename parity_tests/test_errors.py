@@ -4,8 +4,10 @@ Each case runs the same code on torch and on minigrad: both must raise the same 
 and both messages must match the case's pattern. Cases from every part of the library live here;
 ``state_after`` checks that a failed operation left its objects unchanged.
 """
+import math
 import re
 
+import numpy as np
 import pytest
 import torch
 
@@ -461,6 +463,145 @@ case("collate_unknown_type", r"default_collate: batch must contain tensors, nump
     lambda lib: next(iter(lib.utils.data.DataLoader([object(), object()], batch_size=2))))
 
 
+# --- bad and extreme values: making tensors (issue 16) --------------------------------------------
+# test_operands.py generates these families (tensor()'s data, operands); here are the named cases.
+case("tensor_int_past_int64", r"Overflow when unpacking long long", ValueError)(lambda lib: lib.tensor([2 ** 63]))
+case("tensor_int_past_64_bits", r"Overflow when unpacking long long", ValueError)(lambda lib: lib.tensor(2 ** 64))
+case("tensor_nan_to_int64", r"value cannot be converted to type int64 without overflow")(
+    lambda lib: lib.tensor([math.nan], dtype=lib.int64))
+case("tensor_out_of_uint8", r"value cannot be converted to type uint8 without overflow")(
+    lambda lib: lib.tensor([-1, 256], dtype=lib.uint8))
+case("tensor_of_none", r"Could not infer dtype of NoneType")(lambda lib: lib.tensor(None))
+case("tensor_of_set", r"Could not infer dtype of set")(lambda lib: lib.tensor({1, 2}))
+case("tensor_of_dict", r"Could not infer dtype of dict")(lambda lib: lib.tensor({1: 2}))
+case("tensor_of_generator", r"Could not infer dtype of generator")(lambda lib: lib.tensor(x for x in [1]))
+case("tensor_of_none_with_dtype", r"must be real number, not NoneType", TypeError)(
+    lambda lib: lib.tensor(None, dtype=lib.float32))
+case("tensor_of_strings", r"too many dimensions 'str'", ValueError)(lambda lib: lib.tensor(["a"]))
+case("tensor_of_a_string", r"new\(\): invalid data type 'str'", TypeError)(lambda lib: lib.tensor("a"))
+case("tensor_ragged", r"expected sequence of length 2 at dim 1 \(got 1\)", ValueError)(
+    lambda lib: lib.tensor([[1, 2], [3]]))
+case("full_past_int64", r"value cannot be converted to type int64_t without overflow")(
+    lambda lib: lib.full((2,), 2 ** 63))
+case("full_past_int8", r"value cannot be converted to type int8_t without overflow")(
+    lambda lib: lib.full((2,), 200, dtype=lib.int8))
+case("fill_past_int64", r"value cannot be converted to type int64_t without overflow")(
+    lambda lib: lib.zeros(2, dtype=lib.int64).fill_(2 ** 63))
+case("fill_past_64_bits", r"int too big to convert", OverflowError)(
+    lambda lib: lib.zeros(2, dtype=lib.int64).fill_(2 ** 64))
+case("arange_to_nan", r"unsupported range: 0 -> nan")(lambda lib: lib.arange(0, math.nan))
+case("arange_to_inf", r"unsupported range: 0 -> inf")(lambda lib: lib.arange(0.0, math.inf))
+case("empty_storage_overflow", r"Storage size calculation overflowed with sizes=\[1099511627776, 1099511627776\]")(
+    lambda lib: lib.empty(2 ** 40, 2 ** 40))
+case("zeros_float_sizes", r"zeros\(\) takes 1 positional argument but 2 were given", TypeError)(
+    lambda lib: lib.zeros(2.0, 3))
+case("zeros_float_size", r"zeros\(\): argument 'size' \(position 1\) must be tuple of ints, not float", TypeError)(
+    lambda lib: lib.zeros(2.0))
+case("zeros_float_in_tuple", r"zeros\(\): argument 'size' \(position 1\) must be tuple of ints, but found element of "
+                             r"type float at pos 0", TypeError)(lambda lib: lib.zeros((2.0, 3)))
+case("ones_second_size_str", r"ones\(\): argument 'size' failed to unpack the object at pos 2 with error \"type must "
+                             r"be tuple of ints,but got str\"", TypeError)(lambda lib: lib.ones(2, "a"))
+case("reshape_float_sizes", r"reshape\(\) takes 1 positional argument but 2 were given", TypeError)(
+    lambda lib: lib.ones(6).reshape(2.0, 3))
+case("linear_float_features", r"empty\(\): argument 'size' failed to unpack the object at pos 2 with error \"type "
+                              r"must be tuple of ints,but got float\"", TypeError)(lambda lib: lib.nn.Linear(2.5, 3))
+case("dtype_as_string", r"argument 'dtype' must be torch.dtype, not str", TypeError)(
+    lambda lib: lib.zeros(2, dtype="float32"))
+case("cat_of_a_tensor", r"cat\(\): argument 'tensors' \(position 1\) must be tuple of Tensors, not Tensor", TypeError)(
+    lambda lib: lib.cat(lib.ones(2)))
+case("cat_two_tensors", r"cat\(\): argument 'tensors' \(position 1\) must be tuple of Tensors, not Tensor", TypeError)(
+    lambda lib: lib.cat(lib.ones(2), lib.ones(2)))
+case("cat_with_a_list", r"expected Tensor as element 1 in argument 0, but got list", TypeError)(
+    lambda lib: lib.cat([lib.ones(2), [1.0, 2.0]]))
+case("stack_of_a_tensor", r"stack\(\): argument 'tensors' \(position 1\) must be tuple of Tensors, not Tensor",
+     TypeError)(lambda lib: lib.stack(lib.ones(2)))
+case("load_state_dict_numpy", r"While copying the parameter named \"weight\", expected torch.Tensor or Tensor-like "
+                              r"object from checkpoint but received <class 'numpy.ndarray'>")(
+    lambda lib: lib.nn.Linear(2, 1).load_state_dict({"weight": np.ones((1, 2), np.float32),
+                                                     "bias": np.ones(1, np.float32)}))
+
+# --- bad and extreme values: arithmetic and ops (issue 16) ------------------------------------------
+case("int_floor_divide_by_zero", r"ZeroDivisionError")(lambda lib: lib.tensor([1]) // 0)
+case("int_remainder_by_zero", r"ZeroDivisionError")(lambda lib: lib.tensor([1]) % lib.tensor([0]))
+case("int_div_floor_by_zero", r"ZeroDivisionError")(lambda lib: lib.tensor([5]).div(0, rounding_mode="trunc"))
+case("int_tensor_minus_true", r"Subtraction, the `-` operator, with a bool tensor is not supported. If you are "
+                              r"trying to invert a mask, use the `~` or `logical_not\(\)` operator instead.")(
+    lambda lib: lib.tensor([1, 2]) - True)
+case("bool_tensor_minus_one", r"Subtraction, the `-` operator, with a bool tensor is not supported")(
+    lambda lib: lib.tensor([True]) - 1)
+case("true_minus_int_tensor", r"Subtraction, the `-` operator, with a bool tensor is not supported")(
+    lambda lib: True - lib.tensor([1]))
+case("int_past_64_bits_operand", r"int too big to convert", OverflowError)(lambda lib: lib.ones(2) + 2 ** 64)
+case("invert_float", r"~ \(operator.invert\) is only implemented on integer and Boolean-type tensors", TypeError)(
+    lambda lib: ~lib.ones(2))
+case("bitwise_and_float", r"\"bitwise_and_cpu\" not implemented for 'Float'", NotImplementedError)(
+    lambda lib: lib.ones(2) & lib.ones(2))
+case("less_than_a_list", r"'<' not supported between instances of 'Tensor' and 'list'", TypeError)(
+    lambda lib: lib.ones(2) < [1, 2])
+case("int_pow_scalar_past_int8", r"value cannot be converted to type int8_t without overflow")(
+    lambda lib: lib.tensor([1, 2], dtype=lib.int8) ** 200)
+case("operand_numpy_array_requires_grad", r"Can't call numpy\(\) on Tensor that requires grad")(
+    lambda lib: lib.ones(2, requires_grad=True) * np.array(2.0))
+case("clamp__int_float_bounds", r"result type Float can't be cast to the desired output type")(
+    lambda lib: lib.tensor([1, 2, 3]).clamp_(0.5, 2.5))
+case("clamp__bound_shape", r"The size of tensor a \(3\) must match the size of tensor b \(2\) at non-singleton "
+                           r"dimension 0")(lambda lib: lib.ones(3).clamp_(min=lib.ones(2)))
+case("std_int", r"std and var only support floating point and complex dtypes")(lambda lib: lib.tensor([1, 2]).std())
+case("var_int_dim", r"std and var only support floating point and complex dtypes")(
+    lambda lib: lib.tensor([[1, 2]]).var(0))
+case("argmax_bool", r"argmax\(\): does not support bool input")(lambda lib: lib.tensor([True, False]).argmax())
+case("argmin_bool", r"argmin\(\): does not support bool input")(lambda lib: lib.tensor([True, False]).argmin())
+case("argmax_empty", r"argmax\(\): Expected reduction dim to be specified for input.numel\(\) == 0.", IndexError)(
+    lambda lib: lib.ones(0).argmax())
+case("argmax_empty_dim", r"argmax\(\): Expected reduction dim 0 to have non-zero size.", IndexError)(
+    lambda lib: lib.ones(0, 2).argmax(0))
+case("float_of_two_elements", r"only one element tensors can be converted to Python scalars", ValueError)(
+    lambda lib: float(lib.ones(2)))
+case("int_of_no_elements", r"only one element tensors can be converted to Python scalars", ValueError)(
+    lambda lib: int(lib.ones(0)))
+case("gather_index_larger_on_another_dim", r"Size does not match at dimension 0 expected index \[3, 2\] to be no "
+                                           r"larger than self \[2, 2\] apart from dimension 1")(
+    lambda lib: lib.ones(2, 2).gather(1, lib.tensor([[0, 1], [1, 0], [0, 0]])))
+case("gather_minus_one", r"index -1 is out of bounds for dimension 1 with size 2")(
+    lambda lib: lib.ones(2, 2).gather(1, lib.tensor([[0, -1], [1, 0]])))
+case("scatter_minus_one", r"index -1 is out of bounds for dimension 1 with size 2")(
+    lambda lib: lib.ones(2, 2).scatter(1, lib.tensor([[0, -1], [1, 0]]), 1.0))
+case("index_select_minus_one", r"index out of range in self", IndexError)(
+    lambda lib: lib.ones(2, 2).index_select(0, lib.tensor([-1])))
+case("index_select_float_index", r"index_select\(\): Expected dtype int32 or int64 for index")(
+    lambda lib: lib.ones(2, 2).index_select(0, lib.tensor([0.0])))
+case("mv_sizes", r"size mismatch, got input \(2\), mat \(2x3\), vec \(2\)")(
+    lambda lib: lib.ones(2, 3) @ lib.ones(2))
+case("matmul_folded_vector", r"size mismatch, got input \(4\), mat \(4x3\), vec \(2\)")(
+    lambda lib: lib.ones(2, 2, 3) @ lib.ones(2))
+case("matmul_vector_batch", r"Expected size for first two dimensions of batch2 tensor to be: \[2, 3\] but got: "
+                            r"\[2, 2\].")(lambda lib: lib.ones(3) @ lib.ones(2, 2, 3))
+case("matmul_batch_broadcast", r"The size of tensor a \(2\) must match the size of tensor b \(3\) at non-singleton "
+                               r"dimension 0")(lambda lib: lib.ones(2, 2, 3) @ lib.ones(3, 2, 2))
+case("where_broadcast", r"The size of tensor a \(3\) must match the size of tensor b \(4\) at non-singleton "
+                        r"dimension 1")(lambda lib: lib.where(lib.ones(2, 3) > 0, lib.ones(2, 3), lib.ones(4)))
+case("masked_fill_broadcast", r"The size of tensor a \(4\) must match the size of tensor b \(3\) at non-singleton "
+                              r"dimension 1")(lambda lib: lib.ones(2, 3).masked_fill(lib.ones(4) > 0, 0.0))
+case("where_condition_dtype_name", r"where expected condition to be a boolean tensor, but got a tensor with dtype "
+                                   r"Int$")(lambda lib: lib.where(lib.ones(2, dtype=lib.int32), lib.ones(2), lib.ones(2)))
+case("isclose_broadcast", r"The size of tensor a \(3\) must match the size of tensor b \(4\) at non-singleton "
+                          r"dimension 1")(lambda lib: lib.isclose(lib.ones(2, 3), lib.ones(4)))
+
+
+def _inference_tensor(lib):
+    with lib.inference_mode():
+        return lib.ones(2)
+
+
+case("inference_tensor_saved_for_backward", r"Inference tensors cannot be saved for backward")(
+    lambda lib: (_inference_tensor(lib) * lib.ones(2, requires_grad=True)).sum().backward())
+case("inference_tensor_requires_grad", r"Setting requires_grad=True on inference tensor outside InferenceMode is "
+                                       r"not allowed.")(lambda lib: _inference_tensor(lib).requires_grad_())
+case("inference_tensor_in_place", r"Inplace update to inference tensor outside InferenceMode is not allowed")(
+    lambda lib: _inference_tensor(lib).add_(1))
+case("inference_tensor_view_in_place", r"Inplace update to inference tensor outside InferenceMode is not allowed")(
+    lambda lib: _inference_tensor(lib)[0].mul_(2))
+
 @pytest.mark.filterwarnings("ignore:Using a target size")  # torch warns before the loss cases raise
 @pytest.mark.parametrize("fn,match,exc", CASES)
 def test_bad_input_matches_torch(fn, match, exc):
@@ -477,7 +618,7 @@ def test_bad_input_matches_torch(fn, match, exc):
 
 
 def test_corpus_size():
-    assert len(CASES) >= 90
+    assert len(CASES) >= 240  # 172 before issue 16's values and operands
 
 
 # --- a failed operation leaves nothing half-changed ---------------------------------------------------

@@ -36,7 +36,7 @@ def _twin(build, dtype="float32", device="cpu"):
     """(minigrad model, torch model) from ``build(lib)``, minigrad holding torch's weights."""
     theirs = build(torch).to(_dtype(torch, dtype)).to(device)
     ours = build(minigrad).to(_dtype(minigrad, dtype)).to(device)
-    ours.load_state_dict({k: v.detach().cpu().numpy() for k, v in theirs.state_dict().items()})
+    ours.load_state_dict({k: minigrad.tensor(v.detach().cpu().numpy()) for k, v in theirs.state_dict().items()})
     return ours, theirs
 
 
@@ -275,14 +275,17 @@ def test_state_dict_like_torch(name):
     assert all(kept[n] is p for n, p in ours.named_parameters())
 
 
-def test_state_dict_shares_memory_and_loads_numpy():
+def test_state_dict_shares_memory_and_loads_tensors_of_numpy_arrays():
     model = minigrad.nn.Linear(3, 2)
     sd = model.state_dict()
     with minigrad.no_grad():
         model.weight.add_(1)
     np.testing.assert_array_equal(sd["weight"].numpy(), model.weight.detach().numpy())
     arrays = {"weight": np.arange(6, dtype=np.float64).reshape(2, 3), "bias": np.array([1.0, 2.0])}
-    assert repr(model.load_state_dict(arrays)) == "<All keys matched successfully>"
+    with pytest.raises(RuntimeError, match="expected torch.Tensor or Tensor-like object"):  # as torch
+        model.load_state_dict(arrays)
+    tensors = {k: minigrad.from_numpy(v) for k, v in arrays.items()}
+    assert repr(model.load_state_dict(tensors)) == "<All keys matched successfully>"
     assert model.weight.dtype is minigrad.float32 and model.weight.tolist()[1] == [3.0, 4.0, 5.0]
 
 
@@ -787,7 +790,7 @@ def test_layernorm_property(lead, normalized, affine, bias, dtype):
     if affine:  # random affine parameters instead of ones/zeros
         state = {k: np.random.default_rng(3).standard_normal(tuple(v.shape)) for k, v in theirs.state_dict().items()}
         theirs.load_state_dict({k: torch.tensor(v) for k, v in state.items()})
-        ours.load_state_dict(state)
+        ours.load_state_dict({k: minigrad.tensor(v) for k, v in state.items()})
     x_ours, x_theirs = _input(tuple(lead) + tuple(normalized), dtype)
     _check_step(ours, theirs, x_ours, x_theirs, dtype)
 

@@ -340,3 +340,40 @@ def test_anomaly_is_checked_in_autograd_grad_and_can_skip_the_nan_check():
         assert lib.is_anomaly_enabled()
         lib.autograd.set_detect_anomaly(False)
         assert not lib.is_anomaly_enabled()
+
+
+# --- values at the edges of dtypes (issue 16): torch's value, dtype and shape, where minigrad once
+# wrapped, truncated or saturated silently ------------------------------------------------------------
+EDGE_VALUES = {
+    "float16_cumsum_of_3000_ones": lambda lib: lib.ones(3000, dtype=lib.float16).cumsum(0),  # accumulates in float32
+    "float16_cumsum_past_2048": lambda lib: lib.tensor([2048.0, 1.0, 1.0], dtype=lib.float16).cumsum(0),
+    "int_clamped_to_float_bounds": lambda lib: lib.tensor([1, 2, 3]).clamp(0.5, 2.5),
+    "int_clamped_to_int_bounds": lambda lib: lib.tensor([1, 2, 3]).clamp(2, 2),
+    "unique_keeps_each_nan": lambda lib: lib.unique(lib.tensor([math.nan, 1.0, math.nan])),
+    "argmax_keepdim_without_dim": lambda lib: lib.ones(2, 3).argmax(keepdim=True),
+    "big_int_as_float32": lambda lib: lib.tensor(2 ** 63, dtype=lib.float32),
+    "big_int_and_float": lambda lib: lib.tensor([2 ** 100, 1.5]),
+    "int8_plus_200_wraps": lambda lib: lib.tensor([1], dtype=lib.int8) + 200,
+    "int32_plus_2_40_wraps": lambda lib: lib.tensor([1], dtype=lib.int32) + 2 ** 40,
+    "int64_plus_2_63_wraps": lambda lib: lib.tensor([1]) + 2 ** 63,
+    "int_to_negative_tensor_power": lambda lib: lib.tensor([2, 1, -1, 0]) ** lib.tensor([-1, -2, -3, 2]),
+    "float32_minus_numpy_float64": lambda lib: lib.ones(2) - np.float64(0.25),
+    "numpy_float32_times_tensor": lambda lib: np.float32(2) * lib.ones(2),
+    "float32_times_numpy_array": lambda lib: lib.ones(2) * np.array([2.0, 3.0]),
+    "tensor_of_numpy_float64": lambda lib: lib.tensor([np.float64(2.0), 1.0]),
+    "var_of_one_element": lambda lib: lib.tensor([1.0]).var(),
+    "mean_of_nothing": lambda lib: lib.ones(0, 3).mean(0),
+    "full_of_minus_one_uint8": lambda lib: lib.full((2,), -1, dtype=lib.uint8),
+}
+
+
+@pytest.mark.parametrize("case", list(EDGE_VALUES))
+def test_values_at_the_edges_of_dtypes(case):
+    theirs, ours = EDGE_VALUES[case](torch), EDGE_VALUES[case](minigrad)
+    assert str(ours.dtype) == str(theirs.dtype) and tuple(ours.shape) == tuple(theirs.shape)
+    np.testing.assert_array_equal(ours.numpy(), theirs.numpy())  # exact: each is one rounding, or none
+
+
+def test_comparing_with_a_list_is_false_as_in_torch():
+    assert (minigrad.ones(2) == [1, 2]) is (torch.ones(2) == [1, 2]) is False
+    assert (minigrad.ones(2) != [1, 2]) is (torch.ones(2) != [1, 2]) is True

@@ -16,7 +16,7 @@ two ways in: they check the roots, make the seed gradients and call ``run_backwa
 """
 import numpy as np
 
-from .._modes import anomaly as _anomaly, grad_state as _grad_state
+from .._modes import anomaly as _anomaly, grad_state as _grad_state, quiet_fp, restore_fp
 from . import anomaly_mode
 from .function import Function
 
@@ -62,7 +62,11 @@ def _expands_to(shape, target):
 
 
 def _call_backward(node, grad):
-    grads = node.backward(node, grad)
+    token = quiet_fp()  # (backward formulas that call NumPy directly stay as silent as torch's)
+    try:
+        grads = node.backward(node, grad)
+    finally:
+        restore_fp(token)
     if not isinstance(grads, tuple):
         grads = (grads,)
     n_inputs = len(node._edges)

@@ -23,7 +23,7 @@ tensor reaches backward: its version is checked there) and the edges to the inpu
 Backward may return a gradient of the *broadcast* shape; the engine reduces it to each input's
 shape and dtype in one place (``engine._fit``), so no op handles broadcasting itself.
 """
-from .._modes import anomaly as _anomaly, grad_state as _grad_state
+from .._modes import anomaly as _anomaly, grad_state as _grad_state, quiet_fp, restore_fp
 from ..tensor import Tensor, _ndarray, _wrap
 from .anomaly_mode import creation_stack
 
@@ -32,6 +32,11 @@ _FREED = ("Trying to backward through the graph a second time (or directly acces
           "when you call .backward() or autograd.grad(). Specify retain_graph=True if you need to "
           "backward through the graph a second time or if you need to access saved tensors after "
           "calling backward.")
+
+_INFERENCE_SAVED = ("Inference tensors cannot be saved for backward. Please do not use Tensors created in inference "
+                    "mode in computation tracked by autograd. To work around this, you can make a clone to get a "
+                    "normal tensor and use it in autograd, or use `torch.no_grad()` instead of "
+                    "`torch.inference_mode()`.")
 
 
 class AccumulateGrad:
@@ -71,18 +76,24 @@ class Function:
         """Run ``forward`` with a fresh ctx; when grad mode is on and an input requires grad, run it
         under no_grad and make the ctx the result's ``grad_fn``."""
         ctx = cls()
-        if _grad_state.enabled:
-            for a in args:
-                if isinstance(a, Tensor) and a._requires_grad:
-                    return _record(cls, ctx, args)
-        ctx.needs_input_grad = (False,) * len(args)
-        return _result(cls, cls.forward(ctx, *args))
+        token = quiet_fp()  # inf and nan without NumPy's RuntimeWarnings, as torch gives them
+        try:
+            if _grad_state.enabled:
+                for a in args:
+                    if isinstance(a, Tensor) and a._requires_grad:
+                        return _record(cls, ctx, args)
+            ctx.needs_input_grad = (False,) * len(args)
+            return _result(cls, cls.forward(ctx, *args))
+        finally:
+            restore_fp(token)
 
     # --- ctx API, as in torch ----------------------------------------------------------------
     def save_for_backward(self, *tensors):
         """Keep tensors for backward, remembering their versions to detect in-place changes."""
         self._saved = tensors
         if self._edges:  # a recorded node (apply's _connect set the edges): watch the versions
+            if any(isinstance(t, Tensor) and t.is_inference() for t in tensors):
+                raise RuntimeError(_INFERENCE_SAVED)
             self._saved_versions = tuple(t._version if isinstance(t, Tensor) else None for t in tensors)
 
     def save_output(self, array):

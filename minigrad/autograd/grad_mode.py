@@ -75,7 +75,9 @@ class set_grad_enabled(_GradModeContext):
 
 
 class inference_mode(_GradModeContext):
-    """Like ``no_grad`` (minigrad has no separate inference tensors); ``mode=False`` is a no-op."""
+    """Like ``no_grad``, and the tensors made inside are *inference tensors* (``is_inference()``):
+    outside, autograd refuses to save them, to let them require grad or to change them in place,
+    as torch does. ``mode=False`` is a no-op."""
 
     def __init__(self, mode=True):
         self._mode = bool(mode)

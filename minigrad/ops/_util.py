@@ -1,24 +1,39 @@
 """Helpers shared by the op families: operand promotion and torch's shape error messages."""
 import numpy as np
 
-from ..dtypes import result_type, get_default_dtype
+from ..dtypes import result_type, get_default_dtype, from_numpy_dtype, wrap_int
 from ..tensor import Tensor
 
 
 def operands(a, b, dtype=None):
-    """Arrays of ``a`` and ``b`` in torch's promoted dtype (Python scalars stay scalars)."""
+    """Arrays of ``a`` and ``b`` in torch's promoted dtype (Python scalars stay scalars).
+
+    A NumPy array operand is NumPy's business, as in torch (whose operators hand it to NumPy): the
+    tensor becomes an array through ``numpy()`` (so one that requires grad raises torch's error) and
+    NumPy's promotion gives the dtype (``float32_t * np.array(2.)`` is float64)."""
+    if a.__class__ is np.ndarray or b.__class__ is np.ndarray:
+        a, b = (x.numpy() if isinstance(x, Tensor) else x for x in (a, b))
+        promoted = np.result_type(a, b)
+        if dtype is not None and dtype.is_floating_point and promoted.kind != "f":
+            promoted = np.dtype(np.float64)  # NumPy's true division of integers
+        dtype = from_numpy_dtype(promoted)
     dt = dtype or result_type(a, b)
     return as_array(a, dt), as_array(b, dt), dt
 
 
 def as_array(x, dt):
+    """``x`` (a Tensor, an array or a number) ready to meet arrays of dtype ``dt``."""
     if isinstance(x, Tensor):
         return x._data if x.dtype is dt else x._data.astype(dt.np)
+    if isinstance(x, np.ndarray):
+        return x.astype(dt.np, copy=False)
+    if isinstance(x, np.generic):  # a NumPy scalar acts as the Python number it holds
+        x = x.item()
     if dt.is_floating_point or isinstance(x, bool):
         return x
     if isinstance(x, float):  # a float meeting an integer result: only via explicit dtype
-        return dt.np(x)  # a NumPy scalar: it meets arrays of any device
-    return x
+        return dt.np.type(x)  # a NumPy scalar: it meets arrays of any device
+    return wrap_int(x, dt)
 
 
 def float_result_type(a, b):

@@ -5,8 +5,9 @@ input's shape. Inputs may be Tensors or Python scalars (then no gradient flows t
 """
 import numpy as np
 
-from .._modes import grad_state as _grad_state
+from .._modes import grad_state as _grad_state, quiet_fp, restore_fp
 from ..autograd.function import BuiltinFunction
+from ..dtypes import check_fits
 from ..tensor import Tensor, _wrap
 from .indexing import nonzero
 from .fused import add_scaled
@@ -43,14 +44,32 @@ class Sub(BuiltinFunction):
     @staticmethod
     def forward(ctx, a, b):
         x, y, dt = operands(a, b)
-        if dt.name == "bool":
-            raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not supported. "
-                               "Use the `^` or `logical_xor()` operator instead.")
+        _check_no_bool_subtraction(a, b)
         return _broadcasting(np.subtract, a, b, x, y)
 
     @staticmethod
     def backward(ctx, grad):
         return grad, -grad
+
+
+def _check_no_bool_subtraction(a, b):
+    """torch refuses ``-`` with a bool operand (tensor or Python bool): it is not logical xor. (With
+    a NumPy array operand the subtraction is NumPy's, which allows it.)"""
+    if a.__class__ is np.ndarray or b.__class__ is np.ndarray:
+        return
+    bools = [x.dtype.name == "bool" if isinstance(x, Tensor) else isinstance(x, (bool, np.bool_)) for x in (a, b)]
+    if all(bools):
+        raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not supported. "
+                           "Use the `^` or `logical_xor()` operator instead.")
+    if any(bools):
+        raise RuntimeError("Subtraction, the `-` operator, with a bool tensor is not supported. "
+                           "If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.")
+
+
+def _check_integer_divisor(y, dt):
+    """Integer ``//``, ``%`` and rounded division by zero: torch's RuntimeError (NumPy gives 0)."""
+    if not dt.is_floating_point and bool((y == 0).any() if hasattr(y, "any") else y == 0):
+        raise RuntimeError("ZeroDivisionError")
 
 
 class RSub(BuiltinFunction):
@@ -61,6 +80,7 @@ class RSub(BuiltinFunction):
     @staticmethod
     def forward(ctx, a, c):
         x, y, _ = operands(a, c)
+        _check_no_bool_subtraction(a, c)
         return np.subtract(y, x)
 
     @staticmethod
@@ -84,6 +104,9 @@ class Mul(BuiltinFunction):
                 grad * a if ctx.needs_input_grad[1] else None)
 
 
+_INT64 = 2 ** 63
+
+
 def _operator(ufunc, op, floats_only=False):
     """The Tensor method of an operator such as ``+`` (tensor.py binds ``Tensor.__add__`` to it): the
     common case inline (``b`` a tensor of ``a``'s dtype, or a Python number that keeps it, and no
@@ -94,18 +117,25 @@ def _operator(ufunc, op, floats_only=False):
         if kind is Tensor:
             if a.dtype is b.dtype and not ((a._requires_grad or b._requires_grad) and _grad_state.enabled):
                 if not floats_only or a.dtype.is_floating_point:
+                    token = quiet_fp()  # (inf - inf is nan without NumPy's warning, as in torch)
                     try:
                         return _wrap(ufunc(a._data, b._data), a.dtype)
                     except (ValueError, TypeError):  # shapes or devices: the general path names it
                         pass
-        elif kind is float or kind is int:
-            # (a number must not promote the dtype: int * 2.5 and bool + 1 take the general path)
+                    finally:
+                        restore_fp(token)
+        elif kind is float or kind is int and -_INT64 <= b < _INT64:
+            # (a number must not promote the dtype: int * 2.5 and bool + 1 take the general path; nor
+            # may an int that does not fit 64 bits: torch's OverflowError is there)
             if a.dtype._category >= (2 if kind is float else 1) and not (a._requires_grad and _grad_state.enabled):
                 if not floats_only or a.dtype.is_floating_point:
+                    token = quiet_fp()
                     try:
                         return _wrap(ufunc(a._data, b), a.dtype)
                     except OverflowError:
                         pass
+                    finally:
+                        restore_fp(token)
         return op.apply(a, b)
     return operator
 
@@ -169,7 +199,8 @@ class Remainder(BuiltinFunction):
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
         ctx._name = "RemainderBackward1" if isinstance(b, Tensor) else "RemainderBackward0"
-        x, y, _ = operands(a, b)
+        x, y, dt = operands(a, b)
+        _check_integer_divisor(y, dt)
         with np.errstate(divide="ignore", invalid="ignore"):
             return _broadcasting(np.remainder, a, b, x, y)
 
@@ -186,10 +217,13 @@ class PowScalar(BuiltinFunction):
 
     @staticmethod
     def forward(ctx, a, exponent):
+        if isinstance(exponent, np.generic):  # a NumPy scalar acts as the Python number it holds
+            exponent = exponent.item()
         ctx.save_for_backward(a, exponent)
         x, _, dt = operands(a, exponent)
         if not dt.is_floating_point and isinstance(exponent, int) and exponent < 0:
             raise RuntimeError("Integers to negative integer powers are not allowed.")
+        check_fits(exponent, dt, f"{dt.name}_t")  # torch casts the exponent to the base's type
         return np.power(x, exponent, dtype=dt.np)
 
     @staticmethod
@@ -209,8 +243,8 @@ class Pow(BuiltinFunction):
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
         x, y, dt = operands(a, b)
-        if not dt.is_floating_point and bool(np.any(y < 0)):
-            raise RuntimeError("Integers to negative integer powers are not allowed.")
+        if not dt.is_floating_point and dt.name != "bool" and bool(np.any(y < 0)):
+            return _integer_power(a, b, x, y)
         with np.errstate(divide="ignore", invalid="ignore"):
             return _broadcasting(np.power, a, b, x, y)
 
@@ -225,6 +259,15 @@ class Pow(BuiltinFunction):
         return grad_a, grad_b
 
 
+def _integer_power(a, b, x, y):
+    """Integer ``x ** y`` with some ``y < 0`` (a tensor exponent; a scalar one is torch's error):
+    torch's kernel gives the integer part of ``1 / x**|y|``: 1 for x = 1, +-1 for x = -1, else 0."""
+    positive = _broadcasting(np.power, a, b, x, np.maximum(y, 0))
+    odd = (y % 2) == 1
+    negative = np.where(x == 1, 1, np.where(x == -1, np.where(odd, -1, 1), 0)).astype(positive.dtype)
+    return np.where(y < 0, negative, positive)
+
+
 class RPowScalar(BuiltinFunction):
     """d(c**b)/db = g*c**b*log(c) for a number c"""
 
@@ -233,7 +276,10 @@ class RPowScalar(BuiltinFunction):
     @staticmethod
     def forward(ctx, base, b):
         x, y, dt = operands(base, b)
-        out = np.power(x, y, dtype=dt.np)
+        if not dt.is_floating_point and dt.name != "bool" and bool(np.any(y < 0)):
+            out = _integer_power(base, b, np.asarray(x, like=y), y)
+        else:
+            out = np.power(x, y, dtype=dt.np)
         ctx.save_for_backward(base)
         ctx.save_output(out)
         return out
@@ -294,11 +340,17 @@ class Where(BuiltinFunction):
         cond = condition._data
         if cond.dtype != np.bool_:
             raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor "
-                               f"with dtype {condition.dtype.name.capitalize()}")
+                               f"with dtype {condition.dtype.legacy_name}")
         try:
             return np.where(cond, x, y)
-        except ValueError:
-            raise broadcast_error(shape_of(condition), np.broadcast_shapes(shape_of(a), shape_of(b))) from None
+        except ValueError:  # torch broadcasts condition, a, b in turn and names the first clash
+            shape = cond.shape
+            for other in (shape_of(a), shape_of(b)):
+                try:
+                    shape = np.broadcast_shapes(shape, other)
+                except ValueError:
+                    raise broadcast_error(shape, other) from None
+            raise
 
     @staticmethod
     def backward(ctx, grad):
@@ -343,6 +395,7 @@ def floor_divide(a, b):
 
 def _non_differentiable(fn, a, b, divide=False):
     x, y, dt = operands(a, b)
+    _check_integer_divisor(y, dt)
     with np.errstate(divide="ignore", invalid="ignore"):
         if divide:
             out = fn(_broadcasting(np.true_divide, a, b, x, y))
@@ -419,7 +472,7 @@ def ge(a, b):
 def _bitwise(fn, name, a, b):
     x, y, dt = operands(a, b)
     if dt.is_floating_point:
-        raise RuntimeError(f'"{name}_cpu" not implemented for \'{dt.name.capitalize()}\'')
+        raise NotImplementedError(f'"{name}_cpu" not implemented for \'{dt.legacy_name}\'')
     return Tensor._wrap(_broadcasting(fn, a, b, x, y))
 
 
@@ -437,7 +490,7 @@ def bitwise_xor(a, b):
 
 def bitwise_not(a):
     if a.dtype.is_floating_point:
-        raise RuntimeError(f"\"bitwise_not_cpu\" not implemented for '{a.dtype.name.capitalize()}'")
+        raise NotImplementedError(f"\"bitwise_not_cpu\" not implemented for '{a.dtype.legacy_name}'")
     return Tensor._wrap(np.invert(a._data))
 
 
@@ -459,7 +512,8 @@ def logical_not(a):
 
 def isclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=False):
     x, y, _ = operands(a, b)
-    return Tensor._wrap(np.isclose(x, y, rtol=rtol, atol=atol, equal_nan=equal_nan))
+    return Tensor._wrap(_broadcasting(lambda x, y: np.isclose(x, y, rtol=rtol, atol=atol, equal_nan=equal_nan),
+                                      a, b, x, y))
 
 
 def allclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=False):

@@ -1,6 +1,8 @@
 """Copies and conversions: clone, dtype casts, device moves."""
 from ..autograd.function import BuiltinFunction
 from .._backend import to_device
+from .._modes import quiet_fp, restore_fp
+from ..tensor import _wrap
 
 
 class Clone(BuiltinFunction):
@@ -33,7 +35,11 @@ def to_dtype(a, dtype):
     """Cast; only float-to-float casts are differentiable, as in torch."""
     if dtype.is_floating_point and a.dtype.is_floating_point:
         return ToCopy.apply(a, dtype)
-    return a._wrap(a._data.astype(dtype.np))
+    token = quiet_fp()  # (nan or 1e20 to an integer: no NumPy warning, as torch is silent)
+    try:
+        return _wrap(a._data.astype(dtype.np), dtype)
+    finally:
+        restore_fp(token)
 
 
 class ToDevice(BuiltinFunction):

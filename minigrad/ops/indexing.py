@@ -8,7 +8,7 @@ import numpy as np
 from ..autograd.function import BuiltinFunction
 from ..tensor import Tensor
 from . import inplace
-from ._util import normalize_dim, expand_error
+from ._util import broadcast_error, normalize_dim, expand_error
 
 
 def to_numpy_index(index, like):
@@ -165,8 +165,13 @@ def _check_gather_index(name, a, dim, index):
         raise RuntimeError(f"{name}(): Expected dtype int32/int64 for index")
     if index.ndim != a.ndim:
         raise RuntimeError(f"Index tensor must have the same number of dimensions as input tensor")
-    if index._data.size and (index._data.min() < -a.shape[dim] or index._data.max() >= a.shape[dim]):
-        bad = index._data.max() if index._data.max() >= a.shape[dim] else index._data.min()
+    for d, (n, m) in enumerate(zip(index.shape, a.shape)):
+        if d != dim and n > m:
+            raise RuntimeError(f"Size does not match at dimension {d} expected index {list(index.shape)} to be no "
+                               f"larger than self {list(a.shape)} apart from dimension {dim}")
+    outside = (index._data < 0) | (index._data >= a.shape[dim])  # (no negative indices, as in torch)
+    if outside.any():
+        bad = index._data.reshape(-1)[np.flatnonzero(outside)[0]]
         raise RuntimeError(f"index {bad} is out of bounds for dimension {dim} with size {a.shape[dim]}")
 
 
@@ -273,10 +278,10 @@ def index_select(a, dim, index):
     d = normalize_dim(dim, a.ndim)
     if index.ndim > 1:
         raise IndexError("index_select(): Index is supposed to be a vector")
-    if index.dtype.is_floating_point:
-        raise IndexError("index_select(): Expected dtype int32 or int64 for index")
-    if index._data.size and (index._data.max() >= a.shape[d] or index._data.min() < -a.shape[d]):
-        raise IndexError(f"index out of range in self")
+    if index.dtype.name not in ("int32", "int64"):
+        raise RuntimeError("index_select(): Expected dtype int32 or int64 for index")
+    if index._data.size and (index._data.max() >= a.shape[d] or index._data.min() < 0):  # (-1 too, as in torch)
+        raise IndexError("index out of range in self")
     return IndexSelect.apply(a, d, index.reshape(-1))
 
 
@@ -293,8 +298,7 @@ class MaskedFill(BuiltinFunction):
         try:
             return np.where(mask._data, v, a._data).astype(a._data.dtype, copy=False)
         except ValueError:
-            raise RuntimeError(f"The size of tensor a ({a.shape[-1]}) must match the size of tensor b "
-                               f"({mask.shape[-1]}) at non-singleton dimension {a.ndim - 1}") from None
+            raise broadcast_error(mask.shape, a.shape) from None
 
     @staticmethod
     def backward(ctx, grad):

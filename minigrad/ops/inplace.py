@@ -15,13 +15,19 @@ from .._backend import to_device
 from .._modes import grad_state as _grad_state
 from ..random import _resolve
 from ..tensor import Tensor, _wrap
-from ._util import broadcast_error
+from ..dtypes import check_fits
+from ._util import as_array, broadcast_error
 
 
 def check(t):
-    """torch's error for an in-place change of a leaf that requires grad (outside no_grad)."""
+    """torch's errors for an in-place change of a leaf that requires grad (outside no_grad) and of
+    an inference tensor (outside inference_mode)."""
     if t._requires_grad and t.grad_fn is None and _grad_state.enabled:
         raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
+    if t.is_inference() and not _grad_state.inference:
+        raise RuntimeError("Inplace update to inference tensor outside InferenceMode is not allowed.You can make a "
+                           "clone to get a normal tensor before doing inplace update.See "
+                           "https://github.com/pytorch/rfcs/pull/17 for more details.")
 
 
 def modify(t, out_of_place, write_, needs_grad=False):
@@ -73,7 +79,11 @@ def fill_(t, value):
     if isinstance(value, Tensor) and value.dim() != 0:
         raise RuntimeError(f"fill_ only supports 0-dimension value tensor but got tensor with {value.dim()} "
                            "dimensions.")
-    v = value._data if isinstance(value, Tensor) else value
+    if isinstance(value, Tensor):
+        v = value._data
+    else:  # a number: torch's check that it fits, then its scalar cast (-1 fills a uint8 with 255)
+        check_fits(value, t.dtype, f"{t.dtype.name}_t", wrap_unsigned=True)
+        v = as_array(value, t.dtype)
 
     def write_():
         t._data[...] = v

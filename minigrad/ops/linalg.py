@@ -5,10 +5,12 @@ For C = A @ B with upstream gradient G: dA = G @ B^T and dB = A^T @ G. Vectors a
 a row (left) or column (right) matrix and the extra dim removed again; batch dims broadcast, and
 the engine sums the gradient back over the ones an input did not have.
 """
+import math
+
 import numpy as np
 
 from ..autograd.function import BuiltinFunction
-from ._util import expand_error, device_error
+from ._util import broadcast_error, expand_error, device_error
 from .reduction import SumDim
 from .shape import Transpose
 
@@ -35,12 +37,19 @@ def _check_matmul(a, b):
         if a.ndim == 1 and b.ndim == 1:
             raise RuntimeError(f"inconsistent tensor size, expected tensor [{k_a}] and src [{k_b}] to have the same "
                                f"number of elements, but got {k_a} and {k_b} elements respectively")
-        rows_a = int(np.prod(a.shape[:-1])) if a.ndim > 1 else 1
-        if b.ndim <= 2 or a.ndim <= 2:
-            cols_b = b.shape[-1] if b.ndim > 1 else 1
-            raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({rows_a}x{k_a} and {k_b}x{cols_b})")
-        raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: [{b.shape[0]}, {k_a}] "
-                           f"but got: [{b.shape[0]}, {k_b}].")
+        # torch folds ``a``'s leading dims into rows when ``b`` is a vector (mv) or a matrix (mm);
+        # otherwise the batch dims broadcast first and bmm names the mismatch
+        rows_a = math.prod(a.shape[:-1])
+        if b.ndim == 1:
+            raise RuntimeError(f"size mismatch, got input ({rows_a}), mat ({rows_a}x{k_a}), vec ({k_b})")
+        if b.ndim == 2:
+            raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({rows_a}x{k_a} and {k_b}x{b.shape[-1]})")
+        try:
+            batch = math.prod(np.broadcast_shapes(a.shape[:-2], b.shape[:-2]))
+        except ValueError:
+            raise broadcast_error(a.shape[:-2], b.shape[:-2]) from None
+        raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: [{batch}, {k_a}] "
+                           f"but got: [{batch}, {k_b}].")
 
 
 def _matmul_name(a_ndim, b_ndim):

@@ -5,6 +5,7 @@ Every reduction takes ``dim`` (None, an int or a tuple) and ``keepdim``. Backwar
 reduced dims back as size 1 (``_unreduce``), then broadcasts against the input.
 """
 import math
+import warnings
 
 import numpy as np
 
@@ -61,10 +62,11 @@ class Mean(BuiltinFunction):
         x = a._data
         ctx.shape, ctx.axes, ctx.keepdim = x.shape, axes, keepdim
         ctx.count = count = _count(a, axes)
-        if count and x.dtype != np.float16:
+        if not count:  # the mean of nothing is nan (0/0), silently (np.mean would warn)
+            return np.add.reduce(x, axis=axes, keepdims=keepdim) / x.dtype.type(0)
+        if x.dtype != np.float16:
             return np.add.reduce(x, axis=axes, keepdims=keepdim) / count
-        with np.errstate(invalid="ignore", divide="ignore"):  # the mean of nothing is nan, silently
-            return np.mean(x, axis=axes, keepdims=keepdim)
+        return np.mean(x, axis=axes, keepdims=keepdim)
 
     @staticmethod
     def backward(ctx, grad):
@@ -211,15 +213,28 @@ def amin(a, dim=(), keepdim=False):
 
 
 def argmax(a, dim=None, keepdim=False):
-    if dim is None:
-        return Tensor._wrap(np.argmax(a._data).astype(np.int64))
-    return Tensor._wrap(np.argmax(a._data, axis=normalize_dim(dim, a.ndim), keepdims=keepdim))
+    """Index of the largest element (of the flattened tensor without ``dim``: with ``keepdim`` its
+    shape is all ones). Errors as torch: bool input, an empty tensor or reduced dim."""
+    return _arg_extreme(np.argmax, "argmax", a, dim, keepdim)
 
 
 def argmin(a, dim=None, keepdim=False):
+    """Index of the smallest element; see ``argmax``."""
+    return _arg_extreme(np.argmin, "argmin", a, dim, keepdim)
+
+
+def _arg_extreme(fn, name, a, dim, keepdim):
+    if a.dtype.name == "bool":
+        raise RuntimeError(f"{name}(): does not support bool input")
     if dim is None:
-        return Tensor._wrap(np.argmin(a._data).astype(np.int64))
-    return Tensor._wrap(np.argmin(a._data, axis=normalize_dim(dim, a.ndim), keepdims=keepdim))
+        if a._data.size == 0:
+            raise IndexError(f"{name}(): Expected reduction dim to be specified for input.numel() == 0.")
+        index = fn(a._data).astype(np.int64)
+        return Tensor._wrap(index.reshape((1,) * a.ndim) if keepdim else index)
+    axis = normalize_dim(dim, a.ndim)
+    if a.ndim and a._data.shape[axis] == 0:
+        raise IndexError(f"{name}(): Expected reduction dim {dim} to have non-zero size.")
+    return Tensor._wrap(fn(a._data, axis=axis, keepdims=keepdim))
 
 
 def _reduced_axes(dim, ndim):
@@ -297,6 +312,12 @@ class Std(BuiltinFunction):
 def _variance(ctx, a, axes, correction, keepdim):
     """Var's and Std's forward: keep what backward needs; return ``a`` as floats and its variance in
     float64."""
+    if not a.dtype.is_floating_point:
+        raise RuntimeError("std and var only support floating point and complex dtypes")
+    if _count(a, axes) - correction <= 0:
+        warnings.warn(f"{'std' if isinstance(ctx, Std) else 'var'}(): degrees of freedom is <= 0. Correction should "
+                      "be strictly less than the reduction factor (input numel divided by output numel).",
+                      UserWarning)
     ctx.save_for_backward(a)
     ctx.axes, ctx.correction, ctx.keepdim = axes, correction, keepdim
     x = _floating(a)
@@ -312,8 +333,12 @@ def var_array(x, axes, correction, keepdim, out_dtype=None):
         if len(axes) == x.ndim and x.size:
             centered = wide - np.float64(np.mean(x))
             out = np.sum(centered * centered, axis=axes, keepdims=keepdim) / np.maximum(x.size - correction, 0)
-        else:
+        elif math.prod(x.shape[i] for i in axes) > correction:
             out = np.var(wide, axis=axes, ddof=correction, keepdims=keepdim)
+        else:  # no degrees of freedom: a division by 0, as torch's (np.var would warn)
+            n = math.prod(x.shape[i] for i in axes)
+            centered = wide - np.add.reduce(wide, axis=axes, keepdims=True) / n
+            out = np.add.reduce(centered * centered, axis=axes, keepdims=keepdim) / 0.0
     return out.astype(out_dtype or x.dtype, copy=False)
 
 
@@ -433,7 +458,11 @@ class Cumsum(BuiltinFunction):
     @staticmethod
     def forward(ctx, a, dim):
         ctx.dim = dim
-        return np.cumsum(a._data, axis=dim, dtype=_accumulate_dtype(a)).reshape(a._data.shape)  # 0-d stays 0-d
+        # float16 accumulates in float32, each partial sum rounded back (torch's acc_type): 3000 ones
+        # sum to 3000, not float16's 2048
+        acc = np.float32 if a.dtype.np == np.float16 else _accumulate_dtype(a)
+        out = np.cumsum(a._data, axis=dim, dtype=acc).reshape(a._data.shape)  # 0-d stays 0-d
+        return out.astype(np.float16) if a.dtype.np == np.float16 else out
 
     @staticmethod
     def backward(ctx, grad):

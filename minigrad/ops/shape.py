@@ -9,6 +9,8 @@ import numpy as np
 
 from ..autograd.function import BuiltinFunction
 from ..dtypes import result_type
+from ..factories import int_sizes
+from ..tensor import Tensor
 from .indexing import getitem, select
 from ._util import normalize_dim, normalize_dims, expand_error, device_error
 
@@ -64,7 +66,7 @@ class Reshape(BuiltinFunction):
 
 
 def reshape(a, *shape):
-    shape = infer_shape(_shape_args(shape), a._data.size)
+    shape = infer_shape(int_sizes(shape, "reshape", "shape"), a._data.size)
     if shape == a._data.shape:
         return _view(Reshape.apply(a, shape, False), a)
     out = Reshape.apply(a, shape, False)
@@ -313,8 +315,19 @@ class Cat(BuiltinFunction):
         return (None, *grads)
 
 
+def _tensor_list(tensors, name):
+    """``tensors`` as a list, with torch's TypeErrors for a lone tensor or a non-tensor element."""
+    if isinstance(tensors, Tensor) or not isinstance(tensors, (list, tuple)):
+        raise TypeError(f"{name}(): argument 'tensors' (position 1) must be tuple of Tensors, not "
+                        f"{type(tensors).__name__}")
+    for i, t in enumerate(tensors):
+        if not isinstance(t, Tensor):
+            raise TypeError(f"expected Tensor as element {i} in argument 0, but got {type(t).__name__}")
+    return list(tensors)
+
+
 def cat(tensors, dim=0):
-    tensors = list(tensors)
+    tensors = _tensor_list(tensors, "cat")
     if not tensors:
         raise ValueError("torch.cat(): expected a non-empty list of Tensors")
     ref = next((t for t in tensors if t._data.shape != (0,)), tensors[0])
@@ -349,7 +362,7 @@ class Stack(BuiltinFunction):
 
 
 def stack(tensors, dim=0):
-    tensors = list(tensors)
+    tensors = _tensor_list(tensors, "stack")
     if not tensors:
         raise RuntimeError("stack expects a non-empty TensorList")
     for i, t in enumerate(tensors[1:], 1):

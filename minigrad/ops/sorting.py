@@ -38,7 +38,9 @@ def topk(a, k, dim=-1, largest=True, sorted=True):  # noqa: A002
 
 
 def unique(a, sorted=True, return_inverse=False, return_counts=False, dim=None):  # noqa: A002
-    values, inverse, counts = np.unique(a._data, return_inverse=True, return_counts=True, axis=dim)
+    """The distinct elements, sorted; each NaN is distinct (NaN != NaN), as in torch."""
+    values, inverse, counts = np.unique(a._data, return_inverse=True, return_counts=True, axis=dim,
+                                        equal_nan=False)
     out = [Tensor._wrap(values)]
     if return_inverse:
         out.append(Tensor._wrap(inverse.reshape(a._data.shape) if dim is None else inverse))

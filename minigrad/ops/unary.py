@@ -8,9 +8,10 @@ with ``ctx.save_output`` and read it back as ``ctx.output``.
 import numpy as np
 
 from ..autograd.function import BuiltinFunction
-from ..dtypes import get_default_dtype
+from ..dtypes import get_default_dtype, result_type
 from ..tensor import Tensor
 from .arithmetic import where
+from ._util import as_array, broadcast_error, shape_of
 
 
 def _floating(a):
@@ -200,20 +201,22 @@ class Reciprocal(BuiltinFunction):
 
 
 class Clamp(BuiltinFunction):
-    """clamp(a, lo, hi); d/da = g where lo <= a <= hi, else 0"""
+    """clamp(a, lo, hi); d/da = g where lo <= a <= hi, else 0. The result has the bounds' promoted
+    dtype, as in torch: an integer tensor clamped to float bounds gives floats."""
 
     @staticmethod
     def forward(ctx, a, low, high):
         ctx.save_for_backward(a, low, high)
         ctx._name = "ClampBackward0" if isinstance(low, Tensor) or isinstance(high, Tensor) else "ClampBackward1"
-        x = a._data
-        lo = low._data if isinstance(low, Tensor) else low
-        hi = high._data if isinstance(high, Tensor) else high
-        if lo is not None:
-            x = np.maximum(x, lo)
-        if hi is not None:
-            x = np.minimum(x, hi)
-        return x.astype(a.dtype.np, copy=x is a._data)
+        dt = result_type(a, *(b for b in (low, high) if b is not None))
+        x = as_array(a, dt)
+        for bound, fn in ((low, np.maximum), (high, np.minimum)):
+            if bound is not None:
+                try:
+                    x = fn(x, as_array(bound, dt))
+                except ValueError:
+                    raise broadcast_error(shape_of(a), shape_of(bound)) from None
+        return x.astype(dt.np, copy=x is a._data)
 
     @staticmethod
     def backward(ctx, grad):

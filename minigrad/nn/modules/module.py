@@ -15,8 +15,6 @@ import itertools
 from collections import OrderedDict, namedtuple
 from collections.abc import Mapping
 
-import numpy as np
-
 from ... import dtypes as _dt
 from ..._backend import device as _device
 from ...autograd.grad_mode import no_grad
@@ -410,9 +408,7 @@ class Module:
                 missing_keys.append(key)
                 continue
             value = state_dict[key]
-            if isinstance(value, (np.ndarray, np.generic)):
-                value = Tensor._wrap(np.asarray(value))  # host: a NumPy value in a state dict is CPU data
-            if not isinstance(value, Tensor):
+            if not isinstance(value, Tensor):  # (a NumPy array too, as in torch)
                 error_msgs.append(f'While copying the parameter named "{key}", expected torch.Tensor or '
                                   f"Tensor-like object from checkpoint but received {type(value)}")
                 continue
@@ -430,8 +426,8 @@ class Module:
                     unexpected_keys.append(key)
 
     def load_state_dict(self, state_dict, strict=True):
-        """Copy parameters and buffers from ``state_dict`` (tensors or NumPy arrays) into this
-        model. Every key and shape is checked first: when anything is wrong (with ``strict``, also
+        """Copy parameters and buffers from ``state_dict`` (tensors; a NumPy array is torch's
+        error) into this model. Every key and shape is checked first: when anything is wrong (with ``strict``, also
         a missing or unexpected key) RuntimeError lists all problems and the model is unchanged."""
         if not isinstance(state_dict, Mapping):
             raise TypeError(f"Expected state_dict to be dict-like, got {type(state_dict)}.")
