@@ -73,7 +73,7 @@ class Function:
         ctx = cls()
         if _grad_state.enabled:
             for a in args:
-                if isinstance(a, Tensor) and a._requires_grad:
+                if isinstance(a, Tensor) and (a._requires_grad or a._view is not None and a.requires_grad):
                     return _record(cls, ctx, args)
         ctx.needs_input_grad = (False,) * len(args)
         return _result(cls, cls.forward(ctx, *args))
@@ -117,7 +117,7 @@ class Function:
             raise self._modified_error(what, version, 0)
         out = _wrap(self._output)
         out._requires_grad = True
-        out.grad_fn = self
+        out._grad_fn = self
         return out
 
     def mark_non_differentiable(self, *tensors):
@@ -191,7 +191,7 @@ def _record(cls, ctx, args):
         _grad_state.enabled = True
     if not ctx._non_differentiable:
         out._requires_grad = True
-        out.grad_fn = ctx
+        out._grad_fn = ctx
         if ctx._output is not None:  # the result is saved: watch its version
             out._vc = ctx._output_version = [0]
     return out
@@ -204,8 +204,9 @@ def _connect(ctx, args):
     for a in args:
         if isinstance(a, Tensor):
             meta.append((a._data.shape, a.dtype))
+            node = a.grad_fn if a._view is not None else a._grad_fn  # (a view's may be regenerated)
             if a._requires_grad:
-                edges.append(a.grad_fn if a.grad_fn is not None else a)
+                edges.append(node if node is not None else a)
                 needs.append(True)
                 continue
         else:

@@ -194,7 +194,9 @@ class Elu(BuiltinFunction):
     @staticmethod
     def backward(ctx, grad):
         a, = ctx.saved_tensors
-        slope = (a.clamp(max=0.0) * ctx.input_scale).exp() * (ctx.alpha * ctx.scale * ctx.input_scale)
+        # where(a < 0, a, 0), not clamp: the second derivative at the kink a = 0 is 0, as torch's
+        negative = where(a < 0, a, 0.0)
+        slope = (negative * ctx.input_scale).exp() * (ctx.alpha * ctx.scale * ctx.input_scale)
         return where(a <= 0, grad * slope, grad * ctx.scale), None, None, None  # nan: the positive side, as torch
 
 
