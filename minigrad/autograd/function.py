@@ -60,6 +60,7 @@ class Function:
     _saved_versions = ()
     _output = None            # the op's own result (an array), when it saved it with save_output
     _output_version = (0,)    # the version counter of that result (in-place changes bump it)
+    _output_saved_at = 0      # its version when saved (an op run in place saves it after the write)
     _tensor_hooks = None      # hooks registered on the (non-leaf) output tensor
     _retained = None          # weakref to the output when it called retain_grad()
     _released = False
@@ -110,11 +111,11 @@ class Function:
         if self._released:
             raise RuntimeError(_FREED)
         version = self._output_version[0]
-        if version:
+        if version != self._output_saved_at:
             result = _wrap(self._output)
             op = self.name().split("Backward")[0]  # torch names the forward op: "output 0 of Exp"
             what = f"[{result.type()} {list(result.shape)}], which is output 0 of {op},"
-            raise self._modified_error(what, version, 0)
+            raise self._modified_error(what, version, self._output_saved_at)
         out = _wrap(self._output)
         out._requires_grad = True
         out._grad_fn = self

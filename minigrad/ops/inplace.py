@@ -101,9 +101,10 @@ def modify(t, out_of_place, write_, needs_grad=False):
             _rebase_base(t, view.base, result._grad_fn)
     else:
         write_()
-    t._bump_version()
-    if view is not None and t._requires_grad:
-        view.version = -1  # the view's grad_fn is regenerated from the base's new history
+    t._bump_version()  # (a view's grad_fn is regenerated from its base when next asked: ``refresh``)
+    node = t._grad_fn
+    if view is None and node is not None and node._output is not None and node._output_version is not t._vc:
+        node._output_version, node._output_saved_at = t._vc, t._vc[0]  # its result is t now: t's versions
     return t
 
 
