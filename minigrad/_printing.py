@@ -200,7 +200,7 @@ def _dtype_suffixes(a, dtype):
 def _autograd_suffixes(t):
     """``grad_fn=<Name>`` for a computed tensor, ``requires_grad=True`` for a leaf needing grad."""
     if t.grad_fn is not None:
-        return [f"grad_fn=<{t.grad_fn.name()}>"]
+        return [f"grad_fn=<{t.grad_fn.name().rsplit('::', 1)[-1]}>"]
     if t.requires_grad:
         return ["requires_grad=True"]
     return []

@@ -71,8 +71,9 @@ def _wrap(data, dtype=None, cls=None):
     t.dtype = dtype or _FROM_NUMPY[data.dtype]
     t._requires_grad = False
     t._grad = None
-    t.grad_fn = None
+    t._grad_fn = None
     t._vc = _InferenceVersion((0,)) if _grad_state.inference else None
+    t._view = None
     t._hooks = None
     t._retains_grad = False
     return t
@@ -81,8 +82,8 @@ def _wrap(data, dtype=None, cls=None):
 class Tensor:
     """A multi-dimensional array with autograd (``minigrad.Tensor(data)`` makes float32, like torch)."""
 
-    __slots__ = ("_data", "dtype", "_requires_grad", "_grad", "grad_fn", "_vc", "_hooks", "_retains_grad",
-                 "__weakref__")
+    __slots__ = ("_data", "dtype", "_requires_grad", "_grad", "_grad_fn", "_vc", "_view", "_hooks",
+                 "_retains_grad", "__weakref__")
     __array_priority__ = 1000  # NumPy operands defer to our reflected operators
 
     def __new__(cls, *args, **kwargs):
@@ -125,10 +126,41 @@ class Tensor:
         return self._vc.__class__ is _InferenceVersion
 
     def _share_version(self, base):
-        """Make this tensor a view of ``base``: in-place changes to either bump both versions."""
+        """Share ``base``'s version counter (``detach()``, a Parameter over a tensor): in-place changes
+        through either bump both versions."""
         if base._vc is None:
             base._vc = [0]
         self._vc = base._vc
+
+    def _make_view(self, source, multi=None):
+        """Make this tensor a view of ``source``'s memory (torch's view model, ``ops/inplace.py``):
+        its base is ``source``'s base (the root), and it shares the root's version counter.
+        ``multi``: (output index, op name) for an output of split/chunk/unbind."""
+        base = source._view.base if source._view is not None else source
+        self._share_version(base)
+        no_grad = not _grad_state.enabled and base._requires_grad
+        self._view = _inplace.ViewInfo(base, self._vc[0], multi, no_grad)
+        return self
+
+    @property
+    def _base(self):
+        """The tensor whose memory this view shares (the root, not an intermediate view), else None."""
+        return self._view.base if self._view is not None else None
+
+    def _is_view(self):
+        return self._view is not None
+
+    @property
+    def grad_fn(self):
+        """The node that made this tensor (None for a leaf); a view's is regenerated from its base
+        after an in-place change of either (``ops/inplace.refresh``)."""
+        if self._view is not None:
+            _inplace.refresh(self)
+        return self._grad_fn
+
+    @grad_fn.setter
+    def grad_fn(self, node):
+        self._grad_fn = node
 
     # --- attributes --------------------------------------------------------------------------
     @property
@@ -193,6 +225,8 @@ class Tensor:
 
     @property
     def requires_grad(self):
+        if self._view is not None:
+            _inplace.refresh(self)
         return self._requires_grad
 
     @requires_grad.setter
@@ -437,7 +471,13 @@ class Tensor:
         return out
 
     def detach_(self):
-        self.grad_fn = None
+        if self._view is not None:
+            raise RuntimeError("Can't detach views in-place. Use detach() instead. If you are using DistributedDataParallel "
+                               "(DDP) for training, and gradient_as_bucket_view is set as True, gradients are views of "
+                               "DDP buckets, and hence detach_() cannot be called on these gradients. To fix this error, "
+                               "please refer to the Optimizer.zero_grad() function in torch/optim/optimizer.py as the "
+                               "solution.")
+        self._grad_fn = None
         self._requires_grad = False
         return self
 
@@ -589,6 +629,27 @@ class Tensor:
     def scatter_add_(self, dim, index, src):
         return _inplace.apply(self, _index.scatter_add, dim, index, src)
 
+    def floor_divide_(self, other):
+        return _inplace.apply(self, _arith.floor_divide, other)
+
+    def remainder_(self, other):
+        return _inplace.apply(self, _arith.remainder, other)
+
+    def bitwise_and_(self, other):
+        return _inplace.apply(self, _arith.bitwise_and, other)
+
+    def bitwise_or_(self, other):
+        return _inplace.apply(self, _arith.bitwise_or, other)
+
+    def bitwise_xor_(self, other):
+        return _inplace.apply(self, _arith.bitwise_xor, other)
+
+    def bitwise_left_shift_(self, other):
+        return _inplace.apply(self, _arith.bitwise_left_shift, other)
+
+    def bitwise_right_shift_(self, other):
+        return _inplace.apply(self, _arith.bitwise_right_shift, other)
+
     def zero_(self):
         return self.fill_(0)
 
@@ -670,6 +731,14 @@ class Tensor:
     def __ipow__(self, exponent):
         return self.pow_(exponent)
 
+    def __ifloordiv__(self, other):
+        return self.floor_divide_(other)
+
+    def __imod__(self, other):
+        return self.remainder_(other)
+
+    # (no __imatmul__, as in torch: ``a @= b`` rebinds ``a`` to ``a @ b``)
+
     def __matmul__(self, other):
         return _linalg.matmul(self, other)
 
@@ -704,6 +773,33 @@ class Tensor:
         return _arith.bitwise_xor(self, other)
 
     __rxor__ = __xor__
+
+    def __iand__(self, other):
+        return self.bitwise_and_(other)
+
+    def __ior__(self, other):
+        return self.bitwise_or_(other)
+
+    def __ixor__(self, other):
+        return self.bitwise_xor_(other)
+
+    def __lshift__(self, other):
+        return _arith.bitwise_left_shift(self, other)
+
+    def __rlshift__(self, other):
+        return _arith.bitwise_left_shift(other, self)
+
+    def __ilshift__(self, other):
+        return self.bitwise_left_shift_(other)
+
+    def __rshift__(self, other):
+        return _arith.bitwise_right_shift(self, other)
+
+    def __rrshift__(self, other):
+        return _arith.bitwise_right_shift(other, self)
+
+    def __irshift__(self, other):
+        return self.bitwise_right_shift_(other)
 
     # Comparisons with what is neither a tensor nor a number return NotImplemented, as torch's do:
     # ``t == [1, 2]`` is then False (Python's identity fallback) and ``t < [1, 2]`` a TypeError

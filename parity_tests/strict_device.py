@@ -91,6 +91,10 @@ class StrictArray(NDArrayOperatorsMixin):
 
     # --- the ndarray interface minigrad uses ----------------------------------------------------
     @property
+    def data(self):  # CuPy's MemoryPointer: ``.ptr`` is the address of the first element
+        return types.SimpleNamespace(ptr=self._a.__array_interface__["data"][0])
+
+    @property
     def shape(self):
         return self._a.shape
 

@@ -10,6 +10,17 @@ linear when the shapes fit. Each step runs on both libraries from the same NumPy
 results must agree (shape, dtype, values; or both raise the same exception type). At the end, the
 gradients of a weighted sum of the pool's tensors must agree for every leaf.
 
+``test_random_programs_with_views_and_in_place_match_torch`` (issue 14, torch's view model): the
+same programs with two more kinds of step: views (slicing and indexing, view/reshape, t/transpose/
+permute, unsqueeze/squeeze, narrow, select, expand, chunk/split/unbind, detach) and in-place ops
+(every differentiable ``_`` method, ``__setitem__``, augmented assignment, ``F.*(inplace=True)``)
+on any tensor of the pool, so that changes through a view reach its base and every other view.
+The pool also holds plain tensors (no grad) and clones (non-leaves). Every step must agree in
+values or in the exception type; at the end the *final* values and ``requires_grad`` of every
+tensor in the pool must agree (an in-place op changes tensors made before it), then one of
+``backward()``, ``autograd.grad`` or ``autograd.grad(create_graph=True)`` followed by a second
+derivative runs on both, and gradients (or the exception type) must agree.
+
 ``test_broadcasting_*``: shapes from ``hypothesis.extra.numpy.mutually_broadcastable_shapes``
 (values, result shapes, gradients reduced back to every input's shape) and shapes that do not
 broadcast (the same error message as torch).
@@ -18,9 +29,10 @@ broadcast (the same error message as torch).
 from random nodes with ``retain_graph`` (gradients accumulate across calls), zeroes gradients, and
 checks after every step that each leaf's ``.grad`` equals torch's.
 
-Example counts: by default (CI) 150 programs per program test, 100 per broadcasting test and 40
-machine runs, derandomized (about 4 s in all); ``MINIGRAD_TEST_PROFILE=full`` runs 3,000 / 2,000
-/ 1,000 random ones (about two minutes).
+Example counts: by default (CI) 150 programs per program test (400 with views and in-place), 100
+per broadcasting test and 40 machine runs, derandomized (about 15 s in all);
+``MINIGRAD_TEST_PROFILE=full`` runs 3,000 / 2,000 / 1,000 random ones and 20,000 programs with views
+and in-place ops (a quarter of an hour).
 """
 import os
 
@@ -131,8 +143,9 @@ def _dims(ndim):
 class Program:
     """Draws and runs a program step by step on both libraries, keeping them in lockstep."""
 
-    def __init__(self, data):
+    def __init__(self, data, mutating=False):
         self.data = data
+        self.mutating = mutating  # views and in-place steps too (issue 14)
         self.leaves = []  # (minigrad, torch) leaf pairs
         self.pool = []    # (minigrad, torch) results so far
         self.lines = []
@@ -176,6 +189,8 @@ class Program:
             kinds.append("binary_pool")
         if a[1].dim() >= 1:
             kinds.append("matmul")
+        if self.mutating:
+            kinds += ["view", "view", "in_place", "in_place", "in_place", "fresh"]
         kind = self.draw(st.sampled_from(kinds), label="kind")
         event(f"step: {kind}")
         return getattr(self, kind)(a, shape)
@@ -284,6 +299,127 @@ class Program:
         w = self.leaf((k, rows))
         return self.run(f"{(k, rows)} @ {shape}", lambda lib, m, t: m @ t, w, a)
 
+
+    # --- views and in-place ops (issue 14) --------------------------------------------------------------
+    def fresh(self, a, shape):
+        """A tensor in-place ops may change: a non-leaf copy, or a plain tensor needing no grad."""
+        form = self.draw(st.sampled_from(["times_one", "clone", "no_grad_tensor", "detach"]), label="fresh")
+        if form == "no_grad_tensor":
+            values = self.draw(arrays(np.float64, shape, elements=ELEMENTS), label="plain values")
+            pair = (minigrad.tensor(values), torch.tensor(values))
+            self.lines.append(f"plain tensor {shape}")
+            self.pool.append(pair)
+            return pair
+        fns = {"times_one": lambda lib, t: t * 1, "clone": lambda lib, t: t.clone(),
+               "detach": lambda lib, t: t.detach()}
+        return self.run(f"{form} of {shape}", fns[form], a)
+
+    def view(self, a, shape):
+        ndim = len(shape)
+        options = {
+            "view_flat": lambda lib, t: t.view(-1),
+            "reshape": lambda lib, t: t.reshape(shape[::-1]),
+            "unsqueeze": lambda lib, t: t.unsqueeze(0),
+            "squeeze": lambda lib, t: t.squeeze(),
+            "none_index": lambda lib, t: t[None],
+            "ellipsis": lambda lib, t: t[...],
+            "detach": lambda lib, t: t.detach(),
+        }
+        if ndim >= 1 and shape[0] >= 1:
+            n = shape[0]
+            k = self.draw(st.integers(-n, n - 1), label="k")
+            start = self.draw(st.integers(0, n - 1), label="start")
+            length = self.draw(st.integers(0, n - start), label="length")
+            options.update({
+                "int": lambda lib, t: t[k],
+                "slice": lambda lib, t: t[start:start + length],
+                "step_slice": lambda lib, t: t[start::2],
+                "narrow": lambda lib, t: t.narrow(0, start, length),
+                "select_last": lambda lib, t: t.select(-1, -1),
+                "chunk": lambda lib, t: t.chunk(2)[-1],
+                "split": lambda lib, t: t.split(1)[0],
+                "unbind": lambda lib, t: t.unbind(0)[k],
+                "t": lambda lib, t: t.t() if ndim <= 2 else t.transpose(0, 1),
+            })
+        if ndim >= 2:
+            perm = self.draw(st.permutations(range(ndim)), label="perm")
+            options["transpose"] = lambda lib, t: t.transpose(0, -1)
+            options["permute"] = lambda lib, t: t.permute(*perm)
+            options["rows_and_slice"] = lambda lib, t: t[1:, -1]
+            options["mT_view"] = lambda lib, t: t.mT.view(-1)  # (not contiguous: both raise)
+        if 1 in shape:
+            target = tuple(2 if s == 1 else s for s in shape)
+            options["expand"] = lambda lib, t: t.expand(*target)
+        name = self.draw(st.sampled_from(sorted(options)), label="view op")
+        return self.run(f"view {name} of {shape}", options[name], a)
+
+    def in_place(self, a, shape):
+        """An in-place op on ``a`` (any tensor of the pool: a leaf, a view, a base)."""
+        other = self._operand(shape)
+        ndim = len(shape)
+        options = {
+            "add_": lambda lib, t, o: t.add_(o, alpha=0.5),
+            "sub_": lambda lib, t, o: t.sub_(o),
+            "mul_": lambda lib, t, o: t.mul_(o),
+            "mul_scalar": lambda lib, t, o: t.mul_(-1.5),
+            "div_": lambda lib, t, o: t.div_(o.abs() + 0.5),
+            "pow_": lambda lib, t, o: t.pow_(2),
+            "neg_": lambda lib, t, o: t.neg_(),
+            "abs_": lambda lib, t, o: t.abs_(),
+            "exp_": lambda lib, t, o: t.clamp_(-2, 2).exp_(),
+            "log_": lambda lib, t, o: t.abs_().add_(0.5).log_(),
+            "sqrt_": lambda lib, t, o: t.abs_().add_(0.25).sqrt_(),
+            "tanh_": lambda lib, t, o: t.tanh_(),
+            "sigmoid_": lambda lib, t, o: t.sigmoid_(),
+            "relu_": lambda lib, t, o: t.relu_(),
+            "floor_": lambda lib, t, o: t.floor_(),
+            "round_": lambda lib, t, o: t.round_(),
+            "clamp_": lambda lib, t, o: t.clamp_(-0.5, 1.0),
+            "zero_": lambda lib, t, o: t.zero_(),
+            "fill_": lambda lib, t, o: t.fill_(0.25),
+            "copy_": lambda lib, t, o: t.copy_(o),
+            "masked_fill_": lambda lib, t, o: t.masked_fill_(t > 0, 2.0),
+            "iadd": lambda lib, t, o: _augmented(t, "+=", o),
+            "isub": lambda lib, t, o: _augmented(t, "-=", o * 2),
+            "imul": lambda lib, t, o: _augmented(t, "*=", o),
+            "idiv": lambda lib, t, o: _augmented(t, "/=", 2.0),
+            "ipow": lambda lib, t, o: _augmented(t, "**=", 2),
+            "F.relu": lambda lib, t, o: _F(lib).relu(t, inplace=True),
+            "F.leaky_relu": lambda lib, t, o: _F(lib).leaky_relu(t, 0.2, inplace=True),
+            "F.elu": lambda lib, t, o: _F(lib).elu(t, inplace=True),
+            "F.hardtanh": lambda lib, t, o: _F(lib).hardtanh(t, inplace=True),
+            "F.silu": lambda lib, t, o: _F(lib).silu(t, inplace=True),
+            "setitem_all": lambda lib, t, o: _setitem(t, ..., o),
+            "setitem_scalar": lambda lib, t, o: _setitem(t, 0 if ndim else ..., 3.0),
+            "setitem_mask": lambda lib, t, o: _setitem(t, t > 0, -1.0),
+        }
+        if ndim >= 1 and shape[0] >= 1:
+            rows = self.draw(st.lists(st.integers(-shape[0], shape[0] - 1), min_size=1, max_size=3, unique=True),
+                             label="rows")
+            options["setitem_slice"] = lambda lib, t, o: _setitem(t, slice(0, 1), o[:1] if o.dim() else o)
+            options["setitem_rows"] = lambda lib, t, o: _setitem(t, rows, o[:1] * 2 if o.dim() else o)
+            options["setitem_from_self"] = lambda lib, t, o: _setitem(t, -1, t[0] * 5)
+        name = self.draw(st.sampled_from(sorted(options)), label="in-place op")
+        return self.run(f"in-place {name} on {shape} with {tuple(other[1].shape)}", options[name], a, other)
+
+    def _operand(self, shape):
+        """The other operand of an in-place op: a new leaf (needing grad or not) that broadcasts to
+        ``shape``, or a tensor of the pool (which may share memory with the changed one)."""
+        form = self.draw(st.sampled_from(["leaf", "plain", "pool"]), label="operand form")
+        if form == "pool":
+            return self.draw(st.sampled_from(self.pool), label="pool operand")
+        other = self.draw(self._broadcastable_to(shape).filter(lambda s: len(s) <= len(shape)), label="shape")
+        if form == "leaf":
+            return self.leaf(other)
+        values = self.draw(arrays(np.float64, other, elements=ELEMENTS), label="plain operand")
+        return minigrad.tensor(values), torch.tensor(values)
+
+    def check_final_state(self):
+        """After in-place ops, every tensor made so far must still agree: values and requires_grad."""
+        for n, (ours, theirs) in enumerate(self.pool):
+            assert ours.requires_grad == theirs.requires_grad, f"pool {n}: requires_grad {ours.requires_grad}"
+            assert_close(ours.detach(), theirs.detach(), atol=ATOL, rtol=RTOL, what=f"final value of pool {n}")
+
     # --- the end: one backward -------------------------------------------------------------------------
     def check_gradients(self):
         terms = self.draw(st.lists(st.sampled_from(range(len(self.pool))), min_size=0, max_size=2, unique=True),
@@ -300,14 +436,64 @@ class Program:
         assert_close(losses[0], losses[1], atol=ATOL, rtol=RTOL, what="loss")
         if not losses[1].requires_grad:
             return
+        mode = self.draw(st.sampled_from(["backward", "grad", "grad_create_graph"]), label="grad mode") \
+            if self.mutating else "backward"
+        if mode != "backward":
+            return self._check_autograd_grad(losses, mode == "grad_create_graph")
+        errors = []
         for loss in losses:
-            loss.backward()
+            try:
+                loss.backward()
+            except RuntimeError as exc:
+                errors.append(exc)
+        if errors:
+            assert len(errors) == 2, f"backward: only one library raised: {errors[0]!r}"
+            return
         for n, (ours, theirs) in enumerate(self.leaves):
             if theirs.grad is None:
                 assert ours.grad is None, f"leaf {n}: torch has no gradient, minigrad has {ours.grad}"
             else:
                 assert ours.grad is not None, f"leaf {n}: no gradient, torch has one"
                 assert_close(ours.grad, theirs.grad, atol=ATOL, rtol=RTOL, what=f"gradient of leaf {n}")
+
+    def _check_autograd_grad(self, losses, create_graph):
+        """``autograd.grad`` of the loss for every leaf; with ``create_graph``, then the gradient of
+        the sum of the squared gradients (a second derivative through everything the program did)."""
+        results = []
+        for i, loss in enumerate(losses):
+            leaves = [pair[i] for pair in self.leaves]
+            try:
+                grads = (minigrad, torch)[i].autograd.grad(loss, leaves, allow_unused=True, create_graph=create_graph)
+                if create_graph:
+                    total = sum((g * g).sum() for g in grads if g is not None and g.requires_grad)
+                    if isinstance(total, (minigrad.Tensor, torch.Tensor)):
+                        second = (minigrad, torch)[i].autograd.grad(total, leaves, allow_unused=True)
+                        grads = tuple(grads) + tuple(second)
+                results.append(grads)
+            except RuntimeError as exc:
+                results.append(exc)
+        ours, theirs = results
+        if isinstance(theirs, Exception) or isinstance(ours, Exception):
+            assert type(ours) is type(theirs), f"autograd.grad: {ours!r} vs torch's {theirs!r}"
+            return
+        assert len(ours) == len(theirs), "second derivatives: one library's gradients need no grad"
+        for n, (o, t) in enumerate(zip(ours, theirs)):
+            assert (o is None) == (t is None), f"gradient {n}: {o} vs torch's {t}"
+            if t is not None:
+                assert_close(o.detach(), t.detach(), atol=ATOL, rtol=RTOL, what=f"autograd.grad {n}")
+
+
+def _setitem(t, index, value):
+    """``t[index] = value``, then ``t`` (the step's result)."""
+    t[index] = value
+    return t
+
+
+def _augmented(t, op, other):
+    """``t op= other`` (an augmented assignment, which Python rebinds to the method's result)."""
+    ns = {"t": t, "o": other}
+    exec(f"t {op} o", ns)  # noqa: S102 - the operator itself is what is tested
+    return ns["t"]
 
 
 def _program_test(first_shape):
@@ -327,6 +513,18 @@ def _program_test(first_shape):
 test_random_programs_match_torch = _program_test(shapes(0, 3))
 test_random_programs_on_matrices_match_torch = _program_test(shapes(2, 3, 1, 3))
 test_random_programs_with_empty_dims_match_torch = _program_test(shapes(1, 3, 0, 3))
+
+
+@examples(ci=400, full=20000)
+@given(data=st.data())
+def test_random_programs_with_views_and_in_place_match_torch(data):
+    program = Program(data, mutating=True)
+    program.pool.append(program.leaf(data.draw(shapes(0, 3, 1, 3), label="first shape")))
+    for _ in range(data.draw(st.integers(1, 8), label="steps")):
+        if program.step() is None:
+            break  # both raised the same exception type: the program ends there
+    program.check_final_state()
+    program.check_gradients()
 
 
 # --- broadcasting ----------------------------------------------------------------------------------------

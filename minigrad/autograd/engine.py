@@ -14,10 +14,13 @@ tensors once it has run.
 ``backward`` (``loss.backward()``, ``autograd.backward``) and ``grad`` (``autograd.grad``) are the
 two ways in: they check the roots, make the seed gradients and call ``run_backward``.
 """
+import threading
+
 import numpy as np
 
 from .._modes import anomaly as _anomaly, grad_state as _grad_state, quiet_fp, restore_fp
 from . import anomaly_mode
+from ..tensor import Tensor
 from .function import Function
 
 
@@ -92,6 +95,10 @@ class _LeafSink:
         """``leaf.grad += grad``; the first gradient is stored without copying when it is fresh."""
         if leaf._hooks:
             grad = _run_hooks(leaf._hooks, grad)
+        with _accumulation:  # backward passes in several threads may share this leaf
+            self._accumulate(leaf, grad)
+
+    def _accumulate(self, leaf, grad):
         old = leaf._grad
         if self.create_graph:
             leaf._grad = grad if old is None else old + grad
@@ -109,12 +116,29 @@ class _LeafSink:
             old._bump_version()
 
 
+# One lock for every accumulation into a ``.grad`` (torch locks each leaf's AccumulateGrad node):
+# ``old += new`` is a read-modify-write that two threads must not interleave.
+_accumulation = threading.Lock()
+
+
 def _run_hooks(hooks, grad):
+    """Call each hook on the gradient; a returned tensor replaces it (torch's checks on the result)."""
     for hook in list(hooks.values()):
         result = hook(grad)
         if result is not None:
+            _check_hook_result(hook, grad, result)
             grad = result
     return grad
+
+
+def _check_hook_result(hook, grad, result):
+    name = getattr(hook, "__name__", type(hook).__name__)
+    if not isinstance(result, Tensor):
+        raise TypeError(f"expected Variable, but hook returned '{type(result).__name__}'")
+    if result.type() != grad.type():
+        raise RuntimeError(f"hook '{name}' has changed the type of value (was {grad.type()} got {result.type()})")
+    if result.shape != grad.shape:
+        raise RuntimeError(f"hook '{name}' has changed the size of value")
 
 
 def run_backward(roots, root_grads, retain_graph, create_graph, inputs=None):
@@ -154,7 +178,8 @@ def run_backward(roots, root_grads, retain_graph, create_graph, inputs=None):
                 if node._retained is not None:
                     out = node._retained()
                     if out is not None and wanted is None:
-                        out._grad = grad if out._grad is None else out._grad + grad
+                        with _accumulation:
+                            out._grad = grad if out._grad is None else out._grad + grad
                 if wanted is not None and id(node) in wanted:
                     captured[wanted[id(node)]] = grad
                 grads = _call_backward(node, grad)
@@ -215,7 +240,8 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
         grads = run_backward(outputs, seeds, retain_graph, create_graph, inputs=inputs)
         for t, g in zip(inputs, grads):
             if g is not None:
-                t._grad = g if t._grad is None else t._grad + g
+                with _accumulation:
+                    t._grad = g if t._grad is None else t._grad + g
         return
     run_backward(outputs, seeds, retain_graph, create_graph)
 

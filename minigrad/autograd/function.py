@@ -65,6 +65,7 @@ class Function:
     _saved_versions = ()
     _output = None            # the op's own result (an array), when it saved it with save_output
     _output_version = (0,)    # the version counter of that result (in-place changes bump it)
+    _output_saved_at = 0      # its version when saved (an op run in place saves it after the write)
     _tensor_hooks = None      # hooks registered on the (non-leaf) output tensor
     _retained = None          # weakref to the output when it called retain_grad()
     _released = False
@@ -80,7 +81,7 @@ class Function:
         try:
             if _grad_state.enabled:
                 for a in args:
-                    if isinstance(a, Tensor) and a._requires_grad:
+                    if isinstance(a, Tensor) and (a._requires_grad or a._view is not None and a.requires_grad):
                         return _record(cls, ctx, args)
             ctx.needs_input_grad = (False,) * len(args)
             return _result(cls, cls.forward(ctx, *args))
@@ -121,14 +122,14 @@ class Function:
         if self._released:
             raise RuntimeError(_FREED)
         version = self._output_version[0]
-        if version:
+        if version != self._output_saved_at:
             result = _wrap(self._output)
             op = self.name().split("Backward")[0]  # torch names the forward op: "output 0 of Exp"
             what = f"[{result.type()} {list(result.shape)}], which is output 0 of {op},"
-            raise self._modified_error(what, version, 0)
+            raise self._modified_error(what, version, self._output_saved_at)
         out = _wrap(self._output)
         out._requires_grad = True
-        out.grad_fn = self
+        out._grad_fn = self
         return out
 
     def mark_non_differentiable(self, *tensors):
@@ -202,7 +203,7 @@ def _record(cls, ctx, args):
         _grad_state.enabled = True
     if not ctx._non_differentiable:
         out._requires_grad = True
-        out.grad_fn = ctx
+        out._grad_fn = ctx
         if ctx._output is not None:  # the result is saved: watch its version
             out._vc = ctx._output_version = [0]
     return out
@@ -215,8 +216,9 @@ def _connect(ctx, args):
     for a in args:
         if isinstance(a, Tensor):
             meta.append((a._data.shape, a.dtype))
+            node = a.grad_fn if a._view is not None else a._grad_fn  # (a view's may be regenerated)
             if a._requires_grad:
-                edges.append(a.grad_fn if a.grad_fn is not None else a)
+                edges.append(node if node is not None else a)
                 needs.append(True)
                 continue
         else:

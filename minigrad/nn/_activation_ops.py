@@ -194,21 +194,39 @@ class Elu(BuiltinFunction):
     @staticmethod
     def backward(ctx, grad):
         a, = ctx.saved_tensors
-        slope = (a.clamp(max=0.0) * ctx.input_scale).exp() * (ctx.alpha * ctx.scale * ctx.input_scale)
+        # where(a < 0, a, 0), not clamp: the second derivative at the kink a = 0 is 0, as torch's
+        negative = where(a < 0, a, 0.0)
+        slope = (negative * ctx.input_scale).exp() * (ctx.alpha * ctx.scale * ctx.input_scale)
         return where(a <= 0, grad * slope, grad * ctx.scale), None, None, None  # nan: the positive side, as torch
 
 
 class EluInPlace(Elu):
-    """The same op run in place (torch names that node ``EluBackward1``)"""
+    """The same op run in place (torch names that node ``EluBackward1``): its input is overwritten,
+    so, as torch, it saves the result y: d/da = g*i*(y + s*alpha) (y <= 0), s*g (y > 0)"""
 
     _name = "EluBackward1"
+
+    @staticmethod
+    def forward(ctx, a, alpha, scale, input_scale):
+        x = _float_only(a, "elu_cpu")
+        ctx.alpha, ctx.scale, ctx.input_scale = alpha, scale, input_scale
+        negative = np.expm1(np.minimum(x, 0) * input_scale) * (alpha * scale)
+        out = np.where(x > 0, x * scale, negative)
+        ctx.save_output(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        y = ctx.output
+        slope = (where(y < 0, y, 0.0) + ctx.alpha * ctx.scale) * ctx.input_scale  # (torch: y' = 0 at y = 0)
+        return where(y <= 0, grad * slope, grad * ctx.scale), None, None, None
 
 
 class Celu(Elu):
     """celu(a) = elu(a) with input scale 1/alpha"""
 
 
-class CeluInPlace(Elu):
+class CeluInPlace(EluInPlace):
     """The same op run in place (torch names that node ``CeluBackward1``)"""
 
     _name = "CeluBackward1"

@@ -81,7 +81,8 @@ class MseLoss(_DifferenceLoss):
 
 
 class SmoothL1Loss(_DifferenceLoss):
-    """f(d) = d**2/(2 beta) where |d| < beta, else |d| - beta/2; f'(d) = clamp(d/beta, -1, 1)"""
+    """f(d) = d**2/(2 beta) where |d| < beta, else |d| - beta/2; f'(d) = d/beta where |d| < beta, else
+    sign(d) (so f'' = 0 at the kink |d| = beta, as torch)"""
 
     _kernel = "smooth_l1_cpu"
 
@@ -92,11 +93,12 @@ class SmoothL1Loss(_DifferenceLoss):
 
     @staticmethod
     def derivative(d, beta):
-        return (d / beta).clamp(-1.0, 1.0)
+        return where(d.abs() < beta, d / beta if beta else d, d.sign())
 
 
 class HuberLoss(_DifferenceLoss):
-    """f(d) = d**2/2 where |d| < delta, else delta*(|d| - delta/2); f'(d) = clamp(d, -delta, delta)"""
+    """f(d) = d**2/2 where |d| < delta, else delta*(|d| - delta/2); f'(d) = d where |d| < delta, else
+    delta*sign(d) (so f'' = 0 at the kink |d| = delta, as torch)"""
 
     _kernel = "huber_cpu"
 
@@ -107,7 +109,7 @@ class HuberLoss(_DifferenceLoss):
 
     @staticmethod
     def derivative(d, delta):
-        return d.clamp(-delta, delta)
+        return where(d.abs() < delta, d, d.sign() * delta)
 
 
 def _weighted(errors, weight, reduction, mean_over_weights):

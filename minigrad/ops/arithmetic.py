@@ -93,7 +93,8 @@ class Mul(BuiltinFunction):
 
     @staticmethod
     def forward(ctx, a, b):
-        ctx.save_for_backward(a, b)
+        needs = ctx.needs_input_grad  # each operand is saved only for the other's gradient (as torch)
+        ctx.save_for_backward(a if needs[1] else None, b if needs[0] else None)
         x, y, _ = operands(a, b)
         return _broadcasting(np.multiply, a, b, x, y)
 
@@ -150,7 +151,7 @@ class Div(BuiltinFunction):
 
     @staticmethod
     def forward(ctx, a, b):
-        ctx.save_for_backward(a, b)
+        ctx.save_for_backward(a if ctx.needs_input_grad[1] else None, b)  # a only for b's gradient (as torch)
         x, y, dt = operands(a, b, float_result_type(a, b))
         with np.errstate(divide="ignore", invalid="ignore"):
             return _broadcasting(np.true_divide, a, b, x, y).astype(dt.np, copy=False)
@@ -235,7 +236,7 @@ class PowScalar(BuiltinFunction):
 
 
 class Pow(BuiltinFunction):
-    """d(a**b)/da = g*b*a**(b-1), d(a**b)/db = g*a**b*log(a) (0 where a == 0 and b >= 0)"""
+    """d(a**b)/da = g*b*a**(b-1) (0 where b == 0), d(a**b)/db = g*a**b*log(a) (0 where a == 0 and b >= 0)"""
 
     _name = "PowBackward1"
 
@@ -246,16 +247,19 @@ class Pow(BuiltinFunction):
         if not dt.is_floating_point and dt.name != "bool" and bool(np.any(y < 0)):
             return _integer_power(a, b, x, y)
         with np.errstate(divide="ignore", invalid="ignore"):
-            return _broadcasting(np.power, a, b, x, y)
+            out = _broadcasting(np.power, a, b, x, y)
+        if ctx.needs_input_grad[1]:
+            ctx.save_output(out)  # as torch, the exponent's gradient reads the result
+        return out
 
     @staticmethod
     def backward(ctx, grad):
         a, b = ctx.saved_tensors
         grad_a = grad_b = None
-        if ctx.needs_input_grad[0]:
-            grad_a = grad * b * a ** (b - 1)
+        if ctx.needs_input_grad[0]:  # 0 where b == 0 (not 0 * 0**-1 = nan), as torch
+            grad_a = where(b == 0, 0.0, grad * b * a ** (b - 1))
         if ctx.needs_input_grad[1]:
-            grad_b = grad * where(((a == 0) & (b >= 0)), 0.0, a ** b * a.log())
+            grad_b = grad * where(((a == 0) & (b >= 0)), 0.0, ctx.output * a.log())
         return grad_a, grad_b
 
 
@@ -523,3 +527,20 @@ def allclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=False):
 def equal(a, b):
     """True when both tensors have the same shape and elements."""
     return a.shape == b.shape and bool((a._data == b._data).all())
+
+
+def _shift(fn, name, a, b):
+    x, y, dt = operands(a, b)
+    if dt.is_floating_point:
+        raise NotImplementedError(f'"{name}_cpu" not implemented for \'{dt.legacy_name}\'')
+    return Tensor._wrap(_broadcasting(fn, a, b, x, y).astype(dt.np, copy=False))
+
+
+def bitwise_left_shift(a, b):
+    """a << b (integers; the bits shifted out are lost, as in C)."""
+    return _shift(np.left_shift, "lshift", a, b)
+
+
+def bitwise_right_shift(a, b):
+    """a >> b (integers; arithmetic shift: the sign is kept)."""
+    return _shift(np.right_shift, "rshift", a, b)

@@ -5,6 +5,7 @@ places, *adding* where an index repeats (``np.add.at``), so each of these ops is
 """
 import numpy as np
 
+from .._modes import grad_state as _grad_state
 from ..autograd.function import BuiltinFunction
 from ..tensor import Tensor
 from . import inplace
@@ -18,6 +19,10 @@ def to_numpy_index(index, like):
         index = (index,)
     out = []
     for item in index:
+        if isinstance(item, slice) and item.step is not None and item.step <= 0:
+            raise ValueError("step must be greater than zero")
+        if isinstance(item, range):  # y_hat[range(n), y]
+            item = list(item)
         if isinstance(item, Tensor):
             arr = item._data
             if arr.dtype.kind == "f":
@@ -100,13 +105,28 @@ class IndexAddInto(BuiltinFunction):
         return grad[ctx.index], None, None
 
 
-def getitem(a, index, name=None):
-    """``a[index]``; ``name``: the node's torch name when the caller is another op (split, unbind)."""
+def getitem(a, index, multi=None):
+    """``a[index]``: a view for basic indices (ints, slices, None, ...), a copy for advanced ones.
+    ``multi``: (output index, op name) when the caller is a multi-output view op (split, unbind):
+    it names the node (``SplitBackward0``) and forbids in-place changes of the view."""
     np_index = to_numpy_index(index, a._data)
-    out = Index.apply(a, np_index, name)
-    if _is_basic(np_index):
-        out._share_version(a)
-    return out
+    if a._data.ndim == 0:
+        _check_0_dim(np_index)
+    if not _is_basic(np_index):
+        return Index.apply(a, np_index, None)
+    if Ellipsis not in np_index:  # so that a full integer index gives a 0-d view, not a copied scalar
+        np_index = np_index + (Ellipsis,)
+    out = Index.apply(a, np_index, f"{multi[1]}Backward0" if multi else None)
+    return out._make_view(a, multi)
+
+
+def _check_0_dim(index):
+    for item in index:
+        if isinstance(item, (int, np.integer)) and not isinstance(item, bool):
+            raise IndexError("invalid index of a 0-dim tensor. Use `tensor.item()` in Python or `tensor.item<T>()` "
+                             "in C++ to convert a 0-dim tensor to a number")
+        if isinstance(item, slice):
+            raise IndexError("slice() cannot be applied to a 0-dim tensor.")
 
 
 class IndexPut(BuiltinFunction):
@@ -115,7 +135,6 @@ class IndexPut(BuiltinFunction):
     @staticmethod
     def forward(ctx, a, index, value):
         ctx.index = index
-        ctx._name = "torch::autograd::CopySlices" if _is_basic(index) else "IndexPutBackward0"
         out = a._data.copy()
         _write(out, index, value._data if isinstance(value, Tensor) else value, a._data.shape)
         return out
@@ -139,14 +158,41 @@ def _write(array, index, value, shape):
 
 
 def setitem(a, index, value):
-    """``a[index] = value`` in place (recorded as CopySlices when grad is needed)."""
+    """``a[index] = value`` in place, as torch does it: for a basic index, ``copy_`` (or ``fill_``) into
+    the view ``a[index]`` (so a recorded change rebases ``a``'s history: CopySlices); for an advanced
+    one, ``index_put_`` (IndexPutBackward0), which needs the value's dtype to be ``a``'s."""
     np_index = to_numpy_index(index, a._data)
-    if isinstance(value, Tensor) and value.dtype is not a.dtype:
-        value = value.to(a.dtype)
+    is_tensor = isinstance(value, Tensor)
+    basic = _is_basic(np_index)
+    if not _grad_state.enabled or not (a.requires_grad or is_tensor and value._requires_grad):
+        if is_tensor and not basic and value.dtype is not a.dtype:
+            raise _index_put_dtype_error(a, value)
+        inplace.check(a)  # nothing to record: write the memory directly
+        _write(a._data, np_index, value._data if is_tensor else value, a._data.shape)
+        a._bump_version()
+        return
+    if basic:
+        view = getitem(a, np_index)
+        if not is_tensor:
+            return inplace.fill_(view, value)
+        shape, target = value._data.shape, view._data.shape
+        while len(shape) > len(target) and shape[0] == 1:  # leading 1s are dropped, as torch's copy_to
+            shape = shape[1:]
+            value = value.reshape(shape)
+        if len(shape) > len(target) or any(s != 1 and s != n for s, n in zip(shape[::-1], target[::-1])):
+            raise expand_error(shape, target)  # the value is expanded to the view (torch's message)
+        return inplace.copy_(view, value)
+    if is_tensor and value.dtype is not a.dtype:
+        raise _index_put_dtype_error(a, value)
     inplace.modify(a, lambda base: IndexPut.apply(base, np_index, value),
                    lambda: _write(a._data, np_index, value._data if isinstance(value, Tensor) else value,
                                   a._data.shape),
                    needs_grad=isinstance(value, Tensor) and value._requires_grad)
+
+
+def _index_put_dtype_error(a, value):
+    return RuntimeError(f"Index put requires the source and destination dtypes match, got {a.dtype.legacy_name} "
+                        f"for the destination and {value.dtype.legacy_name} for the source.")
 
 
 def _grids(index_shape, dim, index):
@@ -332,10 +378,10 @@ def nonzero(a, as_tuple=False):
     return Tensor._wrap(np.stack(idx, axis=1))
 
 
-def select(a, dim, index, name=None):
+def select(a, dim, index, multi=None):
     d = normalize_dim(dim, a.ndim)
     n = a.shape[d]
     if not -n <= index < n:
         raise IndexError(f"select(): index {index} out of range for tensor of size {list(a.shape)} at "
                          f"dimension {d}")
-    return getitem(a, (slice(None),) * d + (index,), name)
+    return getitem(a, (slice(None),) * d + (index,), multi)

@@ -1,49 +1,229 @@
-"""In-place ops (``add_``, ``fill_``, ``copy_``, ``x[i] = v``, ``uniform_``, ...): writing into a
-tensor's own memory, and rebasing its history when it is part of a graph.
+"""In-place ops (``add_``, ``fill_``, ``copy_``, ``x[i] = v``, ``uniform_``, ...) and torch's view
+model: writing into a tensor's memory, and rebasing the history of the tensor that owns it.
 
-Without a graph to record, an in-place op writes the array directly. With one (grad mode on, and
-the tensor or the value requires grad), the op runs *out of place* on a copy of the old value, the
-result is written into the tensor's memory, and the tensor takes the new node as its ``grad_fn``:
-torch's history rebase. Either way the tensor's version counter goes up, so a node that saved
-the old value refuses to run backward (``Function.saved_tensors``).
+**Views.** A view (``x[1:]``, ``x.t()``, ``x.view(6)``, ...) shares its input's memory. It knows
+its *base*, the root tensor that owns the memory (``x[1:][0]._base is x``), and shares the base's
+version counter (``Tensor._make_view``). Nothing more is recorded when a view is made: which root
+elements it covers is worked out from the memory addresses, and only when it is written to.
 
-A leaf that requires grad may not be changed in place while grad mode is on (torch's error).
+**In-place without a graph** (grad mode off, nothing requires grad): the op writes the array.
+
+**In-place with a graph, on a tensor that is not a view**: the op runs *out of place* on a copy of
+the old value (one node, whose backward may read that copy safely), the result is written into the
+tensor's memory, and the tensor takes the node as its ``grad_fn``: torch's history rebase.
+
+**In-place with a graph, on a view ``v`` of base ``b``** (torch's ``CopySlices``): the op's node is
+made the same way, but it is ``b`` whose history is rebased: ``b.grad_fn`` becomes a ``CopySlices``
+node that, in backward, takes ``b``'s gradient, runs the op's backward on the part ``v`` covers,
+writes the op's input gradient back into that part, and passes the whole on to ``b``'s previous
+history. Every view of ``b`` (made before or after) then regenerates its own ``grad_fn`` from
+``b``'s new history when next asked (``refresh``: an ``AsStridedBackward0`` node, as torch prints).
+
+Either way the version counter shared by the base and its views goes up, so a node that saved the
+old value refuses to run backward (``Function.saved_tensors``). torch's refusals are in ``check``.
+Sources: torch/csrc/autograd/variable.cpp (``rebase_history``, ``grad_fn`` of views) and
+functions/tensor.cpp (``CopySlices::apply``).
 """
 import numpy as np
 
 from .._backend import to_device
 from .._modes import grad_state as _grad_state
+from ..autograd.engine import _fit
+from ..autograd.function import BuiltinFunction
 from ..random import _resolve
 from ..tensor import Tensor, _wrap
 from ..dtypes import check_fits
 from ._util import as_array, broadcast_error
 
+_OVERLAP = ("unsupported operation: more than one element of the written-to tensor refers to a single memory "
+            "location. Please clone() the tensor before performing the operation.")
+_MULTI = ("Output {index} of {op} is a view and is being modified inplace. This view is the output of a function "
+          "that returns multiple views. Such functions do not allow the output views to be modified inplace. You "
+          "should replace the inplace operation by an out-of-place one.")
+_NO_GRAD_VIEW = ("A view was created in no_grad mode and is being modified inplace with grad mode enabled. Given "
+                 "that this use case is ambiguous and error-prone, it is forbidden. You can clarify your code by "
+                 "moving both the view and the inplace either both inside the no_grad block (if you don't want the "
+                 "inplace to be tracked) or both outside (if you want the inplace to be tracked).")
 
-def check(t):
-    """torch's errors for an in-place change of a leaf that requires grad (outside no_grad) and of
-    an inference tensor (outside inference_mode)."""
-    if t._requires_grad and t.grad_fn is None and _grad_state.enabled:
-        raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
+
+class ViewInfo:
+    """What a view remembers: its base (the root that owns the memory), the version at which its
+    ``grad_fn`` was last made, and how it was created: ``multi`` = (index, op) for an output of a
+    multi-output view op (split, chunk, unbind), ``no_grad`` when made in no_grad mode from a base
+    that requires grad."""
+
+    __slots__ = ("base", "version", "multi", "no_grad")
+
+    def __init__(self, base, version, multi, no_grad):
+        self.base, self.version, self.multi, self.no_grad = base, version, multi, no_grad
+
+
+def check(t, needs_grad=False):
+    """torch's refusals of an in-place change of ``t`` (all RuntimeError):
+    a leaf that requires grad, or a view of one, while grad mode is on; an output of a
+    multi-output view op, or a view made under no_grad, whose change would be recorded; a tensor
+    whose elements share memory (after ``expand``); an inference tensor outside inference_mode."""
+    view = t._view
+    if _grad_state.enabled:
+        if view is None:
+            if t._requires_grad and t._grad_fn is None:
+                raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
+        else:
+            base = view.base
+            if base._requires_grad and base._grad_fn is None:
+                raise RuntimeError("a view of a leaf Variable that requires grad is being used in an in-place "
+                                   "operation.")
+            if view.multi is not None and (base._requires_grad or needs_grad):
+                raise RuntimeError(_MULTI.format(index=view.multi[0], op=view.multi[1]))
+            if view.no_grad:
+                raise RuntimeError(_NO_GRAD_VIEW)
     if t.is_inference() and not _grad_state.inference:
         raise RuntimeError("Inplace update to inference tensor outside InferenceMode is not allowed.You can make a "
                            "clone to get a normal tensor before doing inplace update.See "
                            "https://github.com/pytorch/rfcs/pull/17 for more details.")
+    strides, shape = t._data.strides, t._data.shape
+    if 0 in strides and t._data.size and any(s == 0 and n > 1 for s, n in zip(strides, shape)):
+        raise RuntimeError(_OVERLAP)
 
 
 def modify(t, out_of_place, write_, needs_grad=False):
     """Run an in-place op on ``t``: ``write_()`` changes the array directly; with a graph to record,
-    ``out_of_place(old)`` computes the new value from a copy of the old one and ``t`` is rebased."""
-    check(t)
-    if _grad_state.enabled and (t._requires_grad or needs_grad):
+    ``out_of_place(old)`` computes the new value from a copy ``old`` of the old one, as a Tensor
+    whose ``grad_fn`` is one node with ``old`` as its first input, and ``t``'s history is rebased."""
+    check(t, needs_grad)
+    view = t._view
+    if _grad_state.enabled and (needs_grad or (t._requires_grad if view is None else t.requires_grad)):
         old = _wrap(t._data.copy(), t.dtype)
-        old._requires_grad, old.grad_fn = t._requires_grad, t.grad_fn
-        result = out_of_place(old)
-        write(t, result._data)
-        t.grad_fn, t._requires_grad = result.grad_fn, result._requires_grad
+        if view is None:
+            old._requires_grad, old._grad_fn = t._requires_grad, t._grad_fn
+            result = out_of_place(old)
+            write(t, result._data)
+            t._grad_fn, t._requires_grad = result._grad_fn, result._requires_grad
+        else:  # old carries the view's history (a double backward may differentiate what fn saved);
+            old._grad_fn, old._requires_grad = t.grad_fn, True  # CopySlices routes fn's gradient for it
+            result = out_of_place(old)
+            write(t, result._data)
+            _rebase_base(t, view.base, result._grad_fn)
     else:
         write_()
-    t._bump_version()
+    t._bump_version()  # (a view's grad_fn is regenerated from its base when next asked: ``refresh``)
+    node = t._grad_fn
+    if view is None and node is not None and node._output is not None and node._output_version is not t._vc:
+        node._output_version, node._output_saved_at = t._vc, t._vc[0]  # its result is t now: t's versions
     return t
+
+
+def _rebase_base(view, base, fn):
+    """``base.grad_fn = CopySlices(base's old history, fn)`` for ``fn`` applied in place to ``view``
+    (``fn`` None: the op is not differentiable, and the view's part gets no gradient)."""
+    previous = base._grad_fn if base._grad_fn is not None else (base if base._requires_grad else None)
+    old = _wrap(base._data, base.dtype)  # the base before the change, as CopySlices' input
+    old._grad_fn, old._requires_grad = base._grad_fn, True
+    node = CopySlices.apply(old, view_ids(view, base), fn)._grad_fn
+    others = (fn._edges[1:], fn._meta[1:], fn.needs_input_grad[1:]) if fn is not None else ((), (), ())
+    node._edges = [previous, *others[0]]  # the base's history, then the op's other inputs
+    node._meta = [node._meta[0], *others[1]]
+    node.needs_input_grad = (previous is not None, *others[2])
+    base._grad_fn, base._requires_grad = node, True
+
+
+def view_ids(view, base):
+    """For every element of ``view`` (a host array of its shape), the flat C-order index of the
+    element of ``base`` in the same memory: found from byte addresses, so it serves every kind of
+    view (slices, transposes, reshapes, expands, and views of views)."""
+    def addresses(array):
+        start = _address(array)
+        grid = np.indices(array.shape, dtype=np.int64)
+        return sum((g * s for g, s in zip(grid, array.strides)), np.broadcast_to(np.int64(start), array.shape))
+    own = addresses(base._data).reshape(-1)
+    order = np.argsort(own, kind="stable")
+    return order[np.searchsorted(own[order], addresses(view._data))]
+
+
+def _address(array):
+    """The address of an array's first element (NumPy's interface; CuPy's arrays have .data.ptr)."""
+    interface = getattr(array, "__array_interface__", None)
+    return interface["data"][0] if interface is not None else array.data.ptr
+
+
+def _on_device(ids, like):
+    """``ids`` (host geometry) as an index tensor on ``like``'s device."""
+    return _wrap(to_device(ids.reshape(-1), like.device))
+
+
+class CopySlices(BuiltinFunction):
+    """The base's node after an in-place op ``fn`` on one of its views (torch's ``CopySlices``):
+    d/dbase = g, with the view's part replaced by fn's input gradient for that part;
+    d/d(fn's other inputs) = fn's gradients for them."""
+
+    _name = "torch::autograd::CopySlices"
+
+    @staticmethod
+    def forward(ctx, base, ids, fn):
+        """(Made by ``_rebase_base`` only: the base's memory already holds the new values.)"""
+        ctx.ids, ctx.fn = ids, fn
+        return base._data
+
+    @staticmethod
+    def backward(ctx, grad):
+        flat = grad.reshape(-1)
+        ids = _on_device(ctx.ids, grad)
+        part = flat[ids].reshape(ctx.ids.shape)  # the gradient of the view, as a tensor of its own
+        fn = ctx.fn
+        if fn is None:
+            return grad.reshape(-1).scatter(0, ids, value=0.0).reshape(grad.shape)
+        grads = fn.backward(fn, part)
+        grads = grads if isinstance(grads, tuple) else (grads,)
+        first = grads[0]
+        if first is None:
+            first = 0.0
+        elif first.shape != fn._meta[0][0] or first.dtype is not fn._meta[0][1]:
+            first = _fit(first, fn._meta[0], fn, 0)
+        if isinstance(first, Tensor):
+            whole = flat.scatter(0, ids, first.expand(ctx.ids.shape).reshape(-1))
+        else:
+            whole = flat.scatter(0, ids, value=first)
+        return (whole.reshape(grad.shape), *grads[1:len(fn._edges)])
+
+    def _release(self):
+        super()._release()
+        if self.fn is not None:
+            self.fn._release()
+
+
+class AsStrided(BuiltinFunction):
+    """A view's ``grad_fn`` regenerated from its base's history (torch's ``AsStridedBackward0``):
+    the view's elements are base.flatten()[ids]; d/dbase = zeros with g added at ids."""
+
+    @staticmethod
+    def forward(ctx, base, ids):
+        ctx.ids, ctx.base_shape = ids, base._data.shape
+        return np.take(base._data, _on_device(ids, base)._data).reshape(ids.shape)
+
+    @staticmethod
+    def backward(ctx, grad):
+        ids = _on_device(ctx.ids, grad)
+        flat = grad.new_zeros(int(np.prod(ctx.base_shape)))
+        return flat.scatter_add(0, ids, grad.reshape(-1)).reshape(ctx.base_shape), None
+
+
+def refresh(view_tensor):
+    """Regenerate a view's ``grad_fn`` and ``requires_grad`` from its base when the shared version
+    moved since they were made (an in-place op through the base or any of its views)."""
+    view = view_tensor._view
+    version = view_tensor._vc[0]
+    if view.version == version:
+        return
+    view.version = version
+    base = view.base
+    if not base._requires_grad:
+        return
+    enabled, _grad_state.enabled = _grad_state.enabled, True  # (regenerated even under no_grad, as torch)
+    try:
+        node = AsStrided.apply(base, view_ids(view_tensor, base))._grad_fn
+    finally:
+        _grad_state.enabled = enabled
+    view_tensor._grad_fn, view_tensor._requires_grad = node, True
 
 
 def write(t, array):
@@ -70,8 +250,42 @@ def apply(t, op, *args):
             raise RuntimeError(f"result type {result.dtype.legacy_name} can't be cast to the desired output "
                                f"type {t.dtype.legacy_name}")
         write(t, result._data)
-    needs = any(isinstance(a, Tensor) and a._requires_grad for a in args)
-    return modify(t, lambda old: op(old, *args).to(t.dtype), write_, needs)
+    needs = False
+    for a in args:
+        if isinstance(a, Tensor):
+            needs = needs or a._requires_grad
+            _check_partial_overlap(t, a)
+    return modify(t, lambda old: op(old, *args), write_, needs)
+
+
+def _check_partial_overlap(t, other):
+    """torch's refusal when an operand shares only some of its memory with the written tensor
+    (``v *= y[:2]`` with ``v = y[1:3]``): the result would depend on the order of the writes."""
+    x, y = t._data, other._data
+    if y is x or other._vc is None or other._vc is not t._vc and not np.may_share_memory(x, y):
+        return  # (tensors that never shared memory have no shared version counter)
+    if x.shape == y.shape and x.strides == y.strides and _address(x) == _address(y):
+        return  # the very same elements (``t.mul_(t)``)
+    if np.shares_memory(x, y):
+        raise RuntimeError("unsupported operation: some elements of the input tensor and the written-to tensor "
+                           "refer to a single memory location. Please clone() the tensor before performing the "
+                           "operation.")
+
+
+class Fill(BuiltinFunction):
+    """``fill_(value)``: every element = value; d/dself = 0, d/dvalue = sum(g)"""
+
+    @staticmethod
+    def forward(ctx, a, value):
+        is_tensor = isinstance(value, Tensor)
+        ctx._name = "FillBackward3" if is_tensor else "FillBackward2"
+        out = a._data.copy()
+        out[...] = value._data if is_tensor else value
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad * 0, grad.sum() if ctx.needs_input_grad[1] else None
 
 
 def fill_(t, value):
@@ -87,7 +301,24 @@ def fill_(t, value):
 
     def write_():
         t._data[...] = v
-    return modify(t, lambda old: old * 0 + value, write_, isinstance(value, Tensor) and value._requires_grad)
+    return modify(t, lambda old: Fill.apply(old, value), write_, isinstance(value, Tensor) and value._requires_grad)
+
+
+class Copy(BuiltinFunction):
+    """``copy_(src)``: self's memory takes src's values (broadcast, cast, moved);
+    d/dself = 0, d/dsrc = g (the engine sums it back to src's shape and dtype)"""
+
+    _name = "CopyBackwards"
+
+    @staticmethod
+    def forward(ctx, a, src):
+        out = a._data.copy()
+        write(_wrap(out, a.dtype), to_device(src._data, a.device).astype(a.dtype.np, copy=False))
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad * 0, grad if ctx.needs_input_grad[1] else None
 
 
 def copy_(t, src):
@@ -97,7 +328,7 @@ def copy_(t, src):
 
     def write_():
         write(t, to_device(src._data, t.device).astype(t.dtype.np, copy=False))
-    return modify(t, lambda old: (old * 0 + src.to(t.device)).to(t.dtype), write_, src._requires_grad)
+    return modify(t, lambda old: Copy.apply(old, src), write_, src._requires_grad)
 
 
 def fill_random(t, draw, generator):
@@ -108,3 +339,4 @@ def fill_random(t, draw, generator):
     t._data[...] = to_device(values, t.device)
     t._bump_version()
     return t
+

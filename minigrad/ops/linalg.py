@@ -79,9 +79,21 @@ class Matmul(BuiltinFunction):
 
     @staticmethod
     def backward(ctx, grad):
+        """Decomposed as torch's matmul is, so that a double-backward graph has torch's nodes:
+        dot: g*b, g*a; mv: outer(g, b), A^T mv g; vector @ matrix: (g mm B^T) squeezed, a^T mm g;
+        mm: g mm B^T, A^T mm g; batched: g @ B^T, A^T @ g."""
         a, b = ctx.saved_tensors
+        need_a, need_b = ctx.needs_input_grad[0], ctx.needs_input_grad[1]
         if a.ndim == 1 and b.ndim == 1:
-            return grad * b, grad * a, None
+            return grad * b if need_a else None, grad * a if need_b else None, None
+        if a.ndim == 2 and b.ndim == 1:
+            return grad.unsqueeze(1) * b if need_a else None, a.t().mv(grad) if need_b else None, None
+        if a.ndim == 1 and b.ndim == 2:
+            g2 = grad.unsqueeze(0)
+            return (g2.mm(b.t()).squeeze(0) if need_a else None,
+                    a.unsqueeze(0).t().mm(g2) if need_b else None, None)
+        if a.ndim == 2 and b.ndim == 2:
+            return grad.mm(b.t()) if need_a else None, a.t().mm(grad) if need_b else None, None
         a2 = a.unsqueeze(0) if a.ndim == 1 else a
         b2 = b.unsqueeze(-1) if b.ndim == 1 else b
         g2 = grad
@@ -90,11 +102,11 @@ class Matmul(BuiltinFunction):
         if a.ndim == 1:
             g2 = g2.unsqueeze(-2)
         grad_a = grad_b = None
-        if ctx.needs_input_grad[0]:
+        if need_a:
             grad_a = g2 @ b2.mT
             if a.ndim == 1:
                 grad_a = grad_a.squeeze(-2)
-        if ctx.needs_input_grad[1]:
+        if need_b:
             grad_b = a2.mT @ g2
             if b.ndim == 1:
                 grad_b = grad_b.squeeze(-1)

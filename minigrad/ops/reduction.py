@@ -15,7 +15,7 @@ from ..tensor import Tensor
 from . import return_types
 from ._util import normalize_dims, normalize_dim
 from .indexing import TakeAlong
-from .arithmetic import maximum, minimum
+from .arithmetic import maximum, minimum, where
 from .unary import _floating
 
 
@@ -99,9 +99,11 @@ class Prod(BuiltinFunction):
         zeros = np.count_nonzero(a._data == 0)
         if not zeros:
             return grad * out / a, None, None
-        if zeros > 1 and ctx._over_all and not is_grad_enabled():  # every product of others is 0: torch
-            return grad.new_zeros(shape), None, None                   # returns zeros, even for a nan grad
-        return grad * _prod_of_others(a, ctx.axes), None, None
+        if not is_grad_enabled():
+            if zeros > 1 and ctx._over_all:  # every product of others is 0: torch returns zeros, even for a
+                return grad.new_zeros(shape), None, None  # nan grad
+            return grad * _prod_of_others(a, ctx.axes), None, None
+        return grad * _prod_of_others_differentiable(a, ctx.axes), None, None  # create_graph: a graph
 
 
 class ProdDim(Prod):
@@ -118,6 +120,20 @@ def _prod_of_others(a, axes):
     right = np.cumprod(np.concatenate([ones, flat[..., :0:-1]], -1), -1)[..., ::-1]
     others = (left * right).reshape(x.shape)
     return Tensor._wrap(np.ascontiguousarray(np.moveaxis(others, tuple(range(-len(axes), 0)), axes), like=others))
+
+
+def _prod_of_others_differentiable(a, axes):
+    """The same products as Tensor ops, so that double backward goes through them: row i of an
+    (n, n) matrix is the reduced elements with the i-th replaced by 1, and its product is the i-th
+    product of the others (torch's ``prod_safe_zeros_backward`` plays the same part)."""
+    moved = a.permute(*[d for d in range(a.ndim) if d not in axes], *axes)
+    kept = moved.shape[:a.ndim - len(axes)]
+    flat = moved.reshape(*kept, -1)
+    n = flat.shape[-1]
+    eye = Tensor._wrap(np.eye(n, dtype=bool, like=a._data))
+    others = where(eye, 1.0, flat.unsqueeze(-2)).prod(-1).reshape(moved.shape)
+    order = [d for d in range(a.ndim) if d not in axes] + list(axes)
+    return others.permute(*np.argsort(order).tolist())
 
 
 class Extreme(BuiltinFunction):

@@ -8,7 +8,7 @@ import math
 import numpy as np
 
 from ..autograd.function import BuiltinFunction
-from ..dtypes import result_type
+from ..dtypes import result_type, to_dtype
 from ..factories import int_sizes
 from ..tensor import Tensor
 from .indexing import getitem, select
@@ -16,8 +16,7 @@ from ._util import normalize_dim, normalize_dims, expand_error, device_error
 
 
 def _view(out, base):
-    out._share_version(base)
-    return out
+    return out._make_view(base)
 
 
 def infer_shape(shape, numel):
@@ -75,8 +74,29 @@ def reshape(a, *shape):
 
 def view(a, *shape):
     if len(shape) == 1 and not isinstance(shape[0], (tuple, list, int)):
-        return a.to(shape[0])  # view(dtype) on same-size dtypes is not supported; a cast is not it
+        return view_dtype(a, shape[0])
     return _view(Reshape.apply(a, infer_shape(_shape_args(shape), a._data.size), True), a)
+
+
+def view_dtype(a, dtype):
+    """``a.view(dtype)``: the same bytes read as another dtype (not differentiable). With a different
+    element size the last dim must be contiguous and its byte size divisible: it shrinks or grows."""
+    dtype = to_dtype(dtype)
+    if dtype is a.dtype:
+        return _view(Reshape.apply(a, a._data.shape, True), a)
+    old, new = a.dtype.itemsize, dtype.itemsize
+    x = a._data
+    if old != new:
+        names = f"{a.dtype.legacy_name} as {dtype.legacy_name} (different element sizes)"
+        if x.ndim == 0:
+            raise RuntimeError(f"self.dim() cannot be 0 to view {names}")
+        if x.strides[-1] != old and x.shape[-1] != 1:
+            raise RuntimeError(f"self.stride(-1) must be 1 to view {names}, but got {x.strides[-1] // old}")
+        if new > old and (x.shape[-1] * old) % new:
+            raise RuntimeError(f"self.size(-1) must be divisible by {new // old} to view {names}, but got "
+                               f"{x.shape[-1]}")
+    out = Tensor._wrap(x.view(dtype.np), dtype)
+    return out._make_view(a)
 
 
 def flatten(a, start_dim=0, end_dim=-1):
@@ -380,9 +400,18 @@ def _check_same_device(tensors):
         raise device_error(names[1], names[0])
 
 
-def narrow(a, dim, start, length, name=None):
+def narrow(a, dim, start, length, multi=None):
+    """``multi``: (output index, op name) when this is one output of split or chunk."""
     d = normalize_dim(dim, a.ndim)
-    return getitem(a, (slice(None),) * d + (slice(start, start + length),), name)
+    n = a.shape[d]
+    if not -n <= start <= n:
+        raise IndexError(f"start out of range (expected to be in range of [{-n}, {n}], but got {start})")
+    start = start + n if start < 0 else start
+    if length < 0:
+        raise RuntimeError("narrow(): length must be non-negative.")
+    if start + length > n:
+        raise RuntimeError(f"start ({start}) + length ({length}) exceeds dimension size ({n}).")
+    return getitem(a, (slice(None),) * d + (slice(start, start + length),), multi)
 
 
 def split(a, split_size_or_sections, dim=0):
@@ -398,10 +427,10 @@ def split(a, split_size_or_sections, dim=0):
         if sum(sizes) != n:
             raise RuntimeError(f"split_with_sizes expects split_sizes to sum exactly to {n} (input tensor's size "
                                f"at dimension {d}), but got split_sizes={sizes}")
-    kind = "SplitBackward0" if isinstance(split_size_or_sections, int) else "SplitWithSizesBackward0"
+    kind = "Split" if isinstance(split_size_or_sections, int) else "SplitWithSizes"
     out, start = [], 0
-    for size in sizes:
-        out.append(narrow(a, d, start, size, kind))
+    for i, size in enumerate(sizes):
+        out.append(narrow(a, d, start, size, (i, kind)))
         start += size
     return tuple(out)
 
@@ -415,7 +444,7 @@ def chunk(a, chunks, dim=0):
 
 def unbind(a, dim=0):
     d = normalize_dim(dim, a.ndim)
-    return tuple(select(a, d, i, "UnbindBackward0") for i in range(a.shape[d]))
+    return tuple(select(a, d, i, (i, "Unbind")) for i in range(a.shape[d]))
 
 
 def movedim(a, source, destination):

@@ -1,0 +1,375 @@
+"""Views and in-place ops (issue 14): torch's view model, checked example by example against torch.
+
+A view shares its base's memory and version counter; an in-place op through a view rebases the
+base's history (CopySlices) and every view's grad_fn is regenerated from it. Each test runs the same
+program on both libraries (``lib`` is ``torch`` or ``minigrad``) and compares values, gradients,
+node names and errors. The random-program fuzzer (``test_fuzz.py``) covers the whole family; these
+are the cases the issue names, plus torch's refusals, augmented assignment, threads, hooks and the
+double-backward fixes.
+"""
+import threading
+
+import numpy as np
+import pytest
+import torch
+
+import minigrad
+from _compare import assert_close
+
+LIBS = (minigrad, torch)
+ATOL, RTOL = 1e-12, 1e-12  # float64 programs of a few exact operations
+
+
+def both(fn):
+    """``fn(lib)`` for minigrad and torch: (ours, theirs), or the exceptions they raised."""
+    out = []
+    for lib in LIBS:
+        try:
+            out.append(fn(lib))
+        except Exception as exc:  # noqa: BLE001 - compared by the caller
+            out.append(exc)
+    return out
+
+
+def same_error(fn, message=True):
+    ours, theirs = both(fn)
+    assert isinstance(theirs, Exception), f"torch did not raise: {theirs}"
+    assert type(ours) is type(theirs), f"{ours!r} vs torch's {theirs!r}"
+    if message:
+        assert str(ours) == str(theirs)
+
+
+def same(fn, what=""):
+    ours, theirs = both(fn)
+    for o, t in zip(ours if isinstance(ours, tuple) else (ours,), theirs if isinstance(theirs, tuple) else (theirs,)):
+        if isinstance(t, Exception) or isinstance(o, Exception):
+            raise AssertionError(f"{what}: {o!r} vs torch's {t!r}")
+        if isinstance(t, torch.Tensor):
+            assert_close(o, t, atol=ATOL, rtol=RTOL, what=what)
+        else:
+            assert o == t, f"{what}: {o!r} vs torch's {t!r}"
+
+
+def name(node):
+    return None if node is None else node.name().rsplit("::", 1)[-1]
+
+
+# --- the issue's examples ------------------------------------------------------------------------------
+def test_zero_on_a_column_of_a_linear_output():
+    def program(lib):
+        lib.manual_seed(0)
+        lin = lib.nn.Linear(2, 3)
+        h = lin(lib.ones(4, 2))
+        h[:, 0].zero_()
+        h.sum().backward()
+        return lin.bias.grad, lin.weight.grad
+    same(program, "bias and weight grads")
+
+
+@pytest.mark.parametrize("op", ["mul_(3)", "fill_(2.0)", "copy_(lib.tensor([5.0, 6.0], dtype=lib.float64))",
+                                "tanh_()", "F.relu(v, inplace=True)", "add_(w[1:] * 2)", "zero_()"])
+@pytest.mark.parametrize("view", ["b[0:2]", "b.view(3)[:2]", "b.reshape(3, 1)[:2, 0]", "b.unsqueeze(0)[0, :2]",
+                                  "b.narrow(0, 0, 2)", "b.view(1, 3).t()[:2, 0]"])
+def test_in_place_op_on_a_view_rebases_the_base(op, view):
+    def program(lib):
+        F = lib.nn.functional  # noqa: N806 - the name the op strings use
+        a = lib.tensor([1.0, -2.0, 3.0], dtype=lib.float64, requires_grad=True)
+        w = lib.tensor([0.5, 1.5, -1.0], dtype=lib.float64, requires_grad=True)
+        b = a * 1
+        v = eval(view)
+        before = b[1:]  # a view taken before the change sees it too
+        eval(op if op.startswith("F.") else f"v.{op}")
+        after = b.view(3)[:2]
+        loss = (b * lib.arange(1.0, 4.0, dtype=lib.float64)).sum() + (before * before).sum() + after.sum()
+        loss.backward()
+        return b.detach(), a.grad, w.grad if w.grad is not None else lib.zeros(3, dtype=lib.float64), \
+            name(b.grad_fn), name(before.grad_fn), before.requires_grad
+    same(program, f"{view}.{op}")
+
+
+def test_setitem_from_the_tensor_itself():
+    def program(lib):
+        x = lib.tensor([1.0, 2.0, 3.0], requires_grad=True)
+        y = x * 1
+        y[1] = y[0] * 5
+        y.sum().backward()
+        return y.detach(), x.grad, name(y.grad_fn), repr(y).split("grad_fn=")[1]
+    same(program)
+
+
+@pytest.mark.parametrize("program", [
+    lambda lib: lib.ones(3, requires_grad=True)[:2].mul_(2),
+    lambda lib: lib.nn.Linear(2, 3).weight[0].zero_(),
+    lambda lib: lib.ones(3, requires_grad=True).__setitem__(0, 2.0),
+    lambda lib: (lib.ones(4, requires_grad=True) * 1).split(2)[1].mul_(2),
+    lambda lib: (lib.ones(4, requires_grad=True) * 1).chunk(2)[0].add_(1),
+    lambda lib: (lib.ones(2, 2, requires_grad=True) * 1).unbind(1)[1].zero_(),
+    lambda lib: lib.ones(1).expand(3).mul_(2),
+    lambda lib: (lib.ones(3, requires_grad=True) * 1).unsqueeze(0).expand(2, 3).add_(1),
+    lambda lib: lib.ones(2, 1).expand(2, 3).__setitem__(0, 1.0),
+    lambda lib: lib.ones(3, requires_grad=True).add_(1),
+], ids=["view_of_leaf", "parameter_row", "setitem_on_leaf", "split", "chunk", "unbind", "expand",
+        "expand_of_view", "setitem_on_expand", "leaf"])
+def test_refusals_match_torch(program):
+    same_error(program)
+
+
+def test_view_made_in_no_grad_then_changed_with_grad():
+    def program(lib):
+        y = lib.ones(3, requires_grad=True) * 1
+        with lib.no_grad():
+            v = y[:2]
+        v.mul_(2)
+    same_error(program)
+
+
+def test_allowed_in_no_grad_and_without_grad():
+    def program(lib):
+        w = lib.ones(3, requires_grad=True)
+        with lib.no_grad():
+            w[:2].mul_(2)
+            w[2] = 5.0
+        t = lib.ones(4)
+        t.split(2)[0].mul_(3)  # nothing requires grad: a multi-output view may change
+        return w.detach(), t, w.requires_grad, w.grad_fn is None
+    same(program)
+
+
+def test_base_and_views_share_one_version_counter():
+    def program(lib):
+        x = lib.ones(2, 3) * 1
+        v, u = x[0], x.t()
+        v.add_(1)
+        x.mul_(2)
+        d = x.detach()
+        d.zero_()
+        return x._version, v._version, u._version, d._version, v._base is x, x[1:][0]._base is x, \
+            v._is_view(), x.detach()._is_view()
+    same(program)
+
+
+def test_sibling_view_of_a_base_that_starts_requiring_grad():
+    def program(lib):
+        z = lib.zeros(3, dtype=lib.float64)
+        zv = z[0:2]
+        leaf = lib.ones(1, dtype=lib.float64, requires_grad=True)
+        z[2:].copy_(leaf * 3)
+        (z.sum() + zv.sum()).backward()
+        return zv.requires_grad, name(zv.grad_fn), name(z.grad_fn), leaf.grad
+    same(program)
+
+
+def test_saved_view_changed_in_place_raises_at_backward():
+    def program(lib):
+        x = lib.ones(3, requires_grad=True)
+        y = x * 1
+        v = y[:2]
+        s = v.sin()  # saves v
+        y.detach()[0] = 5.0  # detach shares the version counter
+        s.sum().backward()
+    same_error(program, message=False)  # (torch names the saved view "output 0 of AsStrided"; minigrad not)
+
+
+def test_in_place_on_a_view_of_a_view_of_a_transpose():
+    def program(lib):
+        a = lib.arange(12.0, dtype=lib.float64).reshape(3, 4).requires_grad_()
+        m = lib.arange(4.0, dtype=lib.float64).requires_grad_()
+        b = a * 2
+        v = b.t()[1:3]
+        v.mul_(m[:3])
+        v[0, 1:].sub_(m[2:])
+        (b ** 2).sum().backward()
+        return b.detach(), a.grad, m.grad, name(v.grad_fn), name(b.grad_fn)
+    same(program)
+
+
+def test_double_backward_through_copy_slices():
+    def program(lib):
+        a = lib.tensor([0.5, -1.0, 2.0], dtype=lib.float64, requires_grad=True)
+        b = a * a
+        b[1:].mul_(a[:2])
+        g, = lib.autograd.grad(b.sum(), a, create_graph=True)
+        h, = lib.autograd.grad((g * g).sum(), a)
+        return g.detach(), h
+    same(program)
+
+
+# --- issue 16 / 15: indexing and view errors ---------------------------------------------------------
+@pytest.mark.parametrize("program", [
+    lambda lib: lib.arange(5.0)[::-1],
+    lambda lib: lib.arange(5.0).narrow(0, 2, 5),
+    lambda lib: lib.tensor(1.0)[0],
+    lambda lib: lib.tensor(1.0)[0:1],
+    lambda lib: lib.zeros(3, dtype=lib.int8).__setitem__([0, 1], lib.tensor(1.5)),
+    lambda lib: lib.zeros(3, dtype=lib.int8).__setitem__(lib.tensor([0, 1]), lib.tensor([1.5, 2.0])),
+    lambda lib: lib.ones(3, 4).t().view(lib.int8),
+    lambda lib: lib.ones(3, 3)[:, :1].view(lib.float64),
+    lambda lib: lib.ones(3).view(lib.float64),
+], ids=["negative_step", "narrow_past_end", "int_of_0_dim", "slice_of_0_dim", "index_put_dtype",
+        "index_put_dtype_tensor_index", "view_dtype_stride", "view_dtype_size", "view_dtype_size_1d"])
+def test_index_and_view_errors_match_torch(program):
+    same_error(program)
+
+
+@pytest.mark.parametrize("dtype", ["int32", "int16", "uint8", "float16", "int64", "float64", "float32"])
+def test_view_dtype_reinterprets_the_bits(dtype):
+    def program(lib):
+        t = lib.arange(8.0).reshape(2, 4)
+        v = t.view(getattr(lib, dtype))
+        return v, v.dtype == getattr(lib, dtype), t.view(getattr(lib, dtype))._base is t
+    ours, theirs = both(program)
+    np.testing.assert_array_equal(ours[0].numpy(), theirs[0].numpy())
+    assert ours[1:] == theirs[1:]
+
+
+def test_setitem_with_a_basic_index_casts_the_value():
+    same(lambda lib: (lambda t: (t.__setitem__(0, lib.tensor(1.5)), t.__setitem__(slice(1, 3), lib.tensor(2.7)), t)[2])(
+        lib.zeros(3, dtype=lib.int8)))
+
+
+def test_indexing_with_range_lists_and_numpy_arrays():
+    def program(lib):
+        y_hat = lib.arange(12.0, dtype=lib.float64).reshape(3, 4).requires_grad_()
+        y = lib.tensor([0, 2, 1])
+        picked = y_hat[range(len(y_hat)), y]
+        both_ = y_hat[np.array([0, 2]), 1] + y_hat[[1, 2], [3, 0]]
+        (picked.sum() + both_.sum()).backward()
+        return picked, both_, y_hat.grad
+    same(program)
+
+
+# --- augmented assignment ----------------------------------------------------------------------------
+AUGMENTED = [(op, "int64") for op in ["+=", "-=", "*=", "/=", "//=", "%=", "**=", "&=", "|=", "^=", "<<=", ">>=",
+                                      "@="]] + \
+    [(op, "float64") for op in ["+=", "-=", "*=", "/=", "//=", "%=", "**=", "<<=", ">>=", "@="]] + \
+    [(op, "bool") for op in ["&=", "|=", "^="]]
+
+
+@pytest.mark.parametrize("op,dtype", AUGMENTED)  # (dtype errors of the ops themselves: test_errors.py)
+def test_augmented_assignment_is_in_place(op, dtype):
+    def program(lib):
+        t = lib.tensor([[5, 7], [12, 3]]).to(getattr(lib, dtype))
+        alias, view = t, t[0]
+        other = lib.tensor([[2, 3], [1, 2]]).to(getattr(lib, dtype))
+        ns = {"t": t, "o": other}
+        exec(f"t {op} o", ns)
+        return ns["t"], alias, view, ns["t"] is alias
+    ours, theirs = both(program)
+    if isinstance(theirs, Exception):
+        assert type(ours) is type(theirs), f"{ours!r} vs torch's {theirs!r}"
+        return
+    assert not isinstance(ours, Exception), f"{ours!r}; torch gives {theirs}"
+    for o, t in zip(ours[:3], theirs[:3]):
+        assert o.dtype == getattr(minigrad, str(t.dtype).split(".")[1])
+        np.testing.assert_array_equal(o.numpy(), t.numpy())
+    assert ours[3] == theirs[3]
+
+
+def test_partial_overlap_is_refused():
+    def program(lib):
+        y = lib.arange(4.0)
+        v = y[1:3]
+        v *= y[:2]
+    same_error(program)
+
+
+def test_augmented_assignment_on_a_view_changes_the_base():
+    def program(lib):
+        x = lib.tensor([1.0, 2.0, 3.0, 4.0], dtype=lib.float64, requires_grad=True)
+        y = x * 1
+        v = y[1:3]
+        v += 1
+        v *= x[:2]
+        v -= 0.5
+        v **= 2
+        y.sum().backward()
+        return y.detach(), x.grad
+    same(program)
+
+
+# --- threads -----------------------------------------------------------------------------------------
+def test_concurrent_backward_into_a_shared_leaf_accumulates_exactly():
+    w = minigrad.ones(3, requires_grad=True)
+
+    def work():
+        for _ in range(100):
+            (w * 2).sum().backward()
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    np.testing.assert_array_equal(w.grad.numpy(), np.full(3, 800.0, np.float32))
+
+
+def test_concurrent_draws_from_the_default_generator_are_disjoint():
+    minigrad.manual_seed(0)
+    draws = []
+
+    def work():
+        for _ in range(200):
+            draws.append(minigrad.randn(4).numpy().tobytes())
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(set(draws)) == 800
+    torch.manual_seed(0)
+    expected = [torch.randn(4).numpy().tobytes() for _ in range(800)]  # the same draws, in some order
+    assert sorted(draws) == sorted(expected)
+
+
+# --- hooks -------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("hook", [lambda g: g.sum(), lambda g: g.double(), lambda g: 3.0, lambda g: g[:1]],
+                         ids=["shape", "dtype", "not_a_tensor", "slice"])
+@pytest.mark.parametrize("leaf", [True, False])
+def test_hook_results_are_checked(hook, leaf):
+    def program(lib):
+        x = lib.ones(2, requires_grad=True)
+        y = x if leaf else x * 1
+        y.register_hook(hook)
+        (y * 2).sum().backward()
+    same_error(program)
+
+
+# --- double backward ---------------------------------------------------------------------------------
+@pytest.mark.parametrize("values", [[[1.0, 2.0, 0.0], [3.0, -1.0, 2.0]], [[0.0, 0.0, 2.0], [1.0, 0.5, 2.0]],
+                                    [[1.5, 2.0, -1.0], [3.0, 2.0, 0.5]]])
+def test_prod_hessian(values):
+    def program(lib):
+        x = lib.tensor(values, dtype=lib.float64, requires_grad=True)
+        g, = lib.autograd.grad((x.prod(1) ** 2).sum(), x, create_graph=True)
+        rows = [lib.autograd.grad(g.reshape(-1)[i], x, retain_graph=True)[0] for i in range(6)]
+        g_all, = lib.autograd.grad(x.prod(), x, create_graph=True)
+        h_all, = lib.autograd.grad(g_all.sum(), x)
+        return g.detach(), lib.stack(rows), g_all.detach(), h_all
+    same(program)
+
+
+@pytest.mark.parametrize("fn", [
+    lambda lib, x: lib.nn.functional.elu(x), lambda lib, x: lib.nn.functional.selu(x),
+    lambda lib, x: lib.nn.functional.celu(x, alpha=0.5),
+    lambda lib, x: lib.nn.functional.smooth_l1_loss(x, lib.zeros_like(x), beta=1.0, reduction="sum"),
+    lambda lib, x: lib.nn.functional.huber_loss(x, lib.zeros_like(x), delta=1.0, reduction="sum"),
+    lambda lib, x: lib.tensor([0.0, 1.0, 0.0, 2.0], dtype=lib.float64, requires_grad=True) ** x,
+    lambda lib, x: x.abs() ** lib.tensor([0.0, 0.0, 1.0, 2.0], dtype=lib.float64),
+], ids=["elu", "selu", "celu", "smooth_l1", "huber", "pow_base_zero", "pow_tensor_exponent_at_zero"])
+def test_second_derivatives_at_kinks(fn):
+    def program(lib):
+        x = lib.tensor([0.0, 1.0, -1.0, 0.0], dtype=lib.float64, requires_grad=True)
+        g, = lib.autograd.grad(fn(lib, x).sum(), x, create_graph=True)
+        h, = lib.autograd.grad(g.sum(), x, allow_unused=True)
+        return g.detach(), h if h is not None else lib.zeros(4, dtype=lib.float64)
+    same(program)
+
+
+@pytest.mark.parametrize("shapes", [((3, 2), (2,)), ((2,), (2,)), ((2,), (2, 3)), ((3, 2), (2, 4))])
+def test_matmul_backward_nodes_are_torchs(shapes):
+    def program(lib):
+        a = lib.arange(1.0, 1.0 + np.prod(shapes[0]), dtype=lib.float64).reshape(shapes[0]).requires_grad_()
+        b = lib.arange(0.5, 0.5 + np.prod(shapes[1]), dtype=lib.float64).reshape(shapes[1]).requires_grad_()
+        ga, gb = lib.autograd.grad(lib.tanh(a @ b * 0.1).sum(), (a, b), create_graph=True)
+        h = lib.autograd.grad((ga.sum() + gb.sum()) ** 2, (a, b))
+        return ga.detach(), gb.detach(), *h, name(ga.grad_fn), name(gb.grad_fn)
+    same(program)
