@@ -62,7 +62,7 @@ def numpy_aliases(fn):
 def out_variant(fn, kind):
     """``fn`` accepting ``out=`` (a Tensor, or a tuple of them for a function that returns a tuple),
     with the dtype rule ``kind`` (see the module docstring)."""
-    if kind not in DTYPE_RULES and kind != "pair":
+    if not all(rule in DTYPE_RULES for rule in kind.split(" then ")) and kind != "pair":
         raise ValueError(f"unknown out= kind {kind!r}")
 
     @functools.wraps(fn)
@@ -92,8 +92,9 @@ def _into(out, kind, fn, args, kwargs):
     if grad_state.enabled and _requires_grad((*args, *kwargs.values(), *outs)):
         raise RuntimeError(f"{name}(): functions with out=... arguments don't support automatic differentiation, "
                            "but one of the arguments requires grad.")
-    if outs[0].dtype.name == "bool" and name in NOT_FOR_BOOL:
-        raise NotImplementedError(f"\"{NOT_FOR_BOOL[name]}\" not implemented for 'Bool'")
+    kernel, lacking = NOT_IMPLEMENTED_FOR.get(name, (None, ()))
+    if outs[0].dtype.name in lacking:
+        raise NotImplementedError(f"\"{kernel}\" not implemented for '{outs[0].dtype.legacy_name}'")
     if kind == "factory":
         dtype = kwargs.get("dtype")
         if dtype is not None and dtype is not outs[0].dtype:
@@ -110,10 +111,12 @@ def _into(out, kind, fn, args, kwargs):
     if kind == "pair":  # max/min: (values, indices) of exactly their dtypes; a full reduction casts
         kind = "exact" if len(results) > 1 else "reduce cast"
     for r, o in zip(results, outs):
-        allowed, message, error = DTYPE_RULES[kind]
-        if not allowed(r.dtype, o.dtype):
-            raise error(message.format(name=name, r=r.dtype.legacy_name, o=o.dtype.legacy_name,
-                                       rc=C_TYPE_NAMES[r.dtype.name], oc=C_TYPE_NAMES[o.dtype.name]))
+        for rule in kind.split(" then "):  # a kernel checking two rules in turn (matrix_power)
+            allowed, message, error = DTYPE_RULES[rule]
+            if not allowed(r.dtype, o.dtype):
+                raise error(message.format(name=name, r=r.dtype.legacy_name, o=o.dtype.legacy_name,
+                                           rc=C_TYPE_NAMES[r.dtype.name], oc=C_TYPE_NAMES[o.dtype.name],
+                                           int32=r.dtype.name == "int32"))
     for r, o in zip(results, outs):
         _write(o, r, name, warn=kind != "factory" and name not in SILENT_RESIZE)
     return type(result)(*outs) if isinstance(result, tuple) else out
@@ -145,11 +148,38 @@ DTYPE_RULES = {
     "nan_to_num": (lambda r, o: r is o, "nan_to_num: dtype of out: {o} should be same as input: {r}", RuntimeError),
     "bool": (lambda r, o: o.name == "bool", "{name} only supports bool tensor for result, got: {o}", RuntimeError),
     "long": (lambda r, o: o.name == "int64", "{name} expects Long tensor out, got: {o}", RuntimeError),
+    "boolean": (lambda r, o: o.name == "bool", "{name} does not support non-boolean outputs.", RuntimeError),
+    "castable": (_can_cast, "{name}: Expected result to be safely castable from {r} dtype, but got result with dtype "
+                            "{o}", RuntimeError),
+    "float_power": (lambda r, o: r is o, "the output given to float_power has dtype {o} but the operation's result "
+                                         "requires dtype {r}", RuntimeError),
+    "heaviside": (lambda r, o: r is o, "heaviside is not yet implemented for tensors with different dtypes.",
+                  RuntimeError),
+    "scalar_type": (lambda r, o: r is o, "expected scalar_type {r} but found {o}", RuntimeError),
+    "quantile": (lambda r, o: r is o, "quantile() out tensor must be same dtype as the input tensor", RuntimeError),
+    "addbmm": (lambda r, o: r is o, "self and mat2 must have the same dtype, but got {o} and {r}", RuntimeError),
+    "searchsorted": (lambda r, o: r is o, "torch.searchsorted(): output tensor's dtype is wrong, it can only be "
+                                          "Int(int32) or Long(int64) depending on whether out_int32 flag is True, "
+                                          "but we got output tensor's dtype {o} and out_int32 flag is {int32}",
+                     RuntimeError),
+    "multi_dot": (lambda r, o: r is o, "multi_dot(): expected out tensor to have dtype {rc} but got {oc}",
+                  RuntimeError),
+    "matrix_norm": (lambda r, o: r is o, "linalg.matrix_norm expected out tensor dtype {r} but got: {o}",
+                    RuntimeError),
+    "histc": (lambda r, o: r is o, "torch.histogram: input tensor and hist tensor should have the same dtype, but got "
+                                   "input {rc} and hist {oc}", RuntimeError),
+    "tensordot": (lambda r, o: r is o, "tensordot: Expected the output tensor to have dtype {r}, but got an output "
+                                       "tensor with dtype {o}", RuntimeError),
+    "take": (lambda r, o: r is o, "take(): self and out expected to have the same dtype, but got self.dtype = {r} and "
+                                  "out.dtype = {o}", RuntimeError),
 }
 SILENT_RESIZE = {"bernoulli", "multinomial"}  # as torch's factories, they resize ``out`` without a warning
-# kernels torch does not compile for bool, by their names in torch's NotImplementedError
-NOT_FOR_BOOL = {"arange": "arange_cpu", "linspace": "linspace_cpu", "logspace": "logspace_cpu",
-                "randperm": "randperm", "cumsum": "cumsum_out_cpu"}
+# kernels torch does not compile for some out dtypes: (the kernel's name in torch's NotImplementedError, those dtypes)
+NOT_IMPLEMENTED_FOR = {
+    **{name: (f"{name}_cpu", {"bool"}) for name in ("arange", "linspace", "logspace")},
+    "randperm": ("randperm", {"bool"}), "cumsum": ("cumsum_out_cpu", {"bool"}), "cumprod": ("cumprod_out_cpu", {"bool"}),
+    "nansum": ("nansum_cpu", {"bool", "int64"}), "nanmean": ("nansum_cpu", {"bool", "int64"}),
+}
 
 
 def _write(o, r, name, warn):
@@ -194,10 +224,29 @@ OUT_KINDS = {
     **dict.fromkeys("zeros ones empty full arange linspace logspace eye rand randn randint randperm normal".split(),
                     "factory"),
     "where": "where", "nan_to_num": "nan_to_num", "multinomial": "long", "dot": "dot", "logsumexp": "floating",
+    **dict.fromkeys(
+        "acos arccos asin arcsin atan arctan acosh arccosh asinh arcsinh atanh arctanh cosh sinh tan erf erfc erfinv "
+        "exp2 logit sinc deg2rad rad2deg angle diff atan2 arctan2 copysign fmax fmin fmod hypot logaddexp logaddexp2 "
+        "nextafter xlogy greater greater_equal less less_equal not_equal outer ger addr kron gcd lcm".split(), "cast"),
+    **dict.fromkeys("fix frac sgn clamp_max clamp_min".split(), "same"),
+    **dict.fromkeys("cumprod nansum nanmean".split(), "any"),
+    **dict.fromkeys("diag tril triu msort baddbmm addmv inverse cross isin renorm slice_scatter take_along_dim "
+                    "frobenius_norm".split(), "exact"),
+    **dict.fromkeys("cummax cummin kthvalue median mode nanmedian aminmax frexp qr svd slogdet triangular_solve "
+                    "histogram".split(), "pair"),
+    **dict.fromkeys("column_stack dstack hstack vstack row_stack".split(), "cat"),
+    **dict.fromkeys("signbit isneginf isposinf".split(), "boolean"),
+    **dict.fromkeys("cholesky cholesky_inverse cholesky_solve".split(), "castable"),
+    **dict.fromkeys("quantile nanquantile".split(), "quantile"),
+    **dict.fromkeys("bucketize searchsorted".split(), "searchsorted"),
+    **dict.fromkeys("inner tensordot".split(), "tensordot"),
+    "float_power": "float_power", "heaviside": "heaviside", "logcumsumexp": "scalar_type", "addbmm": "addbmm",
+    "chain_matmul": "multi_dot", "nuclear_norm": "matrix_norm", "histc": "histc", "take": "take", "vdot": "dot",
+    "matrix_power": "castable then exact",
 }
 # Functions and methods torch writes in Python: its argument parser, and so the aliases, never sees them.
-PYTHON_FUNCTIONS = frozenset({"norm", "split", "unique"})
-PYTHON_METHODS = frozenset({"norm", "split", "unflatten", "unique", "backward", "register_hook"})
+PYTHON_FUNCTIONS = frozenset({"norm", "split", "unique", "unique_consecutive"})
+PYTHON_METHODS = frozenset({"norm", "split", "unflatten", "unique", "unique_consecutive", "backward", "register_hook"})
 
 
 def bind_functions(namespace):
