@@ -284,7 +284,10 @@ def _run_out(lib, name, out_dtype, shape):
         result = OUT_CALLS[name](lib, out=out)
     values = [(str(o.dtype), tuple(o.shape), o.numpy().tolist()) for o in (out if name in TUPLE_OUT else (out,))]
     same = all(r is o for r, o in zip(result, out)) if name in TUPLE_OUT else result is out
-    return same, values, [str(w.message).split(" (Triggered")[0] for w in caught]
+    # torch gives its deprecation notices (torch.ger, torch.qr, ...) once per process (TORCH_WARN_ONCE): which call
+    # sees one depends on the order the tests run in, so only the warnings of this call are compared
+    warned = (str(w.message).split(" (Triggered")[0] for w in caught)
+    return same, values, [m for m in warned if "deprecated" not in m or "resized" in m]
 
 
 @pytest.mark.parametrize("shape", [(0,), (3, 4), (2,)], ids=["empty", "right shape", "resized"])

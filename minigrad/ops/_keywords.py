@@ -59,9 +59,10 @@ def numpy_aliases(fn):
     return accepting_aliases
 
 
-def out_variant(fn, kind):
+def out_variant(fn, kind, name=None):
     """``fn`` accepting ``out=`` (a Tensor, or a tuple of them for a function that returns a tuple),
-    with the dtype rule ``kind`` (see the module docstring)."""
+    with the dtype rule ``kind`` (see the module docstring); ``name``: torch's name of ``fn`` (its ``__name__``
+    unless given)."""
     if not all(rule in DTYPE_RULES for rule in kind.split(" then ")) and kind != "pair":
         raise ValueError(f"unknown out= kind {kind!r}")
 
@@ -69,7 +70,7 @@ def out_variant(fn, kind):
     def with_out(*args, out=None, **kwargs):
         if out is None:
             return fn(*args, **kwargs)
-        return _into(out, kind, fn, args, kwargs)
+        return _into(out, kind, fn, args, kwargs, name or fn.__name__)
     with_out.out_kind = kind
     return with_out
 
@@ -83,8 +84,7 @@ def _requires_grad(values):
     return False
 
 
-def _into(out, kind, fn, args, kwargs):
-    name = fn.__name__
+def _into(out, kind, fn, args, kwargs, name):
     outs = tuple(out) if isinstance(out, (tuple, list)) else (out,)
     for o in outs:
         if not isinstance(o, Tensor):
@@ -117,8 +117,15 @@ def _into(out, kind, fn, args, kwargs):
                 raise error(message.format(name=name, r=r.dtype.legacy_name, o=o.dtype.legacy_name,
                                            rc=C_TYPE_NAMES[r.dtype.name], oc=C_TYPE_NAMES[o.dtype.name],
                                            int32=r.dtype.name == "int32"))
-    for r, o in zip(results, outs):
-        _write(o, r, name, warn=kind != "factory" and name not in SILENT_RESIZE)
+    kept = None
+    if name in KEEPDIM_RESIZE:
+        bound = inspect.signature(fn).bind(*args, **kwargs)
+        bound.apply_defaults()
+        if not bound.arguments["keepdim"]:
+            kept = bound.arguments["dim"] % (results[0].ndim + 1)
+    for i, (r, o) in enumerate(zip(results, outs)):
+        _write(o, r, name, warn=kind != "factory" and name not in SILENT_RESIZE, kept=kept,
+               transposed=TRANSPOSED_OUT.get(name) == i)
     return type(result)(*outs) if isinstance(result, tuple) else out
 
 
@@ -173,7 +180,11 @@ DTYPE_RULES = {
     "take": (lambda r, o: r is o, "take(): self and out expected to have the same dtype, but got self.dtype = {r} and "
                                   "out.dtype = {o}", RuntimeError),
 }
-SILENT_RESIZE = {"bernoulli", "multinomial"}  # as torch's factories, they resize ``out`` without a warning
+SILENT_RESIZE = {"bernoulli", "multinomial", "addbmm"}  # as torch's factories, they resize ``out`` without a warning
+# reductions whose kernels resize ``out`` with the reduced dim kept (then squeeze it), so torch's resize warning
+# shows the shapes with that dim: does the kernel unsqueeze any ``out`` (True), or only one with the result's dims
+KEEPDIM_RESIZE = {"kthvalue": False, "mode": True}
+TRANSPOSED_OUT = {"svd": 2}  # torch.svd writes V through its transpose (V = Vh.mH): the warning shows that shape
 # kernels torch does not compile for some out dtypes: (the kernel's name in torch's NotImplementedError, those dtypes)
 NOT_IMPLEMENTED_FOR = {
     **{name: (f"{name}_cpu", {"bool"}) for name in ("arange", "linspace", "logspace")},
@@ -182,8 +193,9 @@ NOT_IMPLEMENTED_FOR = {
 }
 
 
-def _write(o, r, name, warn):
-    """Write the result ``r`` into ``o``, resizing ``o`` as torch's ``resize_output`` does."""
+def _write(o, r, name, warn, kept=None, transposed=False):
+    """Write the result ``r`` into ``o``, resizing ``o`` as torch's ``resize_output`` does (``kept``: the reduced dim
+    the kernel keeps while resizing, see KEEPDIM_RESIZE; ``transposed``: see TRANSPOSED_OUT)."""
     array = to_device(r._data, o.device).astype(o.dtype.np, copy=False)
     if o._data.shape == array.shape:
         o._data[...] = array
@@ -194,8 +206,15 @@ def _write(o, r, name, warn):
                           "occur as a result of rounding error. The out tensor will be resized to a tensor of "
                           f"shape ({array.size},).", UserWarning, stacklevel=4)
         elif o._data.size and warn:
-            warnings.warn(f"An output with one or more elements was resized since it had shape {list(o.shape)}, "
-                          f"which does not match the required output shape {list(r.shape)}. This behavior is "
+            had, required = list(o.shape), list(r.shape)
+            if kept is not None:
+                if KEEPDIM_RESIZE[name] or len(had) == len(required):
+                    had.insert(min(kept, len(had)), 1)
+                required.insert(kept, 1)
+            if transposed:
+                had[-2:], required[-2:] = had[-2:][::-1], required[-2:][::-1]
+            warnings.warn(f"An output with one or more elements was resized since it had shape {had}, "
+                          f"which does not match the required output shape {required}. This behavior is "
                           "deprecated, and in a future PyTorch release outputs will not be resized unless they "
                           "have zero elements. You can explicitly reuse an out tensor t by resizing it, inplace, "
                           "to zero elements with t.resize_(0).", UserWarning, stacklevel=4)
@@ -257,7 +276,7 @@ def bind_functions(namespace):
         if name not in PYTHON_FUNCTIONS:
             fn = numpy_aliases(fn)
         if name in OUT_KINDS:
-            fn = out_variant(fn, OUT_KINDS[name])
+            fn = out_variant(fn, OUT_KINDS[name], name)
         namespace[name] = fn
 
 
