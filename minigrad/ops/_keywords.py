@@ -116,7 +116,8 @@ def _into(out, kind, fn, args, kwargs, name):
             if not allowed(r.dtype, o.dtype):
                 raise error(message.format(name=name, r=r.dtype.legacy_name, o=o.dtype.legacy_name,
                                            rc=C_TYPE_NAMES[r.dtype.name], oc=C_TYPE_NAMES[o.dtype.name],
-                                           int32=r.dtype.name == "int32"))
+                                           int32=r.dtype.name == "int32", rt=_type_name(r.dtype),
+                                           ot=_type_name(o.dtype)))
     kept = None
     if name in KEEPDIM_RESIZE:
         bound = inspect.signature(fn).bind(*args, **kwargs)
@@ -127,6 +128,12 @@ def _into(out, kind, fn, args, kwargs, name):
         _write(o, r, name, warn=kind != "factory" and name not in SILENT_RESIZE, kept=kept,
                transposed=TRANSPOSED_OUT.get(name) == i)
     return type(result)(*outs) if isinstance(result, tuple) else out
+
+
+def _type_name(dtype):
+    """torch's name of the CPU tensor type of ``dtype`` in its checks (``checkSameType``): ``torch.FloatTensor``;
+    bool, which has no legacy tensor class, prints as ``CPUBoolType``."""
+    return "CPUBoolType" if dtype.name == "bool" else f"torch.{dtype.legacy_name}Tensor"
 
 
 def _can_cast(result, wanted):
@@ -177,6 +184,12 @@ DTYPE_RULES = {
                                    "input {rc} and hist {oc}", RuntimeError),
     "tensordot": (lambda r, o: r is o, "tensordot: Expected the output tensor to have dtype {r}, but got an output "
                                        "tensor with dtype {o}", RuntimeError),
+    "kthvalue": (lambda r, o: r is o, "output values must be of same type as input", RuntimeError),
+    "median": (lambda r, o: r is o, "Expected tensor for 'values' to have the same type as tensor for argument #2 "
+                                    "'self'; but type {ot} does not equal {rt} (while checking arguments for median)",
+               RuntimeError),
+    "mode": (lambda r, o: r is o, "expected scalar type '{r}' but got '{o}' for values output", RuntimeError),
+    "frexp": (lambda r, o: r is o, "torch.frexp() expects mantissa to have dtype {rc} but got {oc}", RuntimeError),
     "take": (lambda r, o: r is o, "take(): self and out expected to have the same dtype, but got self.dtype = {r} and "
                                   "out.dtype = {o}", RuntimeError),
 }
@@ -251,8 +264,11 @@ OUT_KINDS = {
     **dict.fromkeys("cumprod nansum nanmean".split(), "any"),
     **dict.fromkeys("diag tril triu msort baddbmm addmv inverse cross isin renorm slice_scatter take_along_dim "
                     "frobenius_norm".split(), "exact"),
-    **dict.fromkeys("cummax cummin kthvalue median mode nanmedian aminmax frexp qr svd slogdet triangular_solve "
-                    "histogram".split(), "pair"),
+    # the tuple-returning ones: the rule is checked on each out (the indices' dtype is exact)
+    **dict.fromkeys("aminmax qr svd slogdet triangular_solve".split(), "exact"),
+    **dict.fromkeys("cummax cummin".split(), "scalar_type"),
+    **dict.fromkeys("median nanmedian".split(), "median"),
+    "kthvalue": "kthvalue", "mode": "mode", "frexp": "frexp", "histogram": "histc",
     **dict.fromkeys("column_stack dstack hstack vstack row_stack".split(), "cat"),
     **dict.fromkeys("signbit isneginf isposinf".split(), "boolean"),
     **dict.fromkeys("cholesky cholesky_inverse cholesky_solve".split(), "castable"),
