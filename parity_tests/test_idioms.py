@@ -223,7 +223,8 @@ OUT_CALLS = {
     **{n: (lambda n: lambda lib, **kw: getattr(lib, n)(_x(lib), 1, **kw))(n) for n in ALONG_DIM},
     **{n: (lambda n: lambda lib, **kw: getattr(lib, n)([_x(lib), _p(lib)], **kw))(n) for n in STACKS},
     **{n: (lambda n: lambda lib, **kw: getattr(lib, n)(_x(lib), 0.3, 1, **kw))(n) for n in ("quantile", "nanquantile")},
-    **{n: (lambda n: lambda lib, **kw: getattr(lib, n)(_x(lib)[0], _p(lib)[0], **kw))(n) for n in ("outer", "ger", "vdot")},
+    **{n: (lambda n: lambda lib, **kw: getattr(lib, n)(_x(lib)[0], _p(lib)[0], **kw))(n)
+       for n in ("outer", "ger", "vdot")},
     "acosh": lambda lib, **kw: lib.acosh(_p(lib) + 1, **kw),
     "arccosh": lambda lib, **kw: lib.arccosh(_p(lib) + 1, **kw),
     "gcd": lambda lib, **kw: lib.gcd(_i(lib) + 4, _i(lib) + 2, **kw),
@@ -263,16 +264,60 @@ OUT_CALLS = {
     "take": lambda lib, **kw: lib.take(_x(lib), lib.tensor([0, 5]), **kw),
     "take_along_dim": lambda lib, **kw: lib.take_along_dim(_x(lib), _i(lib), 1, **kw),
 }
+# torch.linalg's functions that take out= (their samples keyed "linalg.name")
+LINALG_OUT_CALLS = {f"linalg.{name}": call for name, call in {
+    "cholesky": lambda lib, **kw: lib.linalg.cholesky(_spd(lib), **kw),
+    "cholesky_ex": lambda lib, **kw: lib.linalg.cholesky_ex(_spd(lib), **kw),
+    "cond": lambda lib, **kw: lib.linalg.cond(_spd(lib), **kw),
+    "cross": lambda lib, **kw: lib.linalg.cross(_x(lib)[:, :3], _p(lib)[:, :3], **kw),
+    "det": lambda lib, **kw: lib.linalg.det(_spd(lib), **kw),
+    "eigh": lambda lib, **kw: lib.linalg.eigh(_spd(lib), **kw),
+    "eigvalsh": lambda lib, **kw: lib.linalg.eigvalsh(_spd(lib), **kw),
+    "inv": lambda lib, **kw: lib.linalg.inv(_spd(lib), **kw),
+    "inv_ex": lambda lib, **kw: lib.linalg.inv_ex(_spd(lib), **kw),
+    "matmul": lambda lib, **kw: lib.linalg.matmul(_x(lib), _p(lib).t(), **kw),
+    "matrix_norm": lambda lib, **kw: lib.linalg.matrix_norm(_spd(lib), **kw),
+    "matrix_power": lambda lib, **kw: lib.linalg.matrix_power(_spd(lib), 2, **kw),
+    "matrix_rank": lambda lib, **kw: lib.linalg.matrix_rank(_spd(lib), **kw),
+    "multi_dot": lambda lib, **kw: lib.linalg.multi_dot([_x(lib), _p(lib).t(), _spd(lib)], **kw),
+    "norm": lambda lib, **kw: lib.linalg.norm(_x(lib), **kw),
+    "pinv": lambda lib, **kw: lib.linalg.pinv(_x(lib), **kw),
+    "qr": lambda lib, **kw: lib.linalg.qr(_spd(lib), **kw),
+    "slogdet": lambda lib, **kw: lib.linalg.slogdet(_spd(lib), **kw),
+    "solve": lambda lib, **kw: lib.linalg.solve(_spd(lib), _x(lib), **kw),
+    "solve_ex": lambda lib, **kw: lib.linalg.solve_ex(_spd(lib), _x(lib), **kw),
+    "solve_triangular": lambda lib, **kw: lib.linalg.solve_triangular(lib.linalg.cholesky(_spd(lib)), _x(lib),
+                                                                      upper=False, **kw),
+    "svd": lambda lib, **kw: lib.linalg.svd(_spd(lib), **kw),
+    "svdvals": lambda lib, **kw: lib.linalg.svdvals(_spd(lib), **kw),
+    "tensorinv": lambda lib, **kw: lib.linalg.tensorinv(_spd(lib), ind=1, **kw),
+    "tensorsolve": lambda lib, **kw: lib.linalg.tensorsolve(_spd(lib), _x(lib)[:, 0], **kw),
+    "vecdot": lambda lib, **kw: lib.linalg.vecdot(_x(lib), _p(lib), **kw),
+    "vector_norm": lambda lib, **kw: lib.linalg.vector_norm(_x(lib), **kw),
+}.items()}
 # functions returning a tuple: the dtypes of their outs (None: the dtype under test)
 TUPLE_OUT = {"sort": (None, "int64"), "topk": (None, "int64"),
              **dict.fromkeys("cummax cummin kthvalue median mode nanmedian".split(), (None, "int64")),
              **dict.fromkeys("aminmax qr slogdet triangular_solve histogram".split(), (None, None)),
-             "frexp": (None, "int32"), "svd": (None, None, None)}
+             "frexp": (None, "int32"), "svd": (None, None, None),
+             **dict.fromkeys(("linalg.cholesky_ex", "linalg.inv_ex", "linalg.solve_ex"), (None, "int32")),
+             **dict.fromkeys(("linalg.eigh", "linalg.qr", "linalg.slogdet"), (None, None)),
+             "linalg.svd": (None, None, None)}
 OUT_DTYPES = ("float32", "float64", "int64", "bool")
 
 
 def test_every_out_function_has_a_call():
     assert set(OUT_CALLS) == set(_keywords.OUT_KINDS)
+    assert set(LINALG_OUT_CALLS) == {f"linalg.{name}" for name in _keywords.LINALG_OUT_KINDS}
+
+
+def test_linalg_out_is_accepted_exactly_where_torch_accepts_it():
+    """The same for torch.linalg, whose signatures are in its docstrings' first lines."""
+    names = [n for n in dir(minigrad.linalg)
+             if not n.startswith("_") and inspect.isfunction(getattr(minigrad.linalg, n))]
+    mine = {n for n in names if hasattr(getattr(minigrad.linalg, n), "out_kind")}
+    theirs = {n for n in names if "out=None" in getattr(torch.linalg, n).__doc__.strip().split("\n")[0]}
+    assert mine == theirs, f"missing out=: {sorted(theirs - mine)}; out= torch lacks: {sorted(mine - theirs)}"
 
 
 def _run_out(lib, name, out_dtype, shape):
@@ -281,7 +326,7 @@ def _run_out(lib, name, out_dtype, shape):
     out = tuple(make(d or out_dtype) for d in TUPLE_OUT[name]) if name in TUPLE_OUT else make(out_dtype)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        result = OUT_CALLS[name](lib, out=out)
+        result = {**OUT_CALLS, **LINALG_OUT_CALLS}[name](lib, out=out)
     values = [(str(o.dtype), tuple(o.shape), o.numpy().tolist()) for o in (out if name in TUPLE_OUT else (out,))]
     same = all(r is o for r, o in zip(result, out)) if name in TUPLE_OUT else result is out
     # torch gives its deprecation notices (torch.ger, torch.qr, ...) once per process (TORCH_WARN_ONCE): which call
@@ -292,7 +337,7 @@ def _run_out(lib, name, out_dtype, shape):
 
 @pytest.mark.parametrize("shape", [(0,), (3, 4), (2,)], ids=["empty", "right shape", "resized"])
 @pytest.mark.parametrize("out_dtype", OUT_DTYPES)
-@pytest.mark.parametrize("name", sorted(n for n in OUT_CALLS if OUT_CALLS[n]))
+@pytest.mark.parametrize("name", sorted(n for n in OUT_CALLS if OUT_CALLS[n]) + sorted(LINALG_OUT_CALLS))
 def test_out_matches_torch(name, out_dtype, shape):
     """The result lands in ``out`` and ``out`` is returned; its dtype rule (cast, exact, ...), the resize
     and its warning, and the errors are torch's."""

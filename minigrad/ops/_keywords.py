@@ -190,6 +190,9 @@ DTYPE_RULES = {
                RuntimeError),
     "mode": (lambda r, o: r is o, "expected scalar type '{r}' but got '{o}' for values output", RuntimeError),
     "frexp": (lambda r, o: r is o, "torch.frexp() expects mantissa to have dtype {rc} but got {oc}", RuntimeError),
+    "linalg.norm": (lambda r, o: r is o, "linalg.norm expected out tensor dtype {r} but got: {o}", RuntimeError),
+    "vecdot": (lambda r, o: r is o, "linalg.vecdot: Expected out of dtype{r} but found {o}", RuntimeError),
+    "scalar type found": (lambda r, o: r is o, "expected scalar type {r} but found {o}", RuntimeError),
     "take": (lambda r, o: r is o, "take(): self and out expected to have the same dtype, but got self.dtype = {r} and "
                                   "out.dtype = {o}", RuntimeError),
 }
@@ -201,7 +204,8 @@ TRANSPOSED_OUT = {"svd": 2}  # torch.svd writes V through its transpose (V = Vh.
 # kernels torch does not compile for some out dtypes: (the kernel's name in torch's NotImplementedError, those dtypes)
 NOT_IMPLEMENTED_FOR = {
     **{name: (f"{name}_cpu", {"bool"}) for name in ("arange", "linspace", "logspace")},
-    "randperm": ("randperm", {"bool"}), "cumsum": ("cumsum_out_cpu", {"bool"}), "cumprod": ("cumprod_out_cpu", {"bool"}),
+    "randperm": ("randperm", {"bool"}), "cumsum": ("cumsum_out_cpu", {"bool"}),
+    "cumprod": ("cumprod_out_cpu", {"bool"}),
     "nansum": ("nansum_cpu", {"bool", "int64"}), "nanmean": ("nansum_cpu", {"bool", "int64"}),
 }
 
@@ -279,20 +283,34 @@ OUT_KINDS = {
     "chain_matmul": "multi_dot", "nuclear_norm": "matrix_norm", "histc": "histc", "take": "take", "vdot": "dot",
     "matrix_power": "castable then exact",
 }
+# torch.linalg's functions that take out=: {name: (dtype rule, the name torch's messages give it)}
+LINALG_OUT_KINDS = {
+    **{name: ("exact", f"linalg_{name}") for name in (
+        "cholesky cholesky_ex cross det eigh eigvalsh inv inv_ex matmul qr slogdet solve solve_ex svd svdvals "
+        "vector_norm").split()},
+    **{name: ("castable", f"linalg.{name}") for name in ("cond", "pinv")},
+    **{name: ("castable", name) for name in ("tensorinv", "tensorsolve")},
+    "matrix_rank": ("castable", "torch.linalg.matrix_rank"), "matrix_power": ("castable then exact", "matrix_power"),
+    "matrix_norm": ("matrix_norm", "linalg_matrix_norm"), "multi_dot": ("multi_dot", "linalg_multi_dot"),
+    "norm": ("linalg.norm", "linalg_norm"), "vecdot": ("vecdot", "linalg_vecdot"),
+    "solve_triangular": ("scalar type found", "linalg_solve_triangular"),
+}
 # Functions and methods torch writes in Python: its argument parser, and so the aliases, never sees them.
 PYTHON_FUNCTIONS = frozenset({"norm", "split", "unique", "unique_consecutive"})
 PYTHON_METHODS = frozenset({"norm", "split", "unflatten", "unique", "unique_consecutive", "backward", "register_hook"})
 
 
-def bind_functions(namespace):
-    """Give the ``torch.*`` functions of ``namespace`` (a module's ``globals()``) the aliases and ``out=``."""
+def bind_functions(namespace, out_kinds=OUT_KINDS):
+    """Give the ``torch.*`` functions of ``namespace`` (a module's ``globals()``) the aliases and ``out=`` (by
+    ``out_kinds``: name to kind, or to (kind, the name torch's messages give the function))."""
     for name, fn in list(namespace.items()):
         if name.startswith("_") or not inspect.isfunction(fn) or not fn.__module__.startswith("minigrad."):
             continue
         if name not in PYTHON_FUNCTIONS:
             fn = numpy_aliases(fn)
-        if name in OUT_KINDS:
-            fn = out_variant(fn, OUT_KINDS[name], name)
+        if name in out_kinds:
+            kind, torch_name = out_kinds[name] if isinstance(out_kinds[name], tuple) else (out_kinds[name], name)
+            fn = out_variant(fn, kind, torch_name)
         namespace[name] = fn
 
 
