@@ -19,8 +19,12 @@ it binds, added here to minigrad's functions by one wrapper each instead of by e
   ``abs``, ``amax``, ...: ``out`` has the result's dtype), ``factory`` (``zeros``, ``randn``, ...: the
   values are made in ``out``'s dtype, and a resize is silent).
 
-  Only the ``torch.*`` functions take ``out=`` (Tensor methods do not, as in torch);
-  ``OUT_KINDS`` lists which, and ``parity_tests/test_idioms.py`` checks the list against
+  A function returning a tuple (``sort``, ``kthvalue``, ``linalg.qr``) takes a tuple ``out`` and its rule is
+  checked on each member. Where torch's kernel shows ``out`` differently in its resize warning, a table says how
+  (``KEEPDIM_RESIZE``, ``TRANSPOSED_OUT``, ``SILENT_RESIZE``).
+
+  Only the ``torch.*`` and ``torch.linalg.*`` functions take ``out=`` (Tensor methods do not, as in torch);
+  ``OUT_KINDS`` and ``LINALG_OUT_KINDS`` list which, and ``parity_tests/test_idioms.py`` checks the lists against
   torch's own signatures.
 """
 import functools
