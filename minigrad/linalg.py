@@ -5,6 +5,7 @@ The ops live in ``minigrad/ops/``: decompositions and their derivatives in
 product ops in ``linalg.py``; this module is the namespace.
 """
 from ._missing_names import missing_names as _missing_names
+from .ops import _keywords
 from .ops.distance import linalg_cross as cross
 from .ops.linalg import matmul
 from .ops.linalg_decompositions import (LinAlgError, inv, det, slogdet, solve, cholesky, qr, eigh, eigvalsh, svd,
@@ -25,4 +26,5 @@ def vander(x, *, N=None):  # noqa: N803
     return _vander(x, N, increasing=True)
 
 
+_keywords.bind_functions(globals(), _keywords.LINALG_OUT_KINDS)  # out= and the NumPy keyword aliases, as torch's
 __getattr__ = _missing_names(__name__, "linalg")  # a torch.linalg name minigrad lacks: an AttributeError naming it

@@ -19,8 +19,12 @@ it binds, added here to minigrad's functions by one wrapper each instead of by e
   ``abs``, ``amax``, ...: ``out`` has the result's dtype), ``factory`` (``zeros``, ``randn``, ...: the
   values are made in ``out``'s dtype, and a resize is silent).
 
-  Only the ``torch.*`` functions take ``out=`` (Tensor methods do not, as in torch);
-  ``OUT_KINDS`` lists which, and ``parity_tests/test_idioms.py`` checks the list against
+  A function returning a tuple (``sort``, ``kthvalue``, ``linalg.qr``) takes a tuple ``out`` and its rule is
+  checked on each member. Where torch's kernel shows ``out`` differently in its resize warning, a table says how
+  (``KEEPDIM_RESIZE``, ``TRANSPOSED_OUT``, ``SILENT_RESIZE``).
+
+  Only the ``torch.*`` and ``torch.linalg.*`` functions take ``out=`` (Tensor methods do not, as in torch);
+  ``OUT_KINDS`` and ``LINALG_OUT_KINDS`` list which, and ``parity_tests/test_idioms.py`` checks the lists against
   torch's own signatures.
 """
 import functools
@@ -59,17 +63,18 @@ def numpy_aliases(fn):
     return accepting_aliases
 
 
-def out_variant(fn, kind):
+def out_variant(fn, kind, name=None):
     """``fn`` accepting ``out=`` (a Tensor, or a tuple of them for a function that returns a tuple),
-    with the dtype rule ``kind`` (see the module docstring)."""
-    if kind not in DTYPE_RULES and kind != "pair":
+    with the dtype rule ``kind`` (see the module docstring); ``name``: torch's name of ``fn`` (its ``__name__``
+    unless given)."""
+    if not all(rule in DTYPE_RULES for rule in kind.split(" then ")) and kind != "pair":
         raise ValueError(f"unknown out= kind {kind!r}")
 
     @functools.wraps(fn)
     def with_out(*args, out=None, **kwargs):
         if out is None:
             return fn(*args, **kwargs)
-        return _into(out, kind, fn, args, kwargs)
+        return _into(out, kind, fn, args, kwargs, name or fn.__name__)
     with_out.out_kind = kind
     return with_out
 
@@ -83,8 +88,7 @@ def _requires_grad(values):
     return False
 
 
-def _into(out, kind, fn, args, kwargs):
-    name = fn.__name__
+def _into(out, kind, fn, args, kwargs, name):
     outs = tuple(out) if isinstance(out, (tuple, list)) else (out,)
     for o in outs:
         if not isinstance(o, Tensor):
@@ -92,8 +96,9 @@ def _into(out, kind, fn, args, kwargs):
     if grad_state.enabled and _requires_grad((*args, *kwargs.values(), *outs)):
         raise RuntimeError(f"{name}(): functions with out=... arguments don't support automatic differentiation, "
                            "but one of the arguments requires grad.")
-    if outs[0].dtype.name == "bool" and name in NOT_FOR_BOOL:
-        raise NotImplementedError(f"\"{NOT_FOR_BOOL[name]}\" not implemented for 'Bool'")
+    kernel, lacking = NOT_IMPLEMENTED_FOR.get(name, (None, ()))
+    if outs[0].dtype.name in lacking:
+        raise NotImplementedError(f"\"{kernel}\" not implemented for '{outs[0].dtype.legacy_name}'")
     if kind == "factory":
         dtype = kwargs.get("dtype")
         if dtype is not None and dtype is not outs[0].dtype:
@@ -110,13 +115,29 @@ def _into(out, kind, fn, args, kwargs):
     if kind == "pair":  # max/min: (values, indices) of exactly their dtypes; a full reduction casts
         kind = "exact" if len(results) > 1 else "reduce cast"
     for r, o in zip(results, outs):
-        allowed, message, error = DTYPE_RULES[kind]
-        if not allowed(r.dtype, o.dtype):
-            raise error(message.format(name=name, r=r.dtype.legacy_name, o=o.dtype.legacy_name,
-                                       rc=C_TYPE_NAMES[r.dtype.name], oc=C_TYPE_NAMES[o.dtype.name]))
-    for r, o in zip(results, outs):
-        _write(o, r, name, warn=kind != "factory" and name not in SILENT_RESIZE)
+        for rule in kind.split(" then "):  # a kernel checking two rules in turn (matrix_power)
+            allowed, message, error = DTYPE_RULES[rule]
+            if not allowed(r.dtype, o.dtype):
+                raise error(message.format(name=name, r=r.dtype.legacy_name, o=o.dtype.legacy_name,
+                                           rc=C_TYPE_NAMES[r.dtype.name], oc=C_TYPE_NAMES[o.dtype.name],
+                                           int32=r.dtype.name == "int32", rt=_type_name(r.dtype),
+                                           ot=_type_name(o.dtype)))
+    kept = None
+    if name in KEEPDIM_RESIZE:
+        bound = inspect.signature(fn).bind(*args, **kwargs)
+        bound.apply_defaults()
+        if not bound.arguments["keepdim"]:
+            kept = bound.arguments["dim"] % (results[0].ndim + 1)
+    for i, (r, o) in enumerate(zip(results, outs)):
+        _write(o, r, name, warn=kind != "factory" and name not in SILENT_RESIZE, kept=kept,
+               transposed=TRANSPOSED_OUT.get(name) == i)
     return type(result)(*outs) if isinstance(result, tuple) else out
+
+
+def _type_name(dtype):
+    """torch's name of the CPU tensor type of ``dtype`` in its checks (``checkSameType``): ``torch.FloatTensor``;
+    bool, which has no legacy tensor class, prints as ``CPUBoolType``."""
+    return "CPUBoolType" if dtype.name == "bool" else f"torch.{dtype.legacy_name}Tensor"
 
 
 def _can_cast(result, wanted):
@@ -145,15 +166,57 @@ DTYPE_RULES = {
     "nan_to_num": (lambda r, o: r is o, "nan_to_num: dtype of out: {o} should be same as input: {r}", RuntimeError),
     "bool": (lambda r, o: o.name == "bool", "{name} only supports bool tensor for result, got: {o}", RuntimeError),
     "long": (lambda r, o: o.name == "int64", "{name} expects Long tensor out, got: {o}", RuntimeError),
+    "boolean": (lambda r, o: o.name == "bool", "{name} does not support non-boolean outputs.", RuntimeError),
+    "castable": (_can_cast, "{name}: Expected result to be safely castable from {r} dtype, but got result with dtype "
+                            "{o}", RuntimeError),
+    "float_power": (lambda r, o: r is o, "the output given to float_power has dtype {o} but the operation's result "
+                                         "requires dtype {r}", RuntimeError),
+    "heaviside": (lambda r, o: r is o, "heaviside is not yet implemented for tensors with different dtypes.",
+                  RuntimeError),
+    "scalar_type": (lambda r, o: r is o, "expected scalar_type {r} but found {o}", RuntimeError),
+    "quantile": (lambda r, o: r is o, "quantile() out tensor must be same dtype as the input tensor", RuntimeError),
+    "addbmm": (lambda r, o: r is o, "self and mat2 must have the same dtype, but got {o} and {r}", RuntimeError),
+    "searchsorted": (lambda r, o: r is o, "torch.searchsorted(): output tensor's dtype is wrong, it can only be "
+                                          "Int(int32) or Long(int64) depending on whether out_int32 flag is True, "
+                                          "but we got output tensor's dtype {o} and out_int32 flag is {int32}",
+                     RuntimeError),
+    "multi_dot": (lambda r, o: r is o, "multi_dot(): expected out tensor to have dtype {rc} but got {oc}",
+                  RuntimeError),
+    "matrix_norm": (lambda r, o: r is o, "linalg.matrix_norm expected out tensor dtype {r} but got: {o}",
+                    RuntimeError),
+    "histc": (lambda r, o: r is o, "torch.histogram: input tensor and hist tensor should have the same dtype, but got "
+                                   "input {rc} and hist {oc}", RuntimeError),
+    "tensordot": (lambda r, o: r is o, "tensordot: Expected the output tensor to have dtype {r}, but got an output "
+                                       "tensor with dtype {o}", RuntimeError),
+    "kthvalue": (lambda r, o: r is o, "output values must be of same type as input", RuntimeError),
+    "median": (lambda r, o: r is o, "Expected tensor for 'values' to have the same type as tensor for argument #2 "
+                                    "'self'; but type {ot} does not equal {rt} (while checking arguments for median)",
+               RuntimeError),
+    "mode": (lambda r, o: r is o, "expected scalar type '{r}' but got '{o}' for values output", RuntimeError),
+    "frexp": (lambda r, o: r is o, "torch.frexp() expects mantissa to have dtype {rc} but got {oc}", RuntimeError),
+    "linalg.norm": (lambda r, o: r is o, "linalg.norm expected out tensor dtype {r} but got: {o}", RuntimeError),
+    "vecdot": (lambda r, o: r is o, "linalg.vecdot: Expected out of dtype{r} but found {o}", RuntimeError),
+    "scalar type found": (lambda r, o: r is o, "expected scalar type {r} but found {o}", RuntimeError),
+    "take": (lambda r, o: r is o, "take(): self and out expected to have the same dtype, but got self.dtype = {r} and "
+                                  "out.dtype = {o}", RuntimeError),
 }
-SILENT_RESIZE = {"bernoulli", "multinomial"}  # as torch's factories, they resize ``out`` without a warning
-# kernels torch does not compile for bool, by their names in torch's NotImplementedError
-NOT_FOR_BOOL = {"arange": "arange_cpu", "linspace": "linspace_cpu", "logspace": "logspace_cpu",
-                "randperm": "randperm", "cumsum": "cumsum_out_cpu"}
+SILENT_RESIZE = {"bernoulli", "multinomial", "addbmm"}  # as torch's factories, they resize ``out`` without a warning
+# reductions whose kernels resize ``out`` with the reduced dim kept (then squeeze it), so torch's resize warning
+# shows the shapes with that dim: does the kernel unsqueeze any ``out`` (True), or only one with the result's dims
+KEEPDIM_RESIZE = {"kthvalue": False, "mode": True}
+TRANSPOSED_OUT = {"svd": 2}  # torch.svd writes V through its transpose (V = Vh.mH): the warning shows that shape
+# kernels torch does not compile for some out dtypes: (the kernel's name in torch's NotImplementedError, those dtypes)
+NOT_IMPLEMENTED_FOR = {
+    **{name: (f"{name}_cpu", {"bool"}) for name in ("arange", "linspace", "logspace")},
+    "randperm": ("randperm", {"bool"}), "cumsum": ("cumsum_out_cpu", {"bool"}),
+    "cumprod": ("cumprod_out_cpu", {"bool"}),
+    "nansum": ("nansum_cpu", {"bool", "int64"}), "nanmean": ("nansum_cpu", {"bool", "int64"}),
+}
 
 
-def _write(o, r, name, warn):
-    """Write the result ``r`` into ``o``, resizing ``o`` as torch's ``resize_output`` does."""
+def _write(o, r, name, warn, kept=None, transposed=False):
+    """Write the result ``r`` into ``o``, resizing ``o`` as torch's ``resize_output`` does (``kept``: the reduced dim
+    the kernel keeps while resizing, see KEEPDIM_RESIZE; ``transposed``: see TRANSPOSED_OUT)."""
     array = to_device(r._data, o.device).astype(o.dtype.np, copy=False)
     if o._data.shape == array.shape:
         o._data[...] = array
@@ -164,8 +227,15 @@ def _write(o, r, name, warn):
                           "occur as a result of rounding error. The out tensor will be resized to a tensor of "
                           f"shape ({array.size},).", UserWarning, stacklevel=4)
         elif o._data.size and warn:
-            warnings.warn(f"An output with one or more elements was resized since it had shape {list(o.shape)}, "
-                          f"which does not match the required output shape {list(r.shape)}. This behavior is "
+            had, required = list(o.shape), list(r.shape)
+            if kept is not None:
+                if KEEPDIM_RESIZE[name] or len(had) == len(required):
+                    had.insert(min(kept, len(had)), 1)
+                required.insert(kept, 1)
+            if transposed:
+                had[-2:], required[-2:] = had[-2:][::-1], required[-2:][::-1]
+            warnings.warn(f"An output with one or more elements was resized since it had shape {had}, "
+                          f"which does not match the required output shape {required}. This behavior is "
                           "deprecated, and in a future PyTorch release outputs will not be resized unless they "
                           "have zero elements. You can explicitly reuse an out tensor t by resizing it, inplace, "
                           "to zero elements with t.resize_(0).", UserWarning, stacklevel=4)
@@ -194,21 +264,57 @@ OUT_KINDS = {
     **dict.fromkeys("zeros ones empty full arange linspace logspace eye rand randn randint randperm normal".split(),
                     "factory"),
     "where": "where", "nan_to_num": "nan_to_num", "multinomial": "long", "dot": "dot", "logsumexp": "floating",
+    **dict.fromkeys(
+        "acos arccos asin arcsin atan arctan acosh arccosh asinh arcsinh atanh arctanh cosh sinh tan erf erfc erfinv "
+        "exp2 logit sinc deg2rad rad2deg angle diff atan2 arctan2 copysign fmax fmin fmod hypot logaddexp logaddexp2 "
+        "nextafter xlogy greater greater_equal less less_equal not_equal outer ger addr kron gcd lcm".split(), "cast"),
+    **dict.fromkeys("fix frac sgn clamp_max clamp_min".split(), "same"),
+    **dict.fromkeys("cumprod nansum nanmean".split(), "any"),
+    **dict.fromkeys("diag tril triu msort baddbmm addmv inverse cross isin renorm slice_scatter take_along_dim "
+                    "frobenius_norm".split(), "exact"),
+    # the tuple-returning ones: the rule is checked on each out (the indices' dtype is exact)
+    **dict.fromkeys("aminmax qr svd slogdet triangular_solve".split(), "exact"),
+    **dict.fromkeys("cummax cummin".split(), "scalar_type"),
+    **dict.fromkeys("median nanmedian".split(), "median"),
+    "kthvalue": "kthvalue", "mode": "mode", "frexp": "frexp", "histogram": "histc",
+    **dict.fromkeys("column_stack dstack hstack vstack row_stack".split(), "cat"),
+    **dict.fromkeys("signbit isneginf isposinf".split(), "boolean"),
+    **dict.fromkeys("cholesky cholesky_inverse cholesky_solve".split(), "castable"),
+    **dict.fromkeys("quantile nanquantile".split(), "quantile"),
+    **dict.fromkeys("bucketize searchsorted".split(), "searchsorted"),
+    **dict.fromkeys("inner tensordot".split(), "tensordot"),
+    "float_power": "float_power", "heaviside": "heaviside", "logcumsumexp": "scalar_type", "addbmm": "addbmm",
+    "chain_matmul": "multi_dot", "nuclear_norm": "matrix_norm", "histc": "histc", "take": "take", "vdot": "dot",
+    "matrix_power": "castable then exact",
+}
+# torch.linalg's functions that take out=: {name: (dtype rule, the name torch's messages give it)}
+LINALG_OUT_KINDS = {
+    **{name: ("exact", f"linalg_{name}") for name in (
+        "cholesky cholesky_ex cross det eigh eigvalsh inv inv_ex matmul qr slogdet solve solve_ex svd svdvals "
+        "vector_norm").split()},
+    **{name: ("castable", f"linalg.{name}") for name in ("cond", "pinv")},
+    **{name: ("castable", name) for name in ("tensorinv", "tensorsolve")},
+    "matrix_rank": ("castable", "torch.linalg.matrix_rank"), "matrix_power": ("castable then exact", "matrix_power"),
+    "matrix_norm": ("matrix_norm", "linalg_matrix_norm"), "multi_dot": ("multi_dot", "linalg_multi_dot"),
+    "norm": ("linalg.norm", "linalg_norm"), "vecdot": ("vecdot", "linalg_vecdot"),
+    "solve_triangular": ("scalar type found", "linalg_solve_triangular"),
 }
 # Functions and methods torch writes in Python: its argument parser, and so the aliases, never sees them.
-PYTHON_FUNCTIONS = frozenset({"norm", "split", "unique"})
-PYTHON_METHODS = frozenset({"norm", "split", "unflatten", "unique", "backward", "register_hook"})
+PYTHON_FUNCTIONS = frozenset({"norm", "split", "unique", "unique_consecutive"})
+PYTHON_METHODS = frozenset({"norm", "split", "unflatten", "unique", "unique_consecutive", "backward", "register_hook"})
 
 
-def bind_functions(namespace):
-    """Give the ``torch.*`` functions of ``namespace`` (a module's ``globals()``) the aliases and ``out=``."""
+def bind_functions(namespace, out_kinds=OUT_KINDS):
+    """Give the ``torch.*`` functions of ``namespace`` (a module's ``globals()``) the aliases and ``out=`` (by
+    ``out_kinds``: name to kind, or to (kind, the name torch's messages give the function))."""
     for name, fn in list(namespace.items()):
         if name.startswith("_") or not inspect.isfunction(fn) or not fn.__module__.startswith("minigrad."):
             continue
         if name not in PYTHON_FUNCTIONS:
             fn = numpy_aliases(fn)
-        if name in OUT_KINDS:
-            fn = out_variant(fn, OUT_KINDS[name])
+        if name in out_kinds:
+            kind, torch_name = out_kinds[name] if isinstance(out_kinds[name], tuple) else (out_kinds[name], name)
+            fn = out_variant(fn, kind, torch_name)
         namespace[name] = fn
 
 
