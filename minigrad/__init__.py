@@ -30,7 +30,7 @@ from .ops.activation import relu, sigmoid, softmax, log_softmax
 from .ops import return_types, _keywords
 from .ops.shape import (reshape, flatten, unflatten, squeeze, unsqueeze, transpose, t, permute, movedim,
                         cat, stack, split, chunk, unbind, narrow, flip)
-from .ops.indexing import gather, scatter, scatter_add, index_select, masked_fill, masked_select, select
+from .ops.indexing import gather, scatter, scatter_add, index_select, masked_fill, masked_select, select, nonzero
 from .ops.linalg import matmul, mm, bmm, dot, mv, addmm
 from .ops.sorting import sort, argsort, topk, unique
 from .ops.trigonometric import tan, asin, acos, atan, sinh, cosh, asinh, acosh, atanh, atan2

@@ -16,11 +16,7 @@ import pytest
 SCRIPTS = sorted((pathlib.Path(__file__).parent / "scripts").glob("*.py"))
 
 # script -> (what minigrad lacks today, signatures of that failure in the --compare output)
-MISSING_TODAY = {
-    "fancy_indexing": ("indexing with a range: x[range(4), [0, 1, 2, 3]]", ["(got range)"]),
-    "nn_from_scratch_refactor": ("indexing with a range: input[range(target.shape[0]), target]", ["(got range)"]),
-    "softmax_regression_scratch": ("indexing with a range: y_hat[range(len(y_hat)), y]", ["(got range)"]),
-}
+MISSING_TODAY = {}
 
 
 class KnownGap(AssertionError):

@@ -166,6 +166,8 @@ DTYPE_RULES = {
     "nan_to_num": (lambda r, o: r is o, "nan_to_num: dtype of out: {o} should be same as input: {r}", RuntimeError),
     "bool": (lambda r, o: o.name == "bool", "{name} only supports bool tensor for result, got: {o}", RuntimeError),
     "long": (lambda r, o: o.name == "int64", "{name} expects Long tensor out, got: {o}", RuntimeError),
+    "nonzero": (lambda r, o: o.name == "int64",  # (torch's text has no space before the dtype)
+                "{name}: Expected out tensor to have scalar type Long but got scalar type{o}", RuntimeError),
     "boolean": (lambda r, o: o.name == "bool", "{name} does not support non-boolean outputs.", RuntimeError),
     "castable": (_can_cast, "{name}: Expected result to be safely castable from {r} dtype, but got result with dtype "
                             "{o}", RuntimeError),
@@ -263,7 +265,7 @@ OUT_KINDS = {
     **dict.fromkeys("cat concat concatenate stack".split(), "cat"),
     **dict.fromkeys("zeros ones empty full arange linspace logspace eye rand randn randint randperm normal".split(),
                     "factory"),
-    "where": "where", "nan_to_num": "nan_to_num", "multinomial": "long", "dot": "dot", "logsumexp": "floating",
+    "where": "where", "nan_to_num": "nan_to_num", "multinomial": "long", "nonzero": "nonzero", "dot": "dot", "logsumexp": "floating",
     **dict.fromkeys(
         "acos arccos asin arcsin atan arctan acosh arccosh asinh arcsinh atanh arctanh cosh sinh tan erf erfc erfinv "
         "exp2 logit sinc deg2rad rad2deg angle diff atan2 arctan2 copysign fmax fmin fmod hypot logaddexp logaddexp2 "
