@@ -32,7 +32,7 @@ def _twin(build, dtype="float32"):
     """(minigrad module, torch module) from ``build(lib)``, minigrad holding torch's weights."""
     theirs = build(torch).to(getattr(torch, dtype))
     ours = build(minigrad).to(getattr(minigrad, dtype))
-    ours.load_state_dict({k: v.detach().numpy() for k, v in theirs.state_dict().items()})
+    ours.load_state_dict({k: minigrad.tensor(v.detach().numpy()) for k, v in theirs.state_dict().items()})
     return ours, theirs
 
 
