@@ -26,6 +26,7 @@ from hypothesis import given, settings, strategies as st
 import minigrad
 import minigrad.coverage
 from minigrad.ops import _keywords
+from _compare import torch_cpu_capability, torch_kernel_build
 
 LIBS = (minigrad, torch)
 
@@ -652,13 +653,28 @@ FUSED = {
 }
 
 
-@settings(max_examples=25, deadline=None)
+#: The cases torch's vectorised (AVX2/AVX-512) kernels round once, with a fused multiply-add, and its
+#: DEFAULT (scalar) build twice; minigrad follows the vectorised builds (minigrad/_fma.py).
+FUSED_ONCE = {case for case in FUSED if not case.startswith("addcdiv")}
+
+
+def _fused_case(case):
+    build = torch_kernel_build()
+    return pytest.param(case, marks=pytest.mark.skipif(
+        case in FUSED_ONCE and build != "AVX2",
+        reason=f"bit-equal only to torch's vectorised kernels, which round {case} once (one fma); torch runs "
+               f"its {build} build here (CPU capability {torch_cpu_capability()}), which rounds it twice"))
+
+
+@pytest.mark.parametrize("case", [_fused_case(case) for case in sorted(FUSED)])
+@settings(max_examples=10, deadline=None)
 @given(seed=st.integers(0, 2 ** 32 - 1), scalar=st.floats(-3, 3, allow_nan=False).filter(lambda v: v != 0),
-       dtype=st.sampled_from(["float32", "float64"]), case=st.sampled_from(sorted(FUSED)),
+       dtype=st.sampled_from(["float32", "float64"]),
        shapes=st.sampled_from([((257,), (257,), (257,)), ((3, 5), (5,), (3, 1)), ((), (4,), ())]))
-def test_fused_ops_are_bit_equal_to_torch(seed, scalar, dtype, case, shapes):
+def test_fused_ops_are_bit_equal_to_torch(case, seed, scalar, dtype, shapes):
     """torch's vectorised kernels round add(alpha=), addcmul and lerp once (a fused multiply-add) and
-    addcdiv step by step; minigrad's results are the same bits (257 elements: vector body and tail)."""
+    addcdiv step by step; minigrad's results are the same bits (257 elements: vector body and tail).
+    The fused cases are skipped, naming the build, where torch runs its DEFAULT (scalar) kernels."""
     rng = np.random.default_rng(seed)
     arrays = [(rng.standard_normal(s) * 10.0 ** rng.integers(-3, 4)).astype(dtype) for s in shapes]
     mine, theirs = (outcome(lambda lib=lib: FUSED[case](lib, *(lib.tensor(a) for a in arrays), scalar)) for lib in LIBS)
