@@ -98,7 +98,9 @@ def _window_max(a, geometry):
         v = xp[where]
         np.copyto(arg, k, where=v > best)
         np.maximum(best, v, out=best)
-    if floating and np.isnan(a.sum()):  # rare (NaN, or +inf with -inf): windows holding a NaN take it
+    with np.errstate(over="ignore", invalid="ignore"):  # the sum is only a cheap probe for NaN
+        probe = floating and np.isnan(a.sum())
+    if probe:  # rare (NaN, or +inf with -inf): windows holding a NaN take it
         nan = np.isnan(xp)
         for k, where in enumerate(slices):
             np.copyto(arg, k, where=nan[where])

@@ -263,7 +263,8 @@ def qr(a, mode="reduced"):
     if mode not in ("reduced", "complete", "r"):
         raise RuntimeError(f"qr received unrecognized mode '{mode}' but expected one of 'reduced' (default), "
                            f"'r', or 'complete'")
-    q, r = np.linalg.qr(a._data, mode="complete" if mode == "complete" else "reduced")
+    with np.errstate(over="ignore", invalid="ignore"):  # LAPACK works in float64: inf on the way back, as torch
+        q, r = np.linalg.qr(a._data, mode="complete" if mode == "complete" else "reduced")
     if mode == "r":
         if a.requires_grad and is_grad_enabled():
             raise RuntimeError("The derivative of linalg.qr depends on Q, which is not computed when mode='r'. "
