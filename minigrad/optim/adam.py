@@ -68,14 +68,8 @@ class Adam(Optimizer):
         x, m, v = p._data, state["exp_avg"]._data, state["exp_avg_sq"]._data
         g = -grad if group["maximize"] else grad
         step = self._advance_step(state)
-        if weight_decay != 0:
-            if group["decoupled_weight_decay"]:
-                x *= 1 - lr * weight_decay
-            else:
-                g = fma(weight_decay, x, g)
-        lerp_(m, g, 1 - beta1)
-        v *= beta2
-        addcmul_(v, g, g, 1 - beta2)
+        g = apply_weight_decay(x, g, lr, weight_decay, group["decoupled_weight_decay"])
+        update_moments(m, v, g, beta1, beta2)
         step_size = lr / (1 - beta1 ** step)
         bias_correction2_sqrt = (1 - beta2 ** step) ** 0.5
         if group["amsgrad"]:
@@ -95,3 +89,23 @@ class AdamW(Adam):
         super().__init__(params, lr, betas, eps, weight_decay, amsgrad, foreach=foreach, maximize=maximize,
                          capturable=capturable, differentiable=differentiable, fused=fused,
                          decoupled_weight_decay=True)
+
+
+def apply_weight_decay(x, g, lr, weight_decay, decoupled):
+    """Adam-family weight decay: decoupled (AdamW, Loshchilov and Hutter 2019) shrinks the parameter
+    ``x *= 1 - lr * wd`` in place; otherwise L2 adds ``wd * x`` to the gradient (rounded once).
+    Returns the gradient to use."""
+    if weight_decay == 0:
+        return g
+    if decoupled:
+        x *= 1 - lr * weight_decay
+        return g
+    return fma(weight_decay, x, g)
+
+
+def update_moments(m, v, g, beta1, beta2):
+    """The Adam moments in place: m = lerp(m, g, 1 - beta1), v = beta2 * v + (1 - beta2) * g * g,
+    rounded as torch's kernels round them (``_fused``)."""
+    lerp_(m, g, 1 - beta1)
+    v *= beta2
+    addcmul_(v, g, g, 1 - beta2)

@@ -17,8 +17,7 @@ in torch's order of operations, its ``add(alpha=)``, ``addcmul`` and ``lerp`` ro
 import numpy as np
 
 from ..factories import zeros_like
-from .._fma import fma
-from ._fused import addcmul_, lerp_
+from .adam import apply_weight_decay, update_moments
 from .optimizer import PARAM, SCALAR, Optimizer
 
 
@@ -65,18 +64,12 @@ class NAdam(Optimizer):
         g = -grad if group["maximize"] else grad
         step = self._advance_step(state)
         bias_correction2 = 1 - beta2 ** step
-        if weight_decay != 0:
-            if group["decoupled_weight_decay"]:
-                x *= 1 - lr * weight_decay
-            else:
-                g = fma(weight_decay, x, g)
+        g = apply_weight_decay(x, g, lr, weight_decay, group["decoupled_weight_decay"])
         mu = beta1 * (1.0 - 0.5 * (0.96 ** (step * group["momentum_decay"])))
         mu_next = beta1 * (1.0 - 0.5 * (0.96 ** ((step + 1) * group["momentum_decay"])))
         mu_product = state["mu_product"]
         mu_product._data *= mu
-        lerp_(m, g, 1 - beta1)
-        v *= beta2
-        addcmul_(v, g, g, 1 - beta2)
+        update_moments(m, v, g, beta1, beta2)
         denom = np.sqrt(v / bias_correction2)
         denom += eps
         mu_product_value = mu_product.item()

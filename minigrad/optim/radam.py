@@ -20,8 +20,7 @@ in torch's order of operations (its ``float / tensor`` is ``tensor.reciprocal() 
 import numpy as np
 
 from ..factories import zeros_like
-from .._fma import fma
-from ._fused import addcmul_, lerp_
+from .adam import apply_weight_decay, update_moments
 from .optimizer import PARAM, SCALAR, Optimizer
 
 
@@ -63,14 +62,8 @@ class RAdam(Optimizer):
         x, m, v = p._data, state["exp_avg"]._data, state["exp_avg_sq"]._data
         g = -grad if group["maximize"] else grad
         step = self._advance_step(state)
-        if weight_decay != 0:
-            if group["decoupled_weight_decay"]:
-                x *= 1 - lr * weight_decay
-            else:
-                g = fma(weight_decay, x, g)
-        lerp_(m, g, 1 - beta1)
-        v *= beta2
-        addcmul_(v, g, g, 1 - beta2)
+        g = apply_weight_decay(x, g, lr, weight_decay, group["decoupled_weight_decay"])
+        update_moments(m, v, g, beta1, beta2)
         bias_correction1 = 1 - beta1 ** step
         bias_correction2 = 1 - beta2 ** step
         bias_corrected_exp_avg = m / bias_correction1
