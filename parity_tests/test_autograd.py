@@ -301,3 +301,25 @@ def test_backward_from_several_roots_where_one_feeds_another():
         lib.autograd.backward([z, y.sum()])
         grads.append(x.grad)
     assert_close(*grads, *FLOAT64_TOL)
+
+
+def test_node_types_are_named_as_torch_names_them():
+    """``type(y.grad_fn).__name__`` is torch's node name (``MulBackward0``, ``MaxBackward1`` for a
+    full reduction, ``CopySlices`` after an in-place op on a view, ``<Op>Backward`` for a custom
+    Function, with the op as ``_forward_cls``); the registry's test_backward checks every op."""
+    def program(lib):
+        class Double(lib.autograd.Function):
+            @staticmethod
+            def forward(ctx, a):
+                return a * 2
+
+            @staticmethod
+            def backward(ctx, g):
+                return g * 2
+        x = lib.ones(3, requires_grad=True)
+        y = x * 1
+        y[:2].mul_(3)
+        nodes = [(x * 2).grad_fn, x.max().grad_fn, x.max(0)[0].grad_fn, y.grad_fn, Double.apply(x).grad_fn,
+                 (x * 2).grad_fn.next_functions[0][0]]
+        return [type(n).__name__ for n in nodes], type(nodes[4])._forward_cls is Double
+    assert program(minigrad) == program(torch)

@@ -202,11 +202,30 @@ def _record(cls, ctx, args):
     finally:
         _grad_state.enabled = True
     if not ctx._non_differentiable:
+        ctx.__class__ = _node_type(cls, ctx.name())
         out._requires_grad = True
         out._grad_fn = ctx
         if ctx._output is not None:  # the result is saved: watch its version
             out._vc = ctx._output_version = [0]
     return out
+
+
+_NODE_TYPES = {}
+
+
+def _node_type(cls, name):
+    """The class of a recorded node, named as torch names it: ``type(y.grad_fn).__name__`` is
+    ``MulBackward0`` (``MaxBackward1`` where the name depends on the arguments), a user's ``MyOp``
+    gives ``MyOpBackward``. Made once per (op, name) as a subclass of the op, so the node keeps the
+    op's ``backward`` and ``isinstance(y.grad_fn, Mul)`` holds; ``_forward_cls`` is the op, as in
+    torch's ``BackwardCFunction``."""
+    node_type = _NODE_TYPES.get((cls, name))
+    if node_type is None:
+        module = "builtins" if issubclass(cls, BuiltinFunction) else __name__  # torch's C++ nodes
+        node_type = _NODE_TYPES[cls, name] = type(name.rsplit("::", 1)[-1], (cls,), {
+            "_name": name, "_forward_cls": cls, "_is_node_type": True, "__module__": module,
+            "__doc__": f"The graph node of ``{cls.__qualname__}``."})
+    return node_type
 
 
 def _connect(ctx, args):
