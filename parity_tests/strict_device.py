@@ -7,6 +7,7 @@ on every CI run, GPU or not.
   CuPy's ``__array__`` does); the way back to the host is ``x.get()``;
 - a NumPy array meeting it in a ufunc or a NumPy function is a ``TypeError`` (CuPy does not mix
   host and device arrays), so arrays made on the host (``np.arange(n)`` without ``like=``) are caught;
+- setitem takes a non-scalar host array only for ``a[:] = host`` (CuPy's one exception);
 - reductions and full indexing give 0-d arrays, never NumPy scalars;
 - creation with ``like=x`` makes a ``StrictArray`` (NumPy dispatches it to ``__array_function__``).
 
@@ -124,6 +125,9 @@ class StrictArray(NDArrayOperatorsMixin):
         return _wrap(self._a[_unwrap(index, strict=False)])  # CuPy copies a host index array over
 
     def __setitem__(self, index, value):
+        if isinstance(value, np.ndarray) and value.shape != () and not (isinstance(index, slice) and index == slice(None)):
+            # CuPy copies a host array over only for ``a[:] = host`` (cupy#2079); else its fill refuses
+            raise ValueError("non-scalar numpy.ndarray cannot be used for fill")
         self._a[_unwrap(index, strict=False)] = _unwrap(value, strict=False)
 
     def __len__(self):

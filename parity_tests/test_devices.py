@@ -71,4 +71,7 @@ def test_the_stand_in_refuses_what_cupy_refuses(monkeypatch):
         x._data + np.arange(6.0)
     assert isinstance(x._data.sum(), strict_device.StrictArray) and x._data.sum().ndim == 0  # 0-d, no scalar
     assert isinstance(np.zeros(2, like=x._data), strict_device.StrictArray)
+    with pytest.raises(ValueError, match="non-scalar numpy.ndarray cannot be used for fill"):
+        x._data[1:3] = np.ones(2)  # CuPy copies a host array over only for ``a[:] = host``
+    x._data[:] = np.arange(6.0)
     assert x.cpu().tolist() == list(range(6)) and (x * 2).sum().item() == 30.0  # explicit .get() is the way out
