@@ -339,3 +339,33 @@ def test_muon_defaults_and_repr_match_torch():
     opt_t = torch.optim.Muon([torch.ones(2, 2, requires_grad=True)])
     assert opt_m.defaults == opt_t.defaults and list(opt_m.defaults) == list(opt_t.defaults)
     assert repr(opt_m) == repr(opt_t)
+
+
+def _numeric_argument_cases():
+    """Every optimizer torch has x every argument whose default is a number (or a pair of numbers)
+    x a negative value and NaN in each place: the generated table of the family above."""
+    import inspect
+    cases = []
+    for name in sorted(n for n in dir(torch.optim) if isinstance(getattr(torch.optim, n), type)
+                       and issubclass(getattr(torch.optim, n), torch.optim.Optimizer)
+                       and n not in ("Optimizer", "SparseAdam")):  # (no sparse tensors in minigrad)
+        for arg, p in inspect.signature(getattr(torch.optim, name)).parameters.items():
+            default = p.default
+            if isinstance(default, bool) or arg in ("params", "ns_steps", "max_iter", "history_size"):
+                continue  # (integer counts: torch does not check their sign)
+            if isinstance(default, (int, float)):
+                cases += [(name, arg, v) for v in (-1.0, float("nan"))]
+            elif isinstance(default, tuple) and all(isinstance(d, (int, float)) for d in default):
+                for i in range(len(default)):
+                    for v in (-0.5, float("nan")):
+                        cases.append((name, arg, default[:i] + (v,) + default[i + 1:]))
+    return cases
+
+
+@pytest.mark.parametrize("name,arg,value", _numeric_argument_cases(), ids=str)
+def test_every_numeric_argument_is_checked_like_torch(name, arg, value):
+    def make(lib):
+        shape = (2, 2) if name == "Muon" else (2,)
+        return getattr(lib.optim, name)([lib.ones(*shape, requires_grad=True)], **{arg: value})
+    mine, theirs = outcome(make, minigrad), outcome(make, torch)
+    assert (mine[0] is None) == (theirs[0] is None) and (theirs[0] is None or mine == theirs)

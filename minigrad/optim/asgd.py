@@ -18,6 +18,7 @@ The averaged iterate ``ax`` is only stored; copy it into the model to use it (as
 from ..dtypes import get_default_dtype
 from ..factories import zeros_like
 from .._fma import fma
+from ._arguments import check_non_negative
 from ._fused import add_
 from .optimizer import PARAM, SCALAR, Optimizer
 
@@ -32,10 +33,7 @@ class ASGD(Optimizer):
 
     def __init__(self, params, lr=1e-2, lambd=1e-4, alpha=0.75, t0=1e6, weight_decay=0, foreach=None,
                  maximize=False, differentiable=False, capturable=False):
-        if not 0.0 <= lr:
-            raise ValueError(f"Invalid learning rate: {lr}")
-        if not 0.0 <= weight_decay:
-            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+        check_non_negative(lr=lr, weight_decay=weight_decay)
         defaults = {"lr": lr, "lambd": lambd, "alpha": alpha, "t0": t0, "weight_decay": weight_decay,
                     "foreach": foreach, "maximize": maximize, "differentiable": differentiable,
                     "capturable": capturable}

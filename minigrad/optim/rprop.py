@@ -14,6 +14,7 @@ Faster Backpropagation Learning: The RPROP Algorithm", ICNN 1993; torch/optim/rp
 import numpy as np
 
 from ..factories import full_like, zeros_like
+from ._arguments import check_non_negative
 from .optimizer import PARAM, SCALAR, Optimizer
 
 
@@ -27,8 +28,7 @@ class Rprop(Optimizer):
 
     def __init__(self, params, lr=1e-2, etas=(0.5, 1.2), step_sizes=(1e-6, 50), *, capturable=False,
                  foreach=None, maximize=False, differentiable=False):
-        if not 0.0 <= lr:
-            raise ValueError(f"Invalid learning rate: {lr}")
+        check_non_negative(lr=lr)
         if not 0.0 < etas[0] < 1.0 < etas[1]:
             raise ValueError(f"Invalid eta values: {etas[0]}, {etas[1]}")
         defaults = {"lr": lr, "etas": etas, "step_sizes": step_sizes, "foreach": foreach, "maximize": maximize,
