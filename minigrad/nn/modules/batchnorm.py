@@ -5,10 +5,9 @@ In training it uses the batch's mean and (biased) variance and updates running e
 it uses the running estimates. ``momentum=None`` makes the running estimates a plain average
 over all batches seen."""
 from ... import dtypes as _dt
-from ...factories import empty, ones, tensor, zeros
-from .. import init
+from ...factories import ones, tensor, zeros
 from .._layer_ops import batch_norm
-from ..parameter import Parameter
+from ._affine import register_affine, reset_affine
 from .module import Module
 
 
@@ -23,15 +22,7 @@ class _BatchNorm(Module):
         self.momentum = momentum
         self.affine = affine
         self.track_running_stats = track_running_stats
-        if affine:
-            self.weight = Parameter(empty(num_features, device=device, dtype=dtype))
-            if bias:
-                self.bias = Parameter(empty(num_features, device=device, dtype=dtype))
-            else:
-                self.register_parameter("bias", None)
-        else:
-            self.register_parameter("weight", None)
-            self.register_parameter("bias", None)
+        register_affine(self, num_features, affine, bias, device, dtype)
         if track_running_stats:
             self.register_buffer("running_mean", zeros(num_features, device=device, dtype=dtype))
             self.register_buffer("running_var", ones(num_features, device=device, dtype=dtype))
@@ -50,10 +41,7 @@ class _BatchNorm(Module):
 
     def reset_parameters(self):
         self.reset_running_stats()
-        if self.affine:
-            init.ones_(self.weight)
-            if self.bias is not None:
-                init.zeros_(self.bias)
+        reset_affine(self)
 
     def forward(self, input):  # noqa: A002 - torch's parameter name
         self._check_input_dim(input)
