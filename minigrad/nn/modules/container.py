@@ -119,6 +119,15 @@ class Sequential(Module):
         return self
 
 
+def _abs_string_index(container, idx):
+    """The name ``'i'`` under which a ModuleList/ParameterList keeps item ``idx`` (negative counts
+    from the end); IndexError out of range."""
+    idx = operator.index(idx)
+    if not -len(container) <= idx < len(container):
+        raise IndexError(f"index {idx} is out of range")
+    return str(idx % len(container))
+
+
 class ModuleList(Module):
     """A list of modules, registered as children so their parameters are found."""
 
@@ -127,26 +136,20 @@ class ModuleList(Module):
         if modules is not None:
             self += modules
 
-    def _get_abs_string_index(self, idx):
-        idx = operator.index(idx)
-        if not -len(self) <= idx < len(self):
-            raise IndexError(f"index {idx} is out of range")
-        return str(idx % len(self))
-
     def __getitem__(self, idx):
         if isinstance(idx, slice):
             return self.__class__(list(self._modules.values())[idx])
-        return self._modules[self._get_abs_string_index(idx)]
+        return self._modules[_abs_string_index(self, idx)]
 
     def __setitem__(self, idx, module):
-        setattr(self, self._get_abs_string_index(idx), module)
+        setattr(self, _abs_string_index(self, idx), module)
 
     def __delitem__(self, idx):
         if isinstance(idx, slice):
             for k in range(len(self._modules))[idx]:
                 delattr(self, str(k))
         else:
-            delattr(self, self._get_abs_string_index(idx))
+            delattr(self, _abs_string_index(self, idx))
         _renumber(self)
 
     def __len__(self):
@@ -292,23 +295,17 @@ class ParameterList(Module):
         if values is not None:
             self += values
 
-    def _get_abs_string_index(self, idx):
-        idx = operator.index(idx)
-        if not -len(self) <= idx < len(self):
-            raise IndexError(f"index {idx} is out of range")
-        return str(idx % len(self))
-
     def __getitem__(self, idx):
         if isinstance(idx, slice):
             out = self.__class__()
             for i in range(*idx.indices(len(self))):
                 out.append(self[i])
             return out
-        return getattr(self, self._get_abs_string_index(idx))
+        return getattr(self, _abs_string_index(self, idx))
 
     def __setitem__(self, idx, param):
         # Every way of adding an entry ends here: the one place a Tensor becomes a Parameter.
-        idx = self._get_abs_string_index(idx)
+        idx = _abs_string_index(self, idx)
         if isinstance(param, Tensor) and not isinstance(param, Parameter):
             param = Parameter(param)
         setattr(self, idx, param)
