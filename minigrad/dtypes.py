@@ -6,6 +6,7 @@ within that category, dimensioned tensors win over zero-dim tensors, which win
 over Python scalars (so ``float32_tensor * 2.5`` stays float32).
 """
 import builtins as _builtins
+import math
 
 import numpy as np
 
@@ -102,6 +103,17 @@ def check_fits(value, d, type_name, wrap_unsigned=False):
         raise RuntimeError(f"value cannot be converted to type {type_name} without overflow")
 
 
+def check_scalar_cast(value, d):
+    """torch's checked cast of a Python number to the dtype ``d`` of the tensor it meets
+    (``Scalar::to<T>``: pow's exponent, clamp's bounds): an integer dtype by ``check_fits``; float16
+    holds finite values up to 65504 (inf and nan pass)."""
+    if d is float16:
+        if not isinstance(value, _builtins.bool) and value == value and abs(value) != math.inf and abs(value) > 65504:
+            raise RuntimeError("value cannot be converted to type c10::Half without overflow")
+        return
+    check_fits(value, d, f"{d.name}_t")
+
+
 def wrap_int(x, dt):
     """A Python int as a NumPy scalar of the integer dtype ``dt``, wrapped around as torch's
     scalar cast does (``int8_t + 200`` adds -56; ``int64_t + 2**63`` adds -2**63). Past 64 bits,
@@ -149,8 +161,13 @@ def result_type(*operands):
     A Python float meeting only integer/bool tensors gives the default dtype. A NumPy scalar
     counts as the Python number it holds (as in torch: ``float32_t - np.float64(m)`` stays float32);
     a NumPy array as a tensor of its dtype.
+
+    A Python int from 2**63 to 2**64 - 1 is torch's UInt64 scalar: it leaves integer and float tensors
+    their dtype, but bool ones (the 0-d tensors if there are any, else the others) cannot be promoted
+    with it: torch's RuntimeError.
     """
     best_cat, best_rank, best = -1, -1, None
+    unsigned_64, lead = False, {}  # lead: per rank, the highest category of the tensors of that rank
     for x in operands:
         d = getattr(x, "dtype", None)
         if isinstance(x, np.generic):
@@ -166,14 +183,18 @@ def result_type(*operands):
             elif isinstance(x, _builtins.int):
                 if not -2 ** 63 <= x < 2 ** 64:  # torch unpacks a Python int into 64 bits
                     raise OverflowError("int too big to convert")
-                d = int64
+                d, unsigned_64 = int64, unsigned_64 or x >= 2 ** 63
             elif isinstance(x, _builtins.float):
                 d = get_default_dtype()
             else:
                 raise TypeError(f"unsupported operand type: {type(x).__name__}")
         cat = d._category
+        lead[rank] = max(lead.get(rank, cat), cat)
         if cat > best_cat or (cat == best_cat and rank > best_rank):
             best_cat, best_rank, best = cat, rank, d
         elif cat == best_cat and rank == best_rank:
             best = _promote_pair(best, d)
+    if unsigned_64 and lead.get(_RANK_ZERODIM, lead.get(_RANK_TENSOR)) == _BOOL:
+        raise RuntimeError("Promotion for uint16, uint32, uint64 types is not supported, attempted to promote "
+                           "Bool and UInt64")
     return best

@@ -15,7 +15,7 @@ from ..tensor import Tensor
 from . import return_types
 from .unary import _floating
 from ._util import operands, float_result_type
-from .arithmetic import _broadcasting, where, logical_or
+from .arithmetic import _broadcasting, _check_integer_divisor, _check_not_bool, where, logical_or
 
 
 class Fmod(BuiltinFunction):
@@ -25,7 +25,9 @@ class Fmod(BuiltinFunction):
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
         ctx._name = "FmodBackward1" if isinstance(b, Tensor) else "FmodBackward0"
-        x, y, _ = operands(a, b)
+        x, y, dt = operands(a, b)
+        _check_not_bool(dt, "fmod_cpu")
+        _check_integer_divisor(y, dt)
         with np.errstate(invalid="ignore", divide="ignore"):
             return _broadcasting(np.fmod, a, b, x, y)
 
