@@ -19,11 +19,12 @@ _BOOL, _INT, _FLOAT = 0, 1, 2
 class dtype:
     """A tensor element type; prints like torch (``torch.float32``)."""
 
-    __slots__ = ("name", "legacy_name", "np", "itemsize", "is_floating_point", "is_signed", "_category")
+    __slots__ = ("name", "legacy_name", "cpp_name", "np", "itemsize", "is_floating_point", "is_signed", "_category")
 
-    def __init__(self, name, legacy_name, np_dtype, category):
+    def __init__(self, name, legacy_name, np_dtype, category, cpp_name):
         self.name = name
         self.legacy_name = legacy_name  # torch's old type names: FloatTensor, LongTensor, ...
+        self.cpp_name = cpp_name  # the C++ type's name, as messages that print a TypeMeta give it
         self.np = np.dtype(np_dtype)
         self.itemsize = self.np.itemsize
         self.is_floating_point = category == _FLOAT
@@ -37,15 +38,15 @@ class dtype:
         return (_by_name, (self.name,))
 
 
-float16 = dtype("float16", "Half", np.float16, _FLOAT)
-float32 = dtype("float32", "Float", np.float32, _FLOAT)
-float64 = dtype("float64", "Double", np.float64, _FLOAT)
-int8 = dtype("int8", "Char", np.int8, _INT)
-int16 = dtype("int16", "Short", np.int16, _INT)
-int32 = dtype("int32", "Int", np.int32, _INT)
-int64 = dtype("int64", "Long", np.int64, _INT)
-uint8 = dtype("uint8", "Byte", np.uint8, _INT)
-bool = dtype("bool", "Bool", np.bool_, _BOOL)  # noqa: A001 - torch.bool
+float16 = dtype("float16", "Half", np.float16, _FLOAT, "c10::Half")
+float32 = dtype("float32", "Float", np.float32, _FLOAT, "float")
+float64 = dtype("float64", "Double", np.float64, _FLOAT, "double")
+int8 = dtype("int8", "Char", np.int8, _INT, "signed char")
+int16 = dtype("int16", "Short", np.int16, _INT, "short int")
+int32 = dtype("int32", "Int", np.int32, _INT, "int")
+int64 = dtype("int64", "Long", np.int64, _INT, "long int")
+uint8 = dtype("uint8", "Byte", np.uint8, _INT, "unsigned char")
+bool = dtype("bool", "Bool", np.bool_, _BOOL, "bool")  # noqa: A001 - torch.bool
 
 half, float, double = float16, float32, float64  # noqa: A001 - torch's aliases
 short, int, long = int16, int32, int64  # noqa: A001
@@ -71,13 +72,15 @@ def from_numpy_dtype(np_dtype):
         ) from None
 
 
-def to_dtype(d):
+def to_dtype(d, fn=None):
     """Accept a minigrad dtype, a NumPy dtype/type, or a Python type (``float``, ``int``, ``bool``);
-    a name such as ``"float32"`` is torch's TypeError."""
+    anything else (a name such as ``"float32"``, a number) is torch's TypeError, worded as its
+    argument parser words it for the function named ``fn`` (``zeros(): argument 'dtype' ...``)."""
     if d.__class__ is dtype:
         return d
-    if isinstance(d, str):
-        raise TypeError(f"argument 'dtype' must be torch.dtype, not {type(d).__name__}")
+    if isinstance(d, (str, _builtins.int, _builtins.float)):
+        prefix = f"{fn}(): " if fn else ""
+        raise TypeError(f"{prefix}argument 'dtype' must be torch.dtype, not {type(d).__name__}")
     if d is builtins_float:
         return float64
     if d is builtins_int:
