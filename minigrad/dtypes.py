@@ -106,15 +106,50 @@ def check_fits(value, d, type_name, wrap_unsigned=False):
         raise RuntimeError(f"value cannot be converted to type {type_name} without overflow")
 
 
-def check_scalar_cast(value, d):
-    """torch's checked cast of a Python number to the dtype ``d`` of the tensor it meets
-    (``Scalar::to<T>``: pow's exponent, clamp's bounds): an integer dtype by ``check_fits``; float16
-    holds finite values up to 65504 (inf and nan pass)."""
-    if d is float16:
-        if not isinstance(value, _builtins.bool) and value == value and abs(value) != math.inf and abs(value) > 65504:
-            raise RuntimeError("value cannot be converted to type c10::Half without overflow")
-        return
-    check_fits(value, d, f"{d.name}_t")
+def check_scalar_cast(value, d, wrap_unsigned=False):
+    """torch's checked cast of a Python number to the dtype ``d`` of the tensor it is written into
+    or meets (c10's ``Scalar::to<T>``: ``full``/``fill_`` values, pow's exponent, clamp's bounds): an
+    integer dtype by ``check_fits``; float16 and float32 hold finite values up to their largest
+    (65504, about 3.4e38); inf and nan pass. The message names the C++ type as c10 does (``int``
+    for int32, ``c10::Half``). torch's one-element fill of a float16 skips the check (``full((1,),
+    7e4, dtype=float16)`` is inf): callers decide."""
+    if d._category == _INT:
+        check_fits(value, d, _SCALAR_TYPE_NAMES[d], wrap_unsigned)
+    elif d is float16 or d is float32:
+        if not isinstance(value, _builtins.bool) and value == value and abs(value) != math.inf and \
+                abs(value) > _LARGEST[d]:
+            raise RuntimeError(f"value cannot be converted to type {_SCALAR_TYPE_NAMES[d]} without overflow")
+
+
+def cast_scalar(value, d, numel):
+    """The Python number ``value`` as a NumPy scalar of ``d``, as torch's fill does it (``full``,
+    ``fill_``, setitem of a number) into ``numel`` elements: checked by ``check_scalar_cast`` (but
+    torch's one-element float16 fill is not: 7e4 gives inf), then cast: an int wraps into an unsigned
+    dtype (-1 fills a uint8 with 255), a bool dtype takes the number's truth (2**63 is True)."""
+    if d is bool:
+        return np.bool_(value != 0)
+    if not (d is float16 and numel == 1):
+        check_scalar_cast(value, d, wrap_unsigned=True)
+    if d._category == _INT and isinstance(value, _builtins.int):
+        return wrap_int(value, d)
+    with np.errstate(over="ignore"):  # (only the unchecked one-element float16 can overflow here)
+        return d.np.type(value)
+
+
+def cast_setitem_number(value, d):
+    """A Python number written by ``t[index] = value``: torch reads an int as an int64 first
+    (ValueError past it, whatever ``d``), then casts it as a one-element fill (``cast_scalar``)."""
+    if isinstance(value, _builtins.int) and not isinstance(value, _builtins.bool) and not -2 ** 63 <= value < 2 ** 63:
+        raise ValueError("Overflow when unpacking long long")
+    return cast_scalar(value, d, 1)
+
+
+def check_bounds_cast(*bounds, d):
+    """clamp's number bounds cast into its result dtype ``d``, each checked (``check_scalar_cast``;
+    as in a fill, -1 to -255 wrap into uint8: ``uint8_t.clamp(max=-1)`` clamps to 255)."""
+    for b in bounds:
+        if isinstance(b, (_builtins.int, _builtins.float)):
+            check_scalar_cast(b, d, wrap_unsigned=True)
 
 
 def wrap_int(x, dt):
@@ -129,6 +164,11 @@ def wrap_int(x, dt):
         x -= 2 ** bits
     return dt.np.type(x)
 
+
+# c10's names of the C++ types a Scalar converts to (its checked_convert messages)
+_SCALAR_TYPE_NAMES = {uint8: "uint8_t", int8: "int8_t", int16: "int16_t", int32: "int", int64: "int64_t",
+                      float16: "c10::Half", float32: "float"}
+_LARGEST = {float16: 65504.0, float32: _builtins.float(np.finfo(np.float32).max)}  # (Python floats: no NumPy cast)
 
 _default = [float32]
 

@@ -262,10 +262,9 @@ def full(size, fill_value, *, dtype=None, device=None, requires_grad=False):
     """A tensor of ``size`` filled with ``fill_value`` (dtype: the value's, as torch infers it);
     a value that does not fit the dtype is torch's RuntimeError."""
     dtype = _dt.result_type(fill_value) if dtype is None else _dt.to_dtype(dtype, "full")
-    _dt.check_fits(fill_value, dtype, f"{dtype.name}_t", wrap_unsigned=True)
-    if dtype._category == 1 and isinstance(fill_value, int) and not isinstance(fill_value, bool):
-        fill_value = _dt.wrap_int(fill_value, dtype)  # torch's scalar cast: -1 fills a uint8 with 255
-    return _finish(np.full(_size((size,), "full"), fill_value, dtype.np), dtype, device, requires_grad)
+    shape = _size((size,), "full")
+    value = fill_value._data if isinstance(fill_value, Tensor) else _dt.cast_scalar(fill_value, dtype, math.prod(shape))
+    return _finish(np.full(shape, value, dtype.np), dtype, device, requires_grad)
 
 
 def _like(t, dtype, device, fn):

@@ -7,7 +7,7 @@ import numpy as np
 
 from .._modes import grad_state as _grad_state, quiet_fp, restore_fp
 from ..autograd.function import BuiltinFunction
-from ..dtypes import check_fits, check_scalar_cast, int64
+from ..dtypes import check_fits, check_scalar_cast, float32, int64
 from ..tensor import Tensor, _wrap
 from .indexing import nonzero
 from .fused import add_scaled
@@ -229,7 +229,8 @@ class PowScalar(BuiltinFunction):
         """torch's pow_out order: an integer (or bool) base checks an integer exponent as an int64
         and refuses it negative; exponent 0 fills ones and 1 copies, in the result dtype (so a bool
         tensor ** True stays bool); otherwise the exponent is cast to the base's type (a Half
-        holds at most 65504) and the kernel runs (none for bool)."""
+        holds at most 65504; float32 and float64 take it as a double) and the kernel runs (none
+        for bool)."""
         if isinstance(exponent, np.generic):  # a NumPy scalar acts as the Python number it holds
             exponent = exponent.item()
         ctx.save_for_backward(a, exponent)
@@ -241,7 +242,8 @@ class PowScalar(BuiltinFunction):
         if exponent.__class__ is not np.ndarray and (exponent == 0 or exponent == 1):
             return np.full_like(x, 1, dtype=dt.np) if exponent == 0 else x.astype(dt.np)
         _check_not_bool(dt, "pow")
-        check_scalar_cast(exponent, dt)
+        if dt is not float32:  # (torch's kernel reads a float32 base's exponent as a double)
+            check_scalar_cast(exponent, dt)
         return np.power(x, exponent, dtype=dt.np)
 
     @staticmethod
