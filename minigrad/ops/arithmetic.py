@@ -425,12 +425,12 @@ def _non_differentiable(fn, a, b, divide=False, kernel="div_trunc_cpu"):
     x, y, dt = operands(a, b) if in_float32 is None else (*in_float32, a.dtype)
     _check_not_bool(dt, kernel)
     _check_integer_divisor(y, dt)
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):  # (a float32 past 65504 is inf)
         if divide:
             out = fn(_broadcasting(np.true_divide, a, b, x, y))
         else:
             out = _broadcasting(fn, a, b, x, y)
-    return Tensor._wrap(out.astype(dt.np, copy=False))
+        return Tensor._wrap(out.astype(dt.np, copy=False))
 
 
 def remainder(a, b):
