@@ -698,7 +698,7 @@ def test_bad_input_matches_torch(fn, match, exc):
 
 
 def test_corpus_size():
-    assert len(CASES) >= 240  # 172 before issue 16's values and operands
+    assert len(CASES) >= 274  # 172 before issue 16; 242 after its first pass; 274 with its remaining examples
 
 
 # --- a failed operation leaves nothing half-changed ---------------------------------------------------
