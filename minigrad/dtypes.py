@@ -210,7 +210,7 @@ def result_type(*operands):
     with it: torch's RuntimeError.
     """
     best_cat, best_rank, best = -1, -1, None
-    unsigned_64, lead = False, {}  # lead: per rank, the highest category of the tensors of that rank
+    unsigned_64 = False
     for x in operands:
         d = getattr(x, "dtype", None)
         if isinstance(x, np.generic):
@@ -232,12 +232,25 @@ def result_type(*operands):
             else:
                 raise TypeError(f"unsupported operand type: {type(x).__name__}")
         cat = d._category
-        lead[rank] = max(lead.get(rank, cat), cat)
         if cat > best_cat or (cat == best_cat and rank > best_rank):
             best_cat, best_rank, best = cat, rank, d
         elif cat == best_cat and rank == best_rank:
             best = _promote_pair(best, d)
-    if unsigned_64 and lead.get(_RANK_ZERODIM, lead.get(_RANK_TENSOR)) == _BOOL:
+    if unsigned_64:
+        _check_unsigned_64_promotion(operands)
+    return best
+
+
+def _check_unsigned_64_promotion(operands):
+    """torch's error when a UInt64-sized int meets bool tensors: those of the 0-d ones if any, else
+    of the others (the group its promotion combines with first)."""
+    tensors = [x for x in operands if isinstance(x, np.ndarray) or getattr(x, "dtype", None).__class__ is dtype]
+    zero_dim = [x for x in tensors if x.ndim == 0]
+    lead = zero_dim or tensors
+    if lead and all(_by_dtype_of(x) is bool for x in lead):
         raise RuntimeError("Promotion for uint16, uint32, uint64 types is not supported, attempted to promote "
                            "Bool and UInt64")
-    return best
+
+
+def _by_dtype_of(x):
+    return from_numpy_dtype(x.dtype) if isinstance(x, np.ndarray) else x.dtype
