@@ -1,4 +1,7 @@
-"""Sorting and selection: sort, argsort, topk (values differentiable), unique."""
+"""Sorting and selection: sort, argsort, topk (values differentiable), unique.
+
+Equal elements come out as torch's CPU kernels leave them (``_std_order`` replays their unstable
+algorithms where ties decide); ``stable=True`` keeps them in their original order."""
 import numpy as np
 
 from ..tensor import Tensor
@@ -14,20 +17,6 @@ def _order(a, dim, k, descending, kernel):
     return _std_order.along(a._data, dim, lambda lines: _std_order.order(lines, k, descending, kernel))
 
 
-def sort(a, dim=-1, descending=False, *, stable=False):
-    """(values, indices) sorted along ``dim``. ``stable=True`` keeps equal elements in their order;
-    otherwise their order is std::sort's, as torch's CPU kernel leaves it."""
-    d = normalize_dim(dim, a.ndim)
-    if a.ndim == 0:
-        return _of_one_element(a, return_types.sort)
-    n = a.shape[d]
-    if stable:
-        idx = Tensor._wrap(_stable_order(a, d, descending))
-    else:
-        idx = Tensor._wrap(_order(a, d, n, descending, "sort"))
-    return return_types.sort(TakeAlong.apply(a, d, idx, True, "SortBackward0"), idx)
-
-
 def _of_one_element(a, pair):
     """sort/topk of a 0-d tensor: itself, at index 0."""
     return pair(a.clone(), Tensor._wrap(np.zeros((), np.int64, like=a._data)))
@@ -40,6 +29,20 @@ def _stable_order(a, dim, descending):
         return np.argsort(x, axis=dim, kind="stable")
     reversed_order = np.argsort(np.flip(x, dim), axis=dim, kind="stable")
     return np.ascontiguousarray(np.flip(x.shape[dim] - 1 - reversed_order, dim), like=x)
+
+
+def sort(a, dim=-1, descending=False, *, stable=False):
+    """(values, indices) sorted along ``dim``. ``stable=True`` keeps equal elements in their order;
+    otherwise their order is std::sort's, as torch's CPU kernel leaves it."""
+    d = normalize_dim(dim, a.ndim)
+    if a.ndim == 0:
+        return _of_one_element(a, return_types.sort)
+    n = a.shape[d]
+    if stable:
+        idx = Tensor._wrap(_stable_order(a, d, descending))
+    else:
+        idx = Tensor._wrap(_order(a, d, n, descending, "sort"))
+    return return_types.sort(TakeAlong.apply(a, d, idx, True, "SortBackward0"), idx)
 
 
 def argsort(a, dim=-1, descending=False, *, stable=False):
