@@ -516,7 +516,8 @@ case("dtype_as_string_full_like", r"^full_like\(\): argument 'dtype' must be tor
 case("dtype_as_a_number", r"^full\(\): argument 'dtype' must be torch.dtype, not int$", TypeError)(
     lambda lib: lib.full((2,), 1, dtype=3))
 case("dtype_as_string_new_zeros", r"^new_zeros\(\): argument 'dtype' must be torch.dtype, not str$", TypeError,
-     open_in="tensor.py's new_zeros: to_dtype(dtype, 'new_zeros')")(lambda lib: lib.ones(2).new_zeros(2, dtype="float32"))
+     open_in="tensor.py's new_zeros: to_dtype(dtype, 'new_zeros')")(
+    lambda lib: lib.ones(2).new_zeros(2, dtype="float32"))
 case("cat_of_a_tensor", r"cat\(\): argument 'tensors' \(position 1\) must be tuple of Tensors, not Tensor", TypeError)(
     lambda lib: lib.cat(lib.ones(2)))
 case("cat_two_tensors", r"cat\(\): argument 'tensors' \(position 1\) must be tuple of Tensors, not Tensor", TypeError)(
@@ -569,7 +570,8 @@ case("setitem_past_int8", r"^value cannot be converted to type int8_t without ov
      open_in="ops/indexing.py's setitem calling dtypes.cast_setitem_number")(
     lambda lib: _set(lib.zeros(2, dtype=lib.int8), 200))
 case("fill_int32_name", r"^value cannot be converted to type int without overflow$",
-     open_in="ops/inplace.py's fill_ calling dtypes.cast_scalar")(lambda lib: lib.zeros(2, dtype=lib.int32).fill_(2 ** 40))
+     open_in="ops/inplace.py's fill_ calling dtypes.cast_scalar")(
+    lambda lib: lib.zeros(2, dtype=lib.int32).fill_(2 ** 40))
 case("full_int32_name", r"^value cannot be converted to type int without overflow$")(
     lambda lib: lib.full((2,), 2 ** 40, dtype=lib.int32))
 case("full_float16_overflow", r"^value cannot be converted to type c10::Half without overflow$")(

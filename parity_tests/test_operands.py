@@ -234,7 +234,8 @@ KNOWN_CASTS = {
                   "int8": _BIG_INTS + ("float_1e300", "int_200"), "int64": ("int_2_63", "float_1e300"),
                   "float16": _HALF_OVERFLOWS, "float32": ("float_1e300",)},
     "setitem": {"bool": ("int_2_63",), "uint8": _BIG_INTS + _NON_FINITE + ("minus_one", "float_7e4"),
-                "int8": _BIG_INTS + _NON_FINITE + ("int_200", "float_7e4"), "int16": _BIG_INTS + _NON_FINITE + ("float_7e4",),
+                "int8": _BIG_INTS + _NON_FINITE + ("int_200", "float_7e4"),
+                "int16": _BIG_INTS + _NON_FINITE + ("float_7e4",),
                 "int32": _BIG_INTS + _NON_FINITE, "int64": ("int_2_63",) + _NON_FINITE, "float16": _HALF_OVERFLOWS,
                 "float32": ("int_2_63", "float_1e300"), "float64": ("int_2_63",)},
 }

