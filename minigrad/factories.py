@@ -168,6 +168,7 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=Fal
                       "torch.tensor(sourceTensor).", UserWarning, stacklevel=2)
         if device is None:
             device = data.device
+    dtype = None if dtype is None else _dt.to_dtype(dtype, "tensor")
     return _finish(_infer_array(data, dtype), dtype, device, requires_grad)
 
 
@@ -175,7 +176,8 @@ def as_tensor(data, dtype=None, device=None):
     """Like ``tensor`` but without a copy when ``data`` is already a matching Tensor or array."""
     if isinstance(data, Tensor):
         return data.to(device=device, dtype=dtype)
-    if isinstance(data, np.ndarray) and (dtype is None or _dt.to_dtype(dtype).np == data.dtype) and \
+    dtype = None if dtype is None else _dt.to_dtype(dtype, "as_tensor")
+    if isinstance(data, np.ndarray) and (dtype is None or dtype.np == data.dtype) and \
             (device is None or _device(device).type == "cpu"):
         return _wrap(data, _dt.from_numpy_dtype(data.dtype))
     return _finish(_infer_array(data, dtype), dtype, device, False)
@@ -237,54 +239,56 @@ def _is_int(s):
         isinstance(s, Tensor) and s._data.size == 1 and s.dtype._category == 1
 
 
-def _float_dtype(dtype):
-    return _dt.to_dtype(dtype) if dtype is not None else _dt.get_default_dtype()
+def _float_dtype(dtype, fn=None):
+    return _dt.to_dtype(dtype, fn) if dtype is not None else _dt.get_default_dtype()
 
 
 def zeros(*size, dtype=None, device=None, requires_grad=False):
-    return _finish(np.zeros(_size(size, "zeros"), _float_dtype(dtype).np), _float_dtype(dtype), device, requires_grad)
+    dtype = _float_dtype(dtype, "zeros")
+    return _finish(np.zeros(_size(size, "zeros"), dtype.np), dtype, device, requires_grad)
 
 
 def ones(*size, dtype=None, device=None, requires_grad=False):
-    return _finish(np.ones(_size(size, "ones"), _float_dtype(dtype).np), _float_dtype(dtype), device, requires_grad)
+    dtype = _float_dtype(dtype, "ones")
+    return _finish(np.ones(_size(size, "ones"), dtype.np), dtype, device, requires_grad)
 
 
 def empty(*size, dtype=None, device=None, requires_grad=False, memory_format=None):
-    return _finish(np.zeros(_size(size, "empty"), _float_dtype(dtype).np), _float_dtype(dtype), device, requires_grad)
+    dtype = _float_dtype(dtype, "empty")
+    return _finish(np.zeros(_size(size, "empty"), dtype.np), dtype, device, requires_grad)
 
 
 def full(size, fill_value, *, dtype=None, device=None, requires_grad=False):
     """A tensor of ``size`` filled with ``fill_value`` (dtype: the value's, as torch infers it);
     a value that does not fit the dtype is torch's RuntimeError."""
-    if dtype is None:
-        dtype = _dt.result_type(fill_value)
-    dtype = _dt.to_dtype(dtype)
-    _dt.check_fits(fill_value, dtype, f"{dtype.name}_t", wrap_unsigned=True)
-    if dtype._category == 1 and isinstance(fill_value, int) and not isinstance(fill_value, bool):
-        fill_value = _dt.wrap_int(fill_value, dtype)  # torch's scalar cast: -1 fills a uint8 with 255
-    return _finish(np.full(_size((size,), "full"), fill_value, _dt.to_dtype(dtype).np), dtype, device, requires_grad)
+    dtype = _dt.result_type(fill_value) if dtype is None else _dt.to_dtype(dtype, "full")
+    shape = _size((size,), "full")
+    value = fill_value._data if isinstance(fill_value, Tensor) else _dt.cast_scalar(fill_value, dtype, math.prod(shape))
+    return _finish(np.full(shape, value, dtype.np), dtype, device, requires_grad)
 
 
-def _like(t, dtype, device):
-    return t._data.shape, dtype or t.dtype, device or t.device
+def _like(t, dtype, device, fn):
+    """Shape, dtype and device of a ``fn`` (``zeros_like`` ...) of ``t``."""
+    return t._data.shape, t.dtype if dtype is None else _dt.to_dtype(dtype, fn), device or t.device
 
 
 def zeros_like(t, *, dtype=None, device=None, requires_grad=False, memory_format=None):
-    shape, dtype, device = _like(t, dtype, device)
+    shape, dtype, device = _like(t, dtype, device, "zeros_like")
     return zeros(shape, dtype=dtype, device=device, requires_grad=requires_grad)
 
 
 def ones_like(t, *, dtype=None, device=None, requires_grad=False, memory_format=None):
-    shape, dtype, device = _like(t, dtype, device)
+    shape, dtype, device = _like(t, dtype, device, "ones_like")
     return ones(shape, dtype=dtype, device=device, requires_grad=requires_grad)
 
 
 def empty_like(t, *, dtype=None, device=None, requires_grad=False, memory_format=None):
-    return zeros_like(t, dtype=dtype, device=device, requires_grad=requires_grad)
+    shape, dtype, device = _like(t, dtype, device, "empty_like")
+    return zeros(shape, dtype=dtype, device=device, requires_grad=requires_grad)
 
 
 def full_like(t, fill_value, *, dtype=None, device=None, requires_grad=False, memory_format=None):
-    shape, dtype, device = _like(t, dtype, device)
+    shape, dtype, device = _like(t, dtype, device, "full_like")
     return full(shape, fill_value, dtype=dtype, device=device, requires_grad=requires_grad)
 
 
@@ -366,19 +370,19 @@ def randperm(n, *, generator=None, dtype=None, device=None, requires_grad=False)
 
 
 def rand_like(t, *, dtype=None, device=None, requires_grad=False, memory_format=None):
-    shape, dtype, device = _like(t, dtype, device)
+    shape, dtype, device = _like(t, dtype, device, None)  # (overloaded in torch: its message lists them)
     return rand(shape, dtype=dtype, device=device, requires_grad=requires_grad)
 
 
 def randn_like(t, *, dtype=None, device=None, requires_grad=False, memory_format=None):
-    shape, dtype, device = _like(t, dtype, device)
+    shape, dtype, device = _like(t, dtype, device, None)
     return randn(shape, dtype=dtype, device=device, requires_grad=requires_grad)
 
 
 def randint_like(t, low=0, high=None, *, dtype=None, device=None, requires_grad=False):
     if high is None:
         low, high = 0, low
-    shape, dtype, device = _like(t, dtype, device)
+    shape, dtype, device = _like(t, dtype, device, None)
     return randint(low, high, shape, dtype=dtype, device=device, requires_grad=requires_grad)
 
 

@@ -1164,11 +1164,11 @@ class Tensor:
         return _linalg.addmm(self, mat1, mat2, beta=beta, alpha=alpha)
 
     # ops/sorting.py
-    def sort(self, dim=-1, descending=False):
-        return _sorting.sort(self, dim, descending)
+    def sort(self, dim=-1, descending=False, *, stable=False):
+        return _sorting.sort(self, dim, descending, stable=stable)
 
-    def argsort(self, dim=-1, descending=False):
-        return _sorting.argsort(self, dim, descending)
+    def argsort(self, dim=-1, descending=False, *, stable=False):
+        return _sorting.argsort(self, dim, descending, stable=stable)
 
     def topk(self, k, dim=-1, largest=True, sorted=True):  # noqa: A002
         return _sorting.topk(self, k, dim, largest, sorted)

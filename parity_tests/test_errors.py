@@ -16,10 +16,12 @@ import minigrad
 CASES = []
 
 
-def case(name, match, exc=None):
-    """Register ``fn(lib)`` as a bad-input case whose messages match ``match``."""
+def case(name, match, exc=None, open_in=None):
+    """Register ``fn(lib)`` as a bad-input case whose messages match ``match``. ``open_in``: the file
+    (owned elsewhere) whose fix the case awaits; it is a strict xfail until then."""
     def register(fn):
-        CASES.append(pytest.param(fn, match, exc, id=name))
+        marks = [pytest.mark.xfail(strict=True, reason=f"open: needs {open_in}")] if open_in else []
+        CASES.append(pytest.param(fn, match, exc, id=name, marks=marks))
         return fn
     return register
 
@@ -505,8 +507,17 @@ case("reshape_float_sizes", r"reshape\(\) takes 1 positional argument but 2 were
     lambda lib: lib.ones(6).reshape(2.0, 3))
 case("linear_float_features", r"empty\(\): argument 'size' failed to unpack the object at pos 2 with error \"type "
                               r"must be tuple of ints,but got float\"", TypeError)(lambda lib: lib.nn.Linear(2.5, 3))
-case("dtype_as_string", r"argument 'dtype' must be torch.dtype, not str", TypeError)(
+case("dtype_as_string", r"^zeros\(\): argument 'dtype' must be torch.dtype, not str$", TypeError)(
     lambda lib: lib.zeros(2, dtype="float32"))
+case("dtype_as_string_tensor", r"^tensor\(\): argument 'dtype' must be torch.dtype, not str$", TypeError)(
+    lambda lib: lib.tensor([1], dtype="float32"))
+case("dtype_as_string_full_like", r"^full_like\(\): argument 'dtype' must be torch.dtype, not str$", TypeError)(
+    lambda lib: lib.full_like(lib.ones(2), 1, dtype="float32"))
+case("dtype_as_a_number", r"^full\(\): argument 'dtype' must be torch.dtype, not int$", TypeError)(
+    lambda lib: lib.full((2,), 1, dtype=3))
+case("dtype_as_string_new_zeros", r"^new_zeros\(\): argument 'dtype' must be torch.dtype, not str$", TypeError,
+     open_in="tensor.py's new_zeros: to_dtype(dtype, 'new_zeros')")(
+    lambda lib: lib.ones(2).new_zeros(2, dtype="float32"))
 case("cat_of_a_tensor", r"cat\(\): argument 'tensors' \(position 1\) must be tuple of Tensors, not Tensor", TypeError)(
     lambda lib: lib.cat(lib.ones(2)))
 case("cat_two_tensors", r"cat\(\): argument 'tensors' \(position 1\) must be tuple of Tensors, not Tensor", TypeError)(
@@ -542,8 +553,79 @@ case("int_pow_scalar_past_int8", r"value cannot be converted to type int8_t with
     lambda lib: lib.tensor([1, 2], dtype=lib.int8) ** 200)
 case("operand_numpy_array_requires_grad", r"Can't call numpy\(\) on Tensor that requires grad")(
     lambda lib: lib.ones(2, requires_grad=True) * np.array(2.0))
-case("clamp__int_float_bounds", r"result type Float can't be cast to the desired output type")(
+case("clamp__int_float_bounds", r"^result type Float can't be cast to the desired output type long int$",
+     open_in="tensor.py's clamp_ calling pointwise.check_clamp_bounds_castable")(
     lambda lib: lib.tensor([1, 2, 3]).clamp_(0.5, 2.5))
+case("clamp__int_tensor_bounds", r"^result type Float can't be cast to the desired output type Long$")(
+    lambda lib: lib.tensor([1, 2, 3]).clamp_(lib.tensor([0.5, 0.5, 0.5])))
+case("clamp_min__int8_float_bound", r"^result type Float can't be cast to the desired output type signed char$",
+     open_in="tensor.py's clamp_min_ calling pointwise.check_clamp_bounds_castable")(
+    lambda lib: lib.tensor([1, 2], dtype=lib.int8).clamp_min_(0.5))
+case("clamp_int8_bound_past_int8", r"^value cannot be converted to type int8_t without overflow$",
+     open_in="ops/unary.py's Clamp calling dtypes.check_bounds_cast")(
+    lambda lib: lib.tensor([1, 2], dtype=lib.int8).clamp(max=200))
+case("setitem_past_int64", r"^Overflow when unpacking long long$", ValueError,
+     open_in="ops/indexing.py's setitem calling dtypes.cast_setitem_number")(lambda lib: _set(lib.zeros(2), 2 ** 63))
+case("setitem_past_int8", r"^value cannot be converted to type int8_t without overflow$",
+     open_in="ops/indexing.py's setitem calling dtypes.cast_setitem_number")(
+    lambda lib: _set(lib.zeros(2, dtype=lib.int8), 200))
+case("fill_int32_name", r"^value cannot be converted to type int without overflow$",
+     open_in="ops/inplace.py's fill_ calling dtypes.cast_scalar")(
+    lambda lib: lib.zeros(2, dtype=lib.int32).fill_(2 ** 40))
+case("full_int32_name", r"^value cannot be converted to type int without overflow$")(
+    lambda lib: lib.full((2,), 2 ** 40, dtype=lib.int32))
+case("full_float16_overflow", r"^value cannot be converted to type c10::Half without overflow$")(
+    lambda lib: lib.full((2,), 7e4, dtype=lib.float16))
+case("full_float32_overflow", r"^value cannot be converted to type float without overflow$")(
+    lambda lib: lib.full((2,), 1e300))
+case("float16_pow_past_half", r"^value cannot be converted to type c10::Half without overflow$")(
+    lambda lib: lib.ones(2, dtype=lib.float16) ** 2 ** 31)
+case("bool_pow_past_int64", r"^value cannot be converted to type int64_t without overflow$")(
+    lambda lib: lib.tensor([True]) ** 2 ** 63)
+case("bool_plus_uint64_sized_int", r"^Promotion for uint16, uint32, uint64 types is not supported, attempted to "
+                                   r"promote Bool and UInt64$")(lambda lib: lib.tensor([True]) + 2 ** 63)
+case("bool_floor_divide", r"^\"div_floor_cpu\" not implemented for 'Bool'$", NotImplementedError)(
+    lambda lib: lib.tensor([True]) // True)
+case("bool_remainder", r"^\"remainder_cpu\" not implemented for 'Bool'$", NotImplementedError)(
+    lambda lib: lib.tensor([True]) % True)
+case("bool_div_trunc", r"^\"div_trunc_cpu\" not implemented for 'Bool'$", NotImplementedError)(
+    lambda lib: lib.tensor([True]).div(True, rounding_mode="trunc"))
+case("bool_fmod", r"^\"fmod_cpu\" not implemented for 'Bool'$", NotImplementedError)(
+    lambda lib: lib.tensor([True]).fmod(True))
+case("bool_pow_bool_tensor", r"^\"pow\" not implemented for 'Bool'$", NotImplementedError)(
+    lambda lib: lib.tensor([True]) ** lib.tensor([True]))
+case("int_fmod_by_zero", r"^ZeroDivisionError$")(lambda lib: lib.tensor([5]).fmod(0))
+case("int8_fmod_by_wrapped_zero", r"^ZeroDivisionError$")(lambda lib: lib.tensor([5], dtype=lib.int8).fmod(256))
+case("topk_bool", r"^topk does not support bool dtypes on CPU$")(lambda lib: lib.tensor([True, False]).topk(1))
+case("narrow_past_the_end", r"^start \(2\) \+ length \(5\) exceeds dimension size \(4\).$")(
+    lambda lib: lib.ones(4).narrow(0, 2, 5))
+case("negative_step", r"^step must be greater than zero$", ValueError)(lambda lib: lib.ones(4)[::-1])
+case("int8_setitem_float_tensor", r"^Index put requires the source and destination dtypes match, got Char for the "
+                                  r"destination and Float for the source.$")(
+    lambda lib: _set(lib.zeros(3, dtype=lib.int8), lib.tensor([300.7]), lib.tensor([0])))
+case("zero_dim_index", r"^invalid index of a 0-dim tensor. Use `tensor.item\(\)` in Python or `tensor.item<T>\(\)` in "
+                       r"C\+\+ to convert a 0-dim tensor to a number$", IndexError)(lambda lib: lib.tensor(1.0)[0])
+case("hook_returns_a_float", r"^expected Variable, but hook returned 'float'$", TypeError)(
+    lambda lib: _backward_through_hook(lib, lambda g: 1.0))
+case("save_into_a_missing_directory", r"^Parent directory /nonexistent-minigrad-dir/sub does not exist.$")(
+    lambda lib: lib.save(lib.ones(2), "/nonexistent-minigrad-dir/sub/x.pt"))
+case("matmul_dtype_names", r"^expected m1 and m2 to have the same dtype, but got: float != long int$",
+     open_in="ops/linalg.py naming dtypes by dtype.cpp_name")(
+    lambda lib: lib.ones(2, 2) @ lib.ones(2, 2, dtype=lib.int64))
+case("masked_fill_mask_dtype_name", r"^masked_fill_ only supports boolean masks, but got mask with dtype long int$",
+     open_in="ops/indexing.py's masked_fill naming the mask's dtype.cpp_name")(
+    lambda lib: lib.ones(3).masked_fill_(lib.tensor([1, 0, 1]), 0.0))
+
+
+def _set(t, value, index=0):
+    t[index] = value
+    return t
+
+
+def _backward_through_hook(lib, hook):
+    x = lib.ones(2, requires_grad=True)
+    x.register_hook(hook)
+    (x * 2).sum().backward()
 case("clamp__bound_shape", r"The size of tensor a \(3\) must match the size of tensor b \(2\) at non-singleton "
                            r"dimension 0")(lambda lib: lib.ones(3).clamp_(min=lib.ones(2)))
 case("std_int", r"std and var only support floating point and complex dtypes")(lambda lib: lib.tensor([1, 2]).std())
@@ -618,7 +700,7 @@ def test_bad_input_matches_torch(fn, match, exc):
 
 
 def test_corpus_size():
-    assert len(CASES) >= 240  # 172 before issue 16's values and operands
+    assert len(CASES) >= 274  # 172 before issue 16; 242 after its first pass; 274 with its remaining examples
 
 
 # --- a failed operation leaves nothing half-changed ---------------------------------------------------

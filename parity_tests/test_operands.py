@@ -13,6 +13,11 @@ wrapping to -55, integer ``// 0`` raising, ``tensor([2]) ** tensor([-1])`` being
 (ints past 64 bits, nan, inf, bools, NumPy scalars, one-element tensors), with or without a
 ``dtype``; the dtype, values, or exception type and message must be torch's.
 
+``test_number_cast_into_dtype_matches_torch``: every number kind (past int64, past int32, nan,
+inf, past float16/float32, -1 into uint8) written into or meeting every dtype each way torch casts
+a number (full, fill_, a scalar exponent, clamp's bounds, setitem): torch's checked ``Scalar::to``,
+its messages and its silences.
+
 Left out: ``np.bool_`` operands, which torch 2.13 reads as floats (``bool_t + np.True_`` is
 float32, ``tensor([np.False_, 2**63])`` a TypeError about ``numpy.bool``); and ``&`` with an
 array, where torch hands the call to NumPy's ``bitwise_and`` of floats. ``KNOWN`` lists the
@@ -36,10 +41,14 @@ OPERATORS = {
     "add": lambda a, b: a + b, "sub": lambda a, b: a - b, "mul": lambda a, b: a * b, "truediv": lambda a, b: a / b,
     "floordiv": lambda a, b: a // b, "mod": lambda a, b: a % b, "pow": lambda a, b: a ** b,
     "eq": lambda a, b: a == b, "lt": lambda a, b: a < b, "and": lambda a, b: a & b,
+    "fmod": lambda a, b: a.fmod(b), "div_trunc": lambda a, b: a.div(b, rounding_mode="trunc"),
+    "div_floor": lambda a, b: a.div(b, rounding_mode="floor"),
 }
+METHODS = {"fmod", "div_trunc", "div_floor"}  # (a tensor's methods: no number on their left)
 SCALARS = {
     "true": True, "zero": 0, "three": 3, "minus_two": -2, "int_200": 200, "int_2_31": 2 ** 31, "int_2_40": 2 ** 40,
     "int_2_63": 2 ** 63, "int_minus_2_63": -2 ** 63, "int_2_64": 2 ** 64, "float": 2.5, "minus_zero": -0.0,
+    "tenth": 0.1, "float_1e5": 1e5, "float_1e_8": 1e-8,
     "inf": math.inf, "nan": math.nan, "np_int8": np.int8(5), "np_int32": np.int32(-3),
     "np_int64": np.int64(7), "np_uint8": np.uint8(200), "np_float16": np.float16(1.5), "np_float32": np.float32(2.5),
     "np_float64": np.float64(0.1),
@@ -77,16 +86,13 @@ def _compare(fn_of_lib, note):
         np.testing.assert_allclose(ours[1], theirs[1], rtol=rtol, atol=0, equal_nan=True, err_msg=note)
 
 
-# Open differences (torch's result -> minigrad's): a bool tensor meeting 2**63 (torch: RuntimeError,
-# the int64 scalar does not fit; minigrad wraps it as for an int64 tensor), bool // and % (torch:
-# NotImplementedError), bool ** True (torch: bool), float16 ** an int past float16's range (torch:
-# RuntimeError), and float16 with a scalar float16 cannot hold exactly (torch computes in float32
-# with the scalar unrounded, minigrad rounds the scalar to float16 first: 0 * 2**31 is nan, 1.5 //
-# 0.1 is 15 rather than torch's 14).
-KNOWN = {("bool", op, "int_2_63") for op in OPERATORS if op != "sub"} | {
-    ("bool", "floordiv", "true"), ("bool", "mod", "true"), ("bool", "pow", "true")} | {
-    ("float16", op, s) for op in ("pow", "mul") for s in ("int_2_31", "int_2_40", "int_2_63", "int_minus_2_63")} | {
-    ("float16", "floordiv", "np_float64")}
+# Open differences (torch's result -> minigrad's): float16 * or / a number float16 cannot hold
+# exactly. torch's mul and true division read the scalar unrounded, as a float32, and round the
+# result once (0 * 2**31 is 0, 1.5 / 1e5 is 1.5e-5); minigrad's Mul and Div round the scalar to
+# float16 first (0 * inf is nan, 1.5 / inf is 0). Floor and truncated division do as torch
+# (ops/_util.half_by_scalar_operands); Mul and Div are to use it too.
+KNOWN = {("float16", "mul", s) for s in ("int_2_31", "int_2_40", "int_2_63", "int_minus_2_63", "float_1e5")} | {
+    ("float16", "truediv", s) for s in ("float_1e5", "float_1e_8")}
 
 
 def _cases():
@@ -94,7 +100,7 @@ def _cases():
     for dtype in DTYPES:
         for op in OPERATORS:
             for scalar in list(SCALARS) + list(ARRAYS):
-                if op == "and" and scalar in ARRAYS:
+                if (op == "and" or op in METHODS) and scalar in ARRAYS:
                     continue
                 marks = [pytest.mark.xfail(strict=True, reason="open difference")] if (dtype, op, scalar) in KNOWN \
                     else []
@@ -111,7 +117,7 @@ def test_operator_with_scalar_matches_torch(dtype, op, scalar):
 
     value = ARRAYS[scalar]() if scalar in ARRAYS else SCALARS[scalar]
     _compare(lambda lib: fn(make(lib), value), f"{dtype} {op} {scalar}")
-    if scalar not in ARRAYS:  # (an array on the left is NumPy's operator, not the tensor's)
+    if scalar not in ARRAYS and op not in METHODS:  # (an array on the left is NumPy's operator)
         _compare(lambda lib: fn(value, make(lib)), f"{scalar} {op} {dtype}")
 
 
@@ -187,3 +193,79 @@ def test_tensor_of_named_bad_data_matches_torch(data, dtype):
         value = (x for x in [1]) if data == "generator" else data
         return lib.tensor(value, dtype=getattr(lib, dtype) if dtype else None)
     _compare(make, repr(data))
+
+
+# --- a number cast into a tensor's dtype ---------------------------------------------------------------
+# c10's checked Scalar::to<T>: the number must fit the dtype (integers by value, float16/float32 up to
+# their largest finite value; inf and nan pass), else torch's RuntimeError naming the C++ type
+# ("int" for int32, "c10::Half"); a Python int past 64 bits fails first. Each way a number meets a
+# dtype: full (torch skips the float16 check for one element), fill_, a scalar exponent, clamp's
+# bounds and setitem. The outcome (dtype and values, or exception type and message) must be torch's.
+CAST_VALUES = {"int_200": 200, "int_2_40": 2 ** 40, "int_minus_2_40": -2 ** 40, "int_2_63": 2 ** 63,
+               "minus_one": -1, "nan": math.nan, "inf": math.inf, "float_7e4": 7e4, "float_1e300": 1e300, "half": 0.5}
+CASTS = {
+    "full": lambda lib, dt, v: lib.full((2,), v, dtype=dt),
+    "full_one": lambda lib, dt, v: lib.full((1,), v, dtype=dt),
+    "fill_": lambda lib, dt, v: lib.zeros(2, dtype=dt).fill_(v),
+    "pow": lambda lib, dt, v: lib.ones(2, dtype=dt) ** v,
+    "clamp_max": lambda lib, dt, v: lib.ones(2, dtype=dt).clamp(max=v),
+    "setitem": lambda lib, dt, v: _setitem(lib.zeros(2, dtype=dt), v),
+}
+
+
+def _setitem(t, v):
+    t[0] = v
+    return t
+
+
+# Open (torch -> minigrad), in files whose owners apply the fix (each a strict xfail): fill_
+# (ops/inplace.py) names int32 "int32_t" rather than "int", writes 2**40 into bool as False (torch:
+# True) and does not check float16/float32 overflow; clamp's bounds (ops/unary.py) are not
+# cast-checked; setitem of a number (ops/indexing.py) raises NumPy's OverflowError or wraps where
+# torch reads an int64 and checks as a one-element fill. dtypes.cast_scalar, check_bounds_cast and
+# cast_setitem_number are the checks those three are to call.
+_BIG_INTS = ("int_2_40", "int_minus_2_40", "int_2_63")
+_HALF_OVERFLOWS = _BIG_INTS + ("float_7e4", "float_1e300")
+_NON_FINITE = ("nan", "inf", "float_1e300")
+KNOWN_CASTS = {
+    "fill_": {"bool": _BIG_INTS, "int32": _BIG_INTS + _NON_FINITE, "float16": _HALF_OVERFLOWS,
+              "float32": ("float_1e300",)},
+    "clamp_max": {"bool": ("float_1e300",), **dict.fromkeys(("uint8", "int16", "int32"), _BIG_INTS + ("float_1e300",)),
+                  "int8": _BIG_INTS + ("float_1e300", "int_200"), "int64": ("int_2_63", "float_1e300"),
+                  "float16": _HALF_OVERFLOWS, "float32": ("float_1e300",)},
+    "setitem": {"bool": ("int_2_63",), "uint8": _BIG_INTS + _NON_FINITE + ("minus_one", "float_7e4"),
+                "int8": _BIG_INTS + _NON_FINITE + ("int_200", "float_7e4"),
+                "int16": _BIG_INTS + _NON_FINITE + ("float_7e4",),
+                "int32": _BIG_INTS + _NON_FINITE, "int64": ("int_2_63",) + _NON_FINITE, "float16": _HALF_OVERFLOWS,
+                "float32": ("int_2_63", "float_1e300"), "float64": ("int_2_63",)},
+}
+
+
+def _cast_cases():
+    return [pytest.param(kind, dtype, value, id=f"{kind}-{dtype}-{value}",
+                         marks=[pytest.mark.xfail(strict=True, reason="open difference")]
+                         if value in KNOWN_CASTS.get(kind, {}).get(dtype, ()) else [])
+            for kind in CASTS for dtype in DTYPES for value in CAST_VALUES]
+
+
+def _cast_outcome(fn):
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            out = fn()
+            result = ("value", str(out.dtype), out.tolist())
+        except Exception as exc:  # noqa: BLE001 - the type and message are what is compared
+            result = ("raises", type(exc).__name__, str(exc))
+    return result, sorted(str(w.message) for w in caught if w.category is not DeprecationWarning)
+
+
+@pytest.mark.parametrize("kind,dtype,value", _cast_cases())
+def test_number_cast_into_dtype_matches_torch(kind, dtype, value):
+    theirs = _cast_outcome(lambda: CASTS[kind](torch, getattr(torch, dtype), CAST_VALUES[value]))
+    ours = _cast_outcome(lambda: CASTS[kind](minigrad, getattr(minigrad, dtype), CAST_VALUES[value]))
+    if theirs[0][0] == "value" and ours[0][0] == "value":
+        assert ours[0][1].replace("minigrad", "torch") == theirs[0][1]
+        np.testing.assert_array_equal(np.array(ours[0][2], dtype=float), np.array(theirs[0][2], dtype=float))
+        assert ours[1] == theirs[1], "warnings"
+    else:
+        assert ours == theirs

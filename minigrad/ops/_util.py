@@ -1,7 +1,7 @@
 """Helpers shared by the op families: operand promotion and torch's shape error messages."""
 import numpy as np
 
-from ..dtypes import result_type, get_default_dtype, from_numpy_dtype, wrap_int
+from ..dtypes import float16, result_type, get_default_dtype, from_numpy_dtype, wrap_int
 from ..tensor import Tensor
 
 
@@ -34,6 +34,20 @@ def as_array(x, dt):
     if isinstance(x, float):  # a float meeting an integer result: only via explicit dtype
         return dt.np.type(x)  # a NumPy scalar: it meets arrays of any device
     return wrap_int(x, dt)
+
+
+def half_by_scalar_operands(a, b):
+    """``(x, y)`` in float32 when torch's CPU kernel computes ``a op b`` in float32 with ``b`` read
+    unrounded: ``a`` a float16 tensor, ``b`` a number or a 0-d tensor that leaves the result float16.
+    torch's mul and its true, floor and truncated division do so (their opmath scalar path:
+    ``half([0.]) * 2**31`` is 0, ``half([1.5]) // 0.1`` is 14), then round the result to float16
+    once; add, sub, remainder, fmod and atan2 round ``b`` to float16 first. None otherwise."""
+    if getattr(a, "dtype", None) is not float16 or (isinstance(b, (Tensor, np.ndarray)) and b.ndim) \
+            or result_type(a, b) is not float16:
+        return None
+    with np.errstate(over="ignore"):  # (a number past float32's range is inf there too)
+        y = b._data.astype(np.float32) if isinstance(b, Tensor) else np.float32(b)
+    return a._data.astype(np.float32), y
 
 
 def float_result_type(a, b):

@@ -7,11 +7,11 @@ import numpy as np
 
 from .._modes import grad_state as _grad_state, quiet_fp, restore_fp
 from ..autograd.function import BuiltinFunction
-from ..dtypes import check_fits
+from ..dtypes import check_fits, check_scalar_cast, float32, int64
 from ..tensor import Tensor, _wrap
 from .indexing import nonzero
 from .fused import add_scaled
-from ._util import operands, float_result_type, broadcast_error, device_error, shape_of
+from ._util import operands, float_result_type, broadcast_error, device_error, half_by_scalar_operands, shape_of
 
 
 def _broadcasting(fn, a, b, x, y):
@@ -64,6 +64,13 @@ def _check_no_bool_subtraction(a, b):
     if any(bools):
         raise RuntimeError("Subtraction, the `-` operator, with a bool tensor is not supported. "
                            "If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.")
+
+
+def _check_not_bool(dt, kernel):
+    """torch has no bool kernel for ``//``, ``%``, fmod, rounded division and pow: its
+    NotImplementedError, naming the kernel."""
+    if dt.name == "bool":
+        raise NotImplementedError(f'"{kernel}" not implemented for \'Bool\'')
 
 
 def _check_integer_divisor(y, dt):
@@ -201,6 +208,7 @@ class Remainder(BuiltinFunction):
         ctx.save_for_backward(a, b)
         ctx._name = "RemainderBackward1" if isinstance(b, Tensor) else "RemainderBackward0"
         x, y, dt = operands(a, b)
+        _check_not_bool(dt, "remainder_cpu")
         _check_integer_divisor(y, dt)
         with np.errstate(divide="ignore", invalid="ignore"):
             return _broadcasting(np.remainder, a, b, x, y)
@@ -218,13 +226,24 @@ class PowScalar(BuiltinFunction):
 
     @staticmethod
     def forward(ctx, a, exponent):
+        """torch's pow_out order: an integer (or bool) base checks an integer exponent as an int64
+        and refuses it negative; exponent 0 fills ones and 1 copies, in the result dtype (so a bool
+        tensor ** True stays bool); otherwise the exponent is cast to the base's type (a Half
+        holds at most 65504; float32 and float64 take it as a double) and the kernel runs (none
+        for bool)."""
         if isinstance(exponent, np.generic):  # a NumPy scalar acts as the Python number it holds
             exponent = exponent.item()
         ctx.save_for_backward(a, exponent)
+        if not a.dtype.is_floating_point and isinstance(exponent, int):
+            check_fits(exponent, int64, "int64_t")
+            if exponent < 0:
+                raise RuntimeError("Integers to negative integer powers are not allowed.")
         x, _, dt = operands(a, exponent)
-        if not dt.is_floating_point and isinstance(exponent, int) and exponent < 0:
-            raise RuntimeError("Integers to negative integer powers are not allowed.")
-        check_fits(exponent, dt, f"{dt.name}_t")  # torch casts the exponent to the base's type
+        if exponent.__class__ is not np.ndarray and (exponent == 0 or exponent == 1):
+            return np.full_like(x, 1, dtype=dt.np) if exponent == 0 else x.astype(dt.np)
+        _check_not_bool(dt, "pow")
+        if dt is not float32:  # (torch's kernel reads a float32 base's exponent as a double)
+            check_scalar_cast(exponent, dt)
         return np.power(x, exponent, dtype=dt.np)
 
     @staticmethod
@@ -244,7 +263,8 @@ class Pow(BuiltinFunction):
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
         x, y, dt = operands(a, b)
-        if not dt.is_floating_point and dt.name != "bool" and bool(np.any(y < 0)):
+        _check_not_bool(dt, "pow")
+        if not dt.is_floating_point and bool(np.any(y < 0)):
             return _integer_power(a, b, x, y)
         with np.errstate(divide="ignore", invalid="ignore"):
             out = _broadcasting(np.power, a, b, x, y)
@@ -280,7 +300,8 @@ class RPowScalar(BuiltinFunction):
     @staticmethod
     def forward(ctx, base, b):
         x, y, dt = operands(base, b)
-        if not dt.is_floating_point and dt.name != "bool" and bool(np.any(y < 0)):
+        _check_not_bool(dt, "pow")
+        if not dt.is_floating_point and bool(np.any(y < 0)):
             out = _integer_power(base, b, np.asarray(x, like=y), y)
         else:
             out = np.power(x, y, dtype=dt.np)
@@ -394,18 +415,22 @@ def div(a, b, rounding_mode=None):
 
 def floor_divide(a, b):
     """a // b rounded toward -inf; not differentiable (as in torch)."""
-    return _non_differentiable(np.floor_divide, a, b)
+    return _non_differentiable(np.floor_divide, a, b, kernel="div_floor_cpu")
 
 
-def _non_differentiable(fn, a, b, divide=False):
-    x, y, dt = operands(a, b)
+def _non_differentiable(fn, a, b, divide=False, kernel="div_trunc_cpu"):
+    """Floor or truncated division (no bool kernel; integers refuse a zero divisor). A float16 tensor
+    divided by a number is divided in float32, as torch's kernels do (``half_by_scalar_operands``)."""
+    in_float32 = half_by_scalar_operands(a, b)
+    x, y, dt = operands(a, b) if in_float32 is None else (*in_float32, a.dtype)
+    _check_not_bool(dt, kernel)
     _check_integer_divisor(y, dt)
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):  # (a float32 past 65504 is inf)
         if divide:
             out = fn(_broadcasting(np.true_divide, a, b, x, y))
         else:
             out = _broadcasting(fn, a, b, x, y)
-    return Tensor._wrap(out.astype(dt.np, copy=False))
+        return Tensor._wrap(out.astype(dt.np, copy=False))
 
 
 def remainder(a, b):

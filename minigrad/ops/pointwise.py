@@ -14,8 +14,9 @@ from ..autograd.function import BuiltinFunction
 from ..tensor import Tensor
 from . import return_types
 from .unary import _floating
+from ..dtypes import result_type
 from ._util import operands, float_result_type
-from .arithmetic import _broadcasting, where, logical_or
+from .arithmetic import _broadcasting, _check_integer_divisor, _check_not_bool, where, logical_or
 
 
 class Fmod(BuiltinFunction):
@@ -25,7 +26,9 @@ class Fmod(BuiltinFunction):
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
         ctx._name = "FmodBackward1" if isinstance(b, Tensor) else "FmodBackward0"
-        x, y, _ = operands(a, b)
+        x, y, dt = operands(a, b)
+        _check_not_bool(dt, "fmod_cpu")
+        _check_integer_divisor(y, dt)
         with np.errstate(invalid="ignore", divide="ignore"):
             return _broadcasting(np.fmod, a, b, x, y)
 
@@ -207,6 +210,16 @@ def fmin(a, other):
 
 def frac(a):
     return Frac.apply(a)
+
+
+def check_clamp_bounds_castable(t, *bounds):
+    """Before ``t.clamp_(min, max)`` (and clamp_min_/clamp_max_) with number bounds: torch's error when
+    the result type cannot be written back into ``t`` (a float bound on an integer tensor). Its
+    Scalar overload names ``t``'s type as C++ does (``long int``); tensor bounds give ``Long``."""
+    numbers = [b for b in bounds if b is not None and not isinstance(b, Tensor)]
+    if numbers and (result := result_type(t, *numbers))._category > t.dtype._category:
+        raise RuntimeError(f"result type {result.legacy_name} can't be cast to the desired output type "
+                           f"{t.dtype.cpp_name}")
 
 
 def clamp_min(a, min):  # noqa: A002 - torch's parameter name

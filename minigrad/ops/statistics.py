@@ -1,9 +1,10 @@
 """Order statistics and NaN-aware reductions: median, nanmedian, kthvalue, nansum, nanmean,
 aminmax, std_mean, var_mean, count_nonzero.
 
-Selections (median(dim), kthvalue) pick indices from a stable sort and take the values with
-``TakeAlong`` (the gradient goes to the picked element); a full ``median()`` shares the gradient
-evenly among the elements equal to the result (torch's evenly_distribute_backward), like ``max()``.
+Selections pick each line's index as torch does among equal elements (median(dim): the stable
+sort's, torch's comparator breaking ties by index; kthvalue and mode: torch's kernels' replayed by
+``_std_order``) and take the values with ``TakeAlong`` (the gradient goes to the picked element); a
+full ``median()`` shares the gradient evenly among the elements equal to the result (torch's evenly_distribute_backward), like ``max()``.
 Where torch records one node with two outputs (aminmax, std_mean, var_mean), minigrad's ops have
 one output each: each output gets its own node, bearing torch's node name.
 """
@@ -11,7 +12,7 @@ import numpy as np
 
 from ..autograd.function import BuiltinFunction
 from ..tensor import Tensor
-from . import return_types
+from . import _std_order, return_types
 from ._util import normalize_dim
 from .arithmetic import where
 from .indexing import TakeAlong
@@ -127,7 +128,11 @@ def kthvalue(a, k, dim=-1, keepdim=False):
     d = normalize_dim(dim, a.ndim)
     if not 1 <= k <= (a.shape[d] if a.ndim else 1):
         raise RuntimeError(f"kthvalue(): selected number k out of range for dimension {d}")
-    return _select(a, dim, keepdim, lambda n, nans: k - 1, "KthvalueBackward0", return_types.kthvalue)
+    if a.ndim == 0:
+        return return_types.kthvalue(a.clone(), Tensor._wrap(np.zeros((), np.int64, like=a._data)))
+    indices = _std_order.along(a._data, d, lambda lines: _std_order.kth(lines, k - 1))  # torch's pick among ties
+    idx = Tensor._wrap(indices if keepdim else indices.squeeze(d))
+    return return_types.kthvalue(TakeAlong.apply(a, d, idx, keepdim, "KthvalueBackward0"), idx)
 
 
 def nansum(a, dim=None, keepdim=False, *, dtype=None):
@@ -194,22 +199,13 @@ def corrcoef(a):
 
 
 def mode(a, dim=-1, keepdim=False):
-    """The most frequent value along ``dim`` (the smallest on ties) and the last index where it occurs."""
+    """The most frequent value along ``dim`` (the smallest on ties) and an index where it occurs: the
+    one torch's kernel (std::sort, then the last of the run) leaves."""
     d = normalize_dim(dim, a.ndim)
-    x = np.moveaxis(a._data, d, -1) if a.ndim else a._data.reshape(1)
-    lines = x.reshape(-1, x.shape[-1])
-    best = []
-    for line in lines:  # one line at a time: np.unique has no axis-wise counting
-        values, counts = np.unique(line, return_counts=True)
-        value = values[np.argmax(counts)]
-        best.append(line.shape[0] - 1 - np.argmax(np.flip(line == value)))
-    idx = np.asarray(best, dtype=np.int64, like=x).reshape(x.shape[:-1] + (1,))
-    indices = np.moveaxis(idx, -1, d) if a.ndim else idx.reshape(())
-    if not keepdim and a.ndim:
-        indices = indices.squeeze(d)
-    index = Tensor._wrap(np.ascontiguousarray(indices, like=x))
     if a.ndim == 0:
-        return return_types.mode(a.clone(), index)
+        return return_types.mode(a.clone(), Tensor._wrap(np.zeros((), np.int64, like=a._data)))
+    indices = _std_order.along(a._data, d, _std_order.mode)
+    index = Tensor._wrap(indices if keepdim else indices.squeeze(d))
     return return_types.mode(TakeAlong.apply(a, d, index, keepdim, "ModeBackward0"), index)
 
 
