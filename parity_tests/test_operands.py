@@ -221,9 +221,7 @@ def _setitem(t, v):
 # Open (torch -> minigrad), in files whose owners apply the fix (each a strict xfail): fill_
 # (ops/inplace.py) names int32 "int32_t" rather than "int", writes 2**40 into bool as False (torch:
 # True) and does not check float16/float32 overflow; clamp's bounds (ops/unary.py) are not
-# cast-checked; setitem of a number (ops/indexing.py) raises NumPy's OverflowError or wraps where
-# torch reads an int64 and checks as a one-element fill. dtypes.cast_scalar, check_bounds_cast and
-# cast_setitem_number are the checks those three are to call.
+# cast-checked. dtypes.cast_scalar and check_bounds_cast are the checks those two are to call.
 _BIG_INTS = ("int_2_40", "int_minus_2_40", "int_2_63")
 _HALF_OVERFLOWS = _BIG_INTS + ("float_7e4", "float_1e300")
 _NON_FINITE = ("nan", "inf", "float_1e300")
@@ -233,11 +231,6 @@ KNOWN_CASTS = {
     "clamp_max": {"bool": ("float_1e300",), **dict.fromkeys(("uint8", "int16", "int32"), _BIG_INTS + ("float_1e300",)),
                   "int8": _BIG_INTS + ("float_1e300", "int_200"), "int64": ("int_2_63", "float_1e300"),
                   "float16": _HALF_OVERFLOWS, "float32": ("float_1e300",)},
-    "setitem": {"bool": ("int_2_63",), "uint8": _BIG_INTS + _NON_FINITE + ("minus_one", "float_7e4"),
-                "int8": _BIG_INTS + _NON_FINITE + ("int_200", "float_7e4"),
-                "int16": _BIG_INTS + _NON_FINITE + ("float_7e4",),
-                "int32": _BIG_INTS + _NON_FINITE, "int64": ("int_2_63",) + _NON_FINITE, "float16": _HALF_OVERFLOWS,
-                "float32": ("int_2_63", "float_1e300"), "float64": ("int_2_63",)},
 }
 
 

@@ -6,6 +6,7 @@ places, *adding* where an index repeats (``np.add.at``), so each of these ops is
 import numpy as np
 
 from .._modes import grad_state as _grad_state
+from ..dtypes import cast_setitem_number
 from ..autograd.function import BuiltinFunction
 from ..tensor import Tensor
 from . import inplace
@@ -161,6 +162,8 @@ def setitem(a, index, value):
     """``a[index] = value`` in place, as torch does it: for a basic index, ``copy_`` (or ``fill_``) into
     the view ``a[index]`` (so a recorded change rebases ``a``'s history: CopySlices); for an advanced
     one, ``index_put_`` (IndexPutBackward0), which needs the value's dtype to be ``a``'s."""
+    if isinstance(value, (int, float)):  # (bool too): checked and cast as torch's fill does
+        value = cast_setitem_number(value, a.dtype)
     np_index = to_numpy_index(index, a._data)
     is_tensor = isinstance(value, Tensor)
     basic = _is_basic(np_index)
@@ -340,7 +343,7 @@ class MaskedFill(BuiltinFunction):
         v = value._data if isinstance(value, Tensor) else value
         if mask._data.dtype != np.bool_:
             raise RuntimeError(f"masked_fill_ only supports boolean masks, but got mask with dtype "
-                               f"{mask.dtype.name}")
+                               f"{mask.dtype.cpp_name}")
         try:
             return np.where(mask._data, v, a._data).astype(a._data.dtype, copy=False)
         except ValueError:
