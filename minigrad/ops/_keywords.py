@@ -246,8 +246,8 @@ def _write(o, r, name, warn, kept=None, transposed=False):
 
 
 # The torch.* functions whose Python signatures take out= (torch/_C/_VariableFunctions.pyi; torch.norm
-# in torch/functional.py), by their dtype rule (DTYPE_RULES). argsort is missing: torch takes out= only
-# with stable=, which minigrad's argsort does not take.
+# in torch/functional.py), by their dtype rule (DTYPE_RULES). argsort is left out: torch takes its out=
+# only in the overload that has stable= (argsort(x, out=o) is a TypeError there), which this table can't say.
 OUT_KINDS = {
     **dict.fromkeys(
         "add sub subtract mul multiply div divide true_divide floor_divide remainder pow maximum minimum eq ne lt le "
