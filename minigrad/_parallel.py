@@ -7,7 +7,8 @@ another can run it over the next: the chunks really run in parallel. As in torch
 elements per extra thread, into at most ``get_num_threads()`` contiguous chunks; the calling thread
 runs the first chunk itself, and a ``parallel_for`` inside a chunk runs serially (no nested pools).
 ``set_num_threads`` / ``get_num_threads`` are torch's: the default is the number of CPUs this
-process may run on.
+process may run on. (NumPy's BLAS, which minigrad's matmuls and large sums call, keeps its own pool;
+``threadpoolctl`` sizes it.)
 
 Each chunk runs in a copy of the caller's context, so NumPy's floating-point error state (a context
 variable, which ``Function.apply`` sets to silent) holds in the workers too.

@@ -83,8 +83,8 @@ def relu_array(x):
     contiguous array it runs its SIMD loop, several times faster. So a contiguous float32/float64
     array is maxed against a cached row of zeros: viewed as rows of ``_ROW`` elements with the row
     broadcast over them, in chunks spread over the threads as torch's ``parallel_for`` does. The same
-    loop gives the same values either way. (A row of 4096 float32, 16 KiB, ran at half speed here:
-    its loads alias the output's stores in the cache.)"""
+    loop gives the same values either way. (Rows of 4096 float32, 16 KiB, measured 1.6x slower than
+    rows of 8192 or more on the benchmark machine, likely 4 KiB aliasing of loads and stores.)"""
     zeros = _ZEROS.get(x.dtype) if x.__class__ is np.ndarray else None
     if zeros is None:  # float16, integers, CuPy
         if x.dtype == bool:
