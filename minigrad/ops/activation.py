@@ -21,7 +21,7 @@ class Sigmoid(BuiltinFunction):
 
     @staticmethod
     def forward(ctx, a):
-        out = sigmoid_array(_floating(a))
+        out = _sigmoid(_floating(a))  # (apply runs forward with NumPy's warnings off)
         ctx.save_output(out)
         return out
 
@@ -38,18 +38,22 @@ _ONE = {one.dtype: one
 
 
 def sigmoid_array(x):
-    """1/(1+e**-x), torch's formula, in four ufunc passes over one new array; silent where e**-x
-    overflows (inf gives exactly 0), as torch is, whoever calls it."""
-    one = _ONE.get(x.dtype, 1) if x.__class__ is np.ndarray else 1
+    """1/(1+e**-x), silent where e**-x overflows (inf gives exactly 0), as torch is."""
     token = quiet_fp()
     try:
-        out = np.exp(np.negative(x))
-        if out.__class__ is not np.ndarray:  # (a 0-d input gives a NumPy scalar)
-            return one / (one + out)
-        np.add(out, one, out=out)
-        return np.divide(one, out, out=out)
+        return _sigmoid(x)
     finally:
         restore_fp(token)
+
+
+def _sigmoid(x):
+    """1/(1+e**-x), torch's formula, in four ufunc passes over one new array."""
+    one = _ONE.get(x.dtype, 1) if x.__class__ is np.ndarray else 1
+    out = np.exp(np.negative(x))
+    if out.__class__ is not np.ndarray:  # (a 0-d input gives a NumPy scalar)
+        return one / (one + out)
+    np.add(out, one, out=out)
+    return np.divide(one, out, out=out)
 
 
 class Relu(BuiltinFunction):
@@ -161,16 +165,13 @@ class LogSoftmax(BuiltinFunction):
 
 
 def softmax_array(x, dim):
-    """Stable softmax along ``dim``: exponentiate after subtracting the row max."""
+    """Stable softmax along ``dim``: exponentiate after subtracting the row max. (An infinite max
+    gives nan, silently as in torch: Softmax.apply runs it with NumPy's warnings off.)"""
     if x.size == 0:
         return x.copy()
-    token = quiet_fp()  # an infinite max gives nan, silently, as in torch
-    try:
-        e = np.exp(x - np.maximum.reduce(x, axis=dim, keepdims=True))
-        e /= np.add.reduce(e, axis=dim, keepdims=True)
-        return e
-    finally:
-        restore_fp(token)
+    e = np.exp(x - np.maximum.reduce(x, axis=dim, keepdims=True))
+    e /= np.add.reduce(e, axis=dim, keepdims=True)
+    return e
 
 
 def implicit_dim(name, ndim, stacklevel):
