@@ -11,7 +11,7 @@ process may run on. (NumPy's BLAS, which minigrad's matmuls and large sums call,
 ``threadpoolctl`` sizes it.)
 
 Each chunk runs in a copy of the caller's context, so NumPy's floating-point error state (a context
-variable, which ``Function.apply`` sets to silent) holds in the workers too.
+variable since NumPy 2, which ``Function.apply`` sets to silent) holds in the workers too.
 """
 import contextvars
 import os
