@@ -146,3 +146,25 @@ def test_set_num_threads_as_torch():
             with pytest.raises(RuntimeError, match=message):
                 lib.set_num_threads(bad)
     assert minigrad.get_num_threads() == before
+
+
+@pytest.mark.skipif("fork" not in __import__("multiprocessing").get_all_start_methods(), reason="no fork here")
+@pytest.mark.filterwarnings("ignore:This process .* is multi-threaded:DeprecationWarning")  # (Python 3.12+)
+def test_a_forked_child_gets_a_pool_of_its_own():
+    """A DataLoader worker forked after the parent used the pool: the child's relu still runs (the
+    parent's pool threads do not exist in the child; it starts its own)."""
+    import multiprocessing
+    before = minigrad.get_num_threads()
+    minigrad.set_num_threads(2)
+    try:
+        x = values(4 * _parallel.GRAIN_SIZE, np.float32)
+        minigrad.relu(minigrad.from_numpy(x))  # the parent's pool is started
+        context = multiprocessing.get_context("fork")
+        with context.Pool(1) as pool:
+            assert pool.apply(_relu_bytes, (x,)) == torch.relu(torch.from_numpy(x)).numpy().tobytes()
+    finally:
+        minigrad.set_num_threads(before)
+
+
+def _relu_bytes(x):
+    return minigrad.relu(minigrad.from_numpy(x)).numpy().tobytes()
