@@ -89,11 +89,13 @@ def relu_array(x):
     broadcast over them, in chunks spread over the threads as torch's ``parallel_for`` does. The same
     loop gives the same values either way. (Rows of 4096 float32, 16 KiB, measured 1.6x slower than
     rows of 8192 or more on the benchmark machine, likely 4 KiB aliasing of loads and stores.)"""
-    zeros = _ZEROS.get(x.dtype) if x.__class__ is np.ndarray else None
-    if zeros is None:  # float16, integers, CuPy
+    zeros = _ZEROS.get(x.dtype)
+    if zeros is None:  # float16, integers
         if x.dtype == bool:
             raise RuntimeError("Boolean inputs not supported for relu")
         return np.maximum(x, 0)
+    if x.__class__ is not np.ndarray:  # CuPy, or minigrad.compile's recording array: one call
+        return np.maximum(0, x)
     zero, row = zeros
     if x.size <= 256 or not x.flags.c_contiguous:  # (the scalar loop is as quick as slicing the row)
         return np.maximum(zero, x)

@@ -68,10 +68,10 @@ def sum_array(x, axes, keepdim):
     order. BLAS threads the product itself; the result is the same on every run with the same number
     of BLAS threads (as torch's, its last bits may change with that number)."""
     n = x.size
-    ones = _ONES.get(x.dtype) if x.__class__ is np.ndarray and n >= 4 * _ROW and len(axes) == x.ndim else None
+    ones = _ONES.get(x.dtype) if isinstance(x, np.ndarray) and n >= 4 * _ROW and len(axes) == x.ndim else None
     if ones is None or not (x.flags.c_contiguous or x.flags.f_contiguous):
         return np.add.reduce(x, axis=axes, keepdims=keepdim)
-    flat = x.ravel(order="K")  # (a view: the order of the terms does not matter)
+    flat = x.reshape(-1, order="A")  # (a view, in memory order: the order of the terms does not matter)
     body = n // _ROW * _ROW
     total = np.add.reduce(flat[:body].reshape(-1, _ROW) @ ones) + np.add.reduce(flat[body:])
     return total.reshape((1,) * x.ndim) if keepdim else total
