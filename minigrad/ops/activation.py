@@ -9,9 +9,10 @@ import warnings
 
 import numpy as np
 
-from .._modes import quiet_fp, restore_fp
+from .._modes import grad_state as _grad_state, quiet_fp, restore_fp
 from .._parallel import GRAIN_SIZE, parallel_for
 from ..autograd.function import BuiltinFunction
+from ..tensor import _wrap
 from ._util import normalize_dim
 from .unary import _floating
 
@@ -21,7 +22,7 @@ class Sigmoid(BuiltinFunction):
 
     @staticmethod
     def forward(ctx, a):
-        out = _sigmoid(_floating(a))  # (apply runs forward with NumPy's warnings off)
+        out = sigmoid_array(_floating(a))
         ctx.save_output(out)
         return out
 
@@ -38,22 +39,18 @@ _ONE = {one.dtype: one
 
 
 def sigmoid_array(x):
-    """1/(1+e**-x), silent where e**-x overflows (inf gives exactly 0), as torch is."""
+    """1/(1+e**-x), torch's formula, in four ufunc passes over one new array; silent where e**-x
+    overflows (inf gives exactly 0), as torch is."""
+    one = _ONE.get(x.dtype, 1) if x.__class__ is np.ndarray else 1
     token = quiet_fp()
     try:
-        return _sigmoid(x)
+        out = np.exp(np.negative(x))
+        if out.__class__ is not np.ndarray:  # (a 0-d input gives a NumPy scalar)
+            return one / (one + out)
+        np.add(out, one, out=out)
+        return np.divide(one, out, out=out)
     finally:
         restore_fp(token)
-
-
-def _sigmoid(x):
-    """1/(1+e**-x), torch's formula, in four ufunc passes over one new array."""
-    one = _ONE.get(x.dtype, 1) if x.__class__ is np.ndarray else 1
-    out = np.exp(np.negative(x))
-    if out.__class__ is not np.ndarray:  # (a 0-d input gives a NumPy scalar)
-        return one / (one + out)
-    np.add(out, one, out=out)
-    return np.divide(one, out, out=out)
 
 
 class Relu(BuiltinFunction):
@@ -152,12 +149,7 @@ class LogSoftmax(BuiltinFunction):
     @staticmethod
     def forward(ctx, a, dim):
         ctx.dim = dim
-        x = _floating(a)
-        # (x - max) - log(sum(e**(x - max))), as torch: exact at large logits, where
-        # x - logsumexp(x) would round logsumexp to the spacing of floats near the max
-        # (log(0) and inf - inf give -inf and nan silently: apply runs forward with NumPy quiet)
-        shifted = x - np.maximum.reduce(x, axis=dim, keepdims=True) if x.size else x
-        out = shifted - np.log(np.add.reduce(np.exp(shifted), axis=dim, keepdims=True))
+        out = log_softmax_array(_floating(a), dim)
         ctx.save_output(out)
         return out
 
@@ -167,13 +159,29 @@ class LogSoftmax(BuiltinFunction):
 
 
 def softmax_array(x, dim):
-    """Stable softmax along ``dim``: exponentiate after subtracting the row max. (An infinite max
-    gives nan, silently as in torch: Softmax.apply runs it with NumPy's warnings off.)"""
+    """Stable softmax along ``dim``: exponentiate after subtracting the row max (an infinite max
+    gives nan, silently, as in torch)."""
     if x.size == 0:
         return x.copy()
-    e = np.exp(x - np.maximum.reduce(x, axis=dim, keepdims=True))
-    e /= np.add.reduce(e, axis=dim, keepdims=True)
-    return e
+    token = quiet_fp()
+    try:
+        e = np.exp(x - np.maximum.reduce(x, axis=dim, keepdims=True))
+        e /= np.add.reduce(e, axis=dim, keepdims=True)
+        return e
+    finally:
+        restore_fp(token)
+
+
+def log_softmax_array(x, dim):
+    """``(x - max) - log(sum(e**(x - max)))`` along ``dim``, as torch: exact at large logits, where
+    ``x - logsumexp(x)`` would round logsumexp to the spacing of floats near the max (log(0) and
+    inf - inf give -inf and nan silently, as in torch)."""
+    token = quiet_fp()
+    try:
+        shifted = x - np.maximum.reduce(x, axis=dim, keepdims=True) if x.size else x
+        return shifted - np.log(np.add.reduce(np.exp(shifted), axis=dim, keepdims=True))
+    finally:
+        restore_fp(token)
 
 
 def implicit_dim(name, ndim, stacklevel):
@@ -190,12 +198,20 @@ def _check_floating(a, dim, kernel):
         raise NotImplementedError(f"\"{kernel}_{impl}\" not implemented for '{a.dtype.legacy_name}'")
 
 
+def _records(a):
+    """Whether ``Function.apply`` records a node for the one Tensor input ``a`` (grad mode on and
+    ``a`` needs a gradient, as apply decides). When it does not, the functions below wrap their
+    kernel's array themselves: what apply would return, without its ctx and bookkeeping (about
+    1 µs, a tiny op's whole cost), as the ``+``/``*`` operators of ``ops/arithmetic.py`` do."""
+    return _grad_state.enabled and (a._requires_grad or a._view is not None and a.requires_grad)
+
+
 def sigmoid(a):
-    return Sigmoid.apply(a)
+    return Sigmoid.apply(a) if _records(a) else _wrap(sigmoid_array(_floating(a)))
 
 
 def relu(a):
-    return Relu.apply(a)
+    return Relu.apply(a) if _records(a) else _wrap(relu_array(a._data))
 
 
 def softmax(a, dim, dtype=None):
@@ -203,7 +219,7 @@ def softmax(a, dim, dtype=None):
         a = a.to(dtype)
     dim = normalize_dim(dim, a.ndim)
     _check_floating(a, dim, "softmax")
-    return Softmax.apply(a, dim)
+    return Softmax.apply(a, dim) if _records(a) else _wrap(softmax_array(a._data, dim))
 
 
 def log_softmax(a, dim, dtype=None):
@@ -211,4 +227,4 @@ def log_softmax(a, dim, dtype=None):
         a = a.to(dtype)
     dim = normalize_dim(dim, a.ndim)
     _check_floating(a, dim, "log_softmax")
-    return LogSoftmax.apply(a, dim)
+    return LogSoftmax.apply(a, dim) if _records(a) else _wrap(log_softmax_array(a._data, dim))
