@@ -67,6 +67,7 @@ def collect():
         "numpy_blas": numpy_blas(),
         "torch": torch.__version__,
         "torch_threads": torch.get_num_threads(),
+        "minigrad_threads": minigrad.get_num_threads(),
         "gpu": torch.cuda.get_device_name(0) if torch.cuda.is_available() else None,
         "torch_blas": torch_build_fact(torch, r"BLAS_INFO=(\w+)"),
         "torch_cpu_capability": torch_build_fact(torch, r"CPU capability usage: (\w+)"),
@@ -91,7 +92,7 @@ def describe(env):
         f"cpu: {env['cpu']} ({env['cpu_count']} logical cores); gpu: {env['gpu'] or 'none seen by torch'}",
         f"numpy {env['numpy']} (BLAS {env['numpy_blas']}); torch {env['torch']} ({env['torch_threads']} "
         f"threads, BLAS {env['torch_blas']}, {env['torch_cpu_capability']}); minigrad {env['minigrad']} "
-        f"(commit {env['git_commit']})",
+        f"(commit {env['git_commit']}, {env['minigrad_threads']} threads)",
         f"thread pools (threadpoolctl): {pools}",
         f"thread variables: {env['thread_env'] or 'none set'}",
         f"load average (1 min) at start: {env['load_average_1min']:.2f}" + load_warning(env),

@@ -64,12 +64,16 @@ def load(device):
 
 
 def set_threads(count):
-    """Give torch's intra-op pool and numpy's BLAS pools ``count`` threads; a note on what was done."""
+    """Give torch's and minigrad's intra-op pools and numpy's BLAS pools ``count`` threads; a note on
+    what was done."""
+    import minigrad
     import torch
     torch.set_num_threads(count)
+    minigrad.set_num_threads(count)
     try:
         from threadpoolctl import threadpool_limits
     except ImportError:
-        return f"torch set to {count} threads; numpy's BLAS left alone (pip install threadpoolctl to limit it)"
+        return (f"torch and minigrad set to {count} threads; numpy's BLAS left alone "
+                "(pip install threadpoolctl to limit it)")
     threadpool_limits(count)
-    return f"torch and numpy's BLAS set to {count} threads"
+    return f"torch, minigrad and numpy's BLAS set to {count} threads"

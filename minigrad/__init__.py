@@ -7,6 +7,7 @@ from .dtypes import (dtype, float16, float32, float64, int8, int16, int32, int64
                      half, float, double, short, int, long, get_default_dtype, set_default_dtype,
                      result_type as _result_type)
 from ._backend import device
+from ._parallel import get_num_threads, set_num_threads
 from .tensor import Tensor, Size
 from .factories import (tensor, as_tensor, from_numpy, from_dlpack, scalar_tensor, zeros, ones, empty, full,
                         zeros_like, ones_like, empty_like, full_like, arange, linspace, logspace, eye, rand,

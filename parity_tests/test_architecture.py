@@ -20,7 +20,7 @@ PACKAGE = pathlib.Path(__file__).resolve().parents[1] / "minigrad"
 LAYERS = [
     # 0: the ground floor: no imports from the package but each other
     ["minigrad.dtypes", "minigrad._backend", "minigrad._modes", "minigrad._printing", "minigrad._missing_names",
-     "minigrad._fma", "minigrad.utils", "minigrad.utils.hooks"],
+     "minigrad._fma", "minigrad._parallel", "minigrad.utils", "minigrad.utils.hooks"],
     # 1: the data model
     ["minigrad.tensor"],
     # 2: random numbers (arrays; ``Generator.get_state`` wraps torch's ByteTensor) and making tensors

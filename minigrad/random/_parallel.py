@@ -1,14 +1,13 @@
 """How the samplers run their whole-array kernels: with numpy's floating-point warnings off
-(as in torch's C loops) and in cache-sized chunks spread over all cores."""
+(as in torch's C loops) and in cache-sized chunks spread over the intra-op threads."""
 
 import functools
-import os
-from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
+from .._parallel import parallel_for
+
 _CHUNK = 1 << 15                        # elements per kernel call: temporaries stay in cache
-_POOLS = {}                             # process id -> thread pool (a forked child needs its own)
 
 
 def quiet(function):
@@ -22,27 +21,14 @@ def quiet(function):
 
 
 def map_chunks(function, draws, out):
-    """``out[i:j] = function(draws[i:j])`` over cache-sized chunks, on all cores (numpy
-    releases the GIL inside its loops, so chunks really run in parallel). Chunks are a
-    multiple of 16 long, so Box-Muller blocks never straddle two chunks. Callers are ``quiet``;
-    a single chunk runs right here, under their errstate."""
-    if draws.size <= _CHUNK:
-        out[...] = function(draws)
-        return out
+    """``out[i:j] = function(draws[i:j])`` over cache-sized chunks, the chunks shared out over the
+    intra-op threads (``minigrad/_parallel.py``: numpy releases the GIL inside its loops, so chunks
+    really run in parallel; ``set_num_threads`` sizes the pool). Chunks are a multiple of 16 long,
+    so Box-Muller blocks never straddle two chunks; each chunk's values depend on its draws only."""
+    @quiet                                      # (NumPy 1.x's error state does not follow into threads)
+    def kernel(first, last):                    # chunks first .. last - 1
+        for start in range(first * _CHUNK, min(last * _CHUNK, draws.size), _CHUNK):
+            out[start:start + _CHUNK] = function(draws[start:start + _CHUNK])
 
-    @quiet                                      # errstate does not follow into threads
-    def kernel(start):
-        out[start:start + _CHUNK] = function(draws[start:start + _CHUNK])
-
-    starts = range(0, draws.size, _CHUNK)
-    if len(starts) <= 1:
-        for start in starts:
-            kernel(start)
-        return out
-    pid = os.getpid()
-    if pid not in _POOLS:
-        _POOLS.clear()
-        _POOLS[pid] = ThreadPoolExecutor(max_workers=os.cpu_count() or 1)
-    for _ in _POOLS[pid].map(kernel, starts):
-        pass
+    parallel_for(0, -(-draws.size // _CHUNK), 1, kernel)
     return out
