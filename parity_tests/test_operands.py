@@ -86,13 +86,8 @@ def _compare(fn_of_lib, note):
         np.testing.assert_allclose(ours[1], theirs[1], rtol=rtol, atol=0, equal_nan=True, err_msg=note)
 
 
-# Open differences (torch's result -> minigrad's): float16 * or / a number float16 cannot hold
-# exactly. torch's mul and true division read the scalar unrounded, as a float32, and round the
-# result once (0 * 2**31 is 0, 1.5 / 1e5 is 1.5e-5); minigrad's Mul and Div round the scalar to
-# float16 first (0 * inf is nan, 1.5 / inf is 0). Floor and truncated division do as torch
-# (ops/_util.half_by_scalar_operands); Mul and Div are to use it too.
-KNOWN = {("float16", "mul", s) for s in ("int_2_31", "int_2_40", "int_2_63", "int_minus_2_63", "float_1e5")} | {
-    ("float16", "truediv", s) for s in ("float_1e5", "float_1e_8")}
+# Open differences (torch's result -> minigrad's), each a strict xfail: none today.
+KNOWN = set()
 
 
 def _cases():

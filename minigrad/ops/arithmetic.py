@@ -7,7 +7,7 @@ import numpy as np
 
 from .._modes import grad_state as _grad_state, quiet_fp, restore_fp
 from ..autograd.function import BuiltinFunction
-from ..dtypes import check_fits, check_scalar_cast, float32, int64
+from ..dtypes import check_fits, check_scalar_cast, float16, float32, int64
 from ..tensor import Tensor, _wrap
 from .indexing import nonzero
 from .fused import add_scaled
@@ -43,8 +43,8 @@ class Sub(BuiltinFunction):
 
     @staticmethod
     def forward(ctx, a, b):
+        _check_no_bool_subtraction(a, b)  # (before promotion, whose errors torch checks later)
         x, y, dt = operands(a, b)
-        _check_no_bool_subtraction(a, b)
         return _broadcasting(np.subtract, a, b, x, y)
 
     @staticmethod
@@ -57,6 +57,9 @@ def _check_no_bool_subtraction(a, b):
     a NumPy array operand the subtraction is NumPy's, which allows it.)"""
     if a.__class__ is np.ndarray or b.__class__ is np.ndarray:
         return
+    for x in (a, b):  # (a number past 64 bits fails torch's argument parsing, before this check)
+        if isinstance(x, int) and not -_INT64 <= x < 2 * _INT64:
+            raise OverflowError("int too big to convert")
     bools = [x.dtype.name == "bool" if isinstance(x, Tensor) else isinstance(x, (bool, np.bool_)) for x in (a, b)]
     if all(bools):
         raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not supported. "
@@ -86,8 +89,8 @@ class RSub(BuiltinFunction):
 
     @staticmethod
     def forward(ctx, a, c):
-        x, y, _ = operands(a, c)
         _check_no_bool_subtraction(a, c)
+        x, y, _ = operands(a, c)
         return np.subtract(y, x)
 
     @staticmethod
@@ -102,6 +105,9 @@ class Mul(BuiltinFunction):
     def forward(ctx, a, b):
         needs = ctx.needs_input_grad  # each operand is saved only for the other's gradient (as torch)
         ctx.save_for_backward(a if needs[1] else None, b if needs[0] else None)
+        half = half_by_scalar_operands(a, b)
+        if half is not None:  # float16 times a number: in float32, rounded once (torch's opmath)
+            return np.multiply(*half).astype(np.float16)
         x, y, _ = operands(a, b)
         return _broadcasting(np.multiply, a, b, x, y)
 
@@ -115,7 +121,7 @@ class Mul(BuiltinFunction):
 _INT64 = 2 ** 63
 
 
-def _operator(ufunc, op, floats_only=False):
+def _operator(ufunc, op, floats_only=False, half_opmath=False):
     """The Tensor method of an operator such as ``+`` (tensor.py binds ``Tensor.__add__`` to it): the
     common case inline (``b`` a tensor of ``a``'s dtype, or a Python number that keeps it, and no
     graph to record: one ufunc call), and otherwise ``op.apply(a, b)``, which does promotion,
@@ -135,7 +141,8 @@ def _operator(ufunc, op, floats_only=False):
         elif kind is float or kind is int and -_INT64 <= b < _INT64:
             # (a number must not promote the dtype: int * 2.5 and bool + 1 take the general path; nor
             # may an int that does not fit 64 bits: torch's OverflowError is there)
-            if a.dtype._category >= (2 if kind is float else 1) and not (a._requires_grad and _grad_state.enabled):
+            if a.dtype._category >= (2 if kind is float else 1) and not (a._requires_grad and _grad_state.enabled) \
+                    and not (half_opmath and a.dtype is float16):
                 if not floats_only or a.dtype.is_floating_point:
                     token = quiet_fp()
                     try:
@@ -150,7 +157,7 @@ def _operator(ufunc, op, floats_only=False):
 
 add_operator = _operator(np.add, Add)
 sub_operator = _operator(np.subtract, Sub, floats_only=True)  # (bool - bool is torch's error, in Sub)
-mul_operator = _operator(np.multiply, Mul)
+mul_operator = _operator(np.multiply, Mul, half_opmath=True)  # (float16 * number: in float32, in Mul)
 
 
 class Div(BuiltinFunction):
@@ -159,9 +166,11 @@ class Div(BuiltinFunction):
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a if ctx.needs_input_grad[1] else None, b)  # a only for b's gradient (as torch)
+        half = half_by_scalar_operands(a, b)
+        if half is not None:  # float16 by a number: in float32, rounded once (torch's opmath)
+            return np.true_divide(*half).astype(np.float16)
         x, y, dt = operands(a, b, float_result_type(a, b))
-        with np.errstate(divide="ignore", invalid="ignore"):
-            return _broadcasting(np.true_divide, a, b, x, y).astype(dt.np, copy=False)
+        return _broadcasting(np.true_divide, a, b, x, y).astype(dt.np, copy=False)
 
     @staticmethod
     def backward(ctx, grad):
