@@ -1,0 +1,346 @@
+"""``Recorder``: runs a region eagerly once and writes down every array call it makes.
+
+The recorder numbers every array value the region sees (a *slot*) and appends each NumPy call to
+``steps`` as ``Step(fn, args, kwargs, outs)``, where the arguments are a template: ``Ref(slot)``
+stands for a recorded value, anything else is a constant of the call (a shape, an axis, a dtype).
+
+Where values come from:
+
+* **inputs** (``Recorder.input``): the arrays of the Tensors the region reads -- its arguments,
+  and the parameters, buffers and gradients of the modules and optimizers it names. Replay reads
+  them afresh from the same places (``program.Source``) at every call.
+* **recorded calls**: every ufunc, NumPy function and array method on a ``TracedArray``
+  (``traced.py``), and each random draw (``Generator``'s sampling methods are wrapped during
+  capture, so replay draws again and the generator advances exactly as eagerly).
+* **constants**: a plain array a recorded call received that is none of the above (e.g. a
+  ``torch.tensor([...])`` made inside the region). Its value is taken as it was at capture (a copy
+  when the region writes into it, so every replay starts from the same content); one still
+  referenced elsewhere after capture is read live instead.
+
+What the recorder refuses (``poison``: the region then runs eagerly, with one warning): a read of
+values into Python (``item``, ``float``, ``bool``, ``tolist``, printing: data-dependent control
+flow), a call whose output *shape* depends on values (``nonzero``, boolean masks, ``unique``), an
+array it did not see being made, and an optimizer step with a closure.
+
+An optimizer's ``step()`` is recorded as one *opaque* step (``optimizer_step``): its Python
+(step counts, bias corrections, the learning rate read from ``param_groups``) runs again at
+every replay on the recorded gradient arrays -- so a learning-rate scheduler needs no recompile.
+"""
+import os
+import sys
+
+import numpy as np
+
+from .._modes import capture as _capture
+from ..random import generator as _generator
+from ..tensor import Tensor
+from .traced import TracedArray, plain
+
+_MINIGRAD = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+_NUMPY = os.path.dirname(os.path.abspath(np.__file__))
+
+# NumPy calls whose output shape depends on the values (replay could not reuse the shapes).
+_DATA_SHAPED = frozenset({np.nonzero, np.flatnonzero, np.argwhere, np.unique, np.extract, np.compress,
+                          np.trim_zeros, np.bincount, np.histogram, np.setdiff1d, np.union1d, np.intersect1d})
+# NumPy calls that return Python values computed from shapes only (not data reads).
+_SHAPE_QUERIES = frozenset({np.shape, np.ndim, np.size, np.result_type, np.may_share_memory,
+                            np.shares_memory, np.iscomplexobj, np.isrealobj, np.min_scalar_type})
+# The Generator methods that draw (wrapped while capturing, so replay draws again).
+_DRAWS = ("uniform", "normal", "normal_arrays", "trunc_normal", "exponential", "randint", "random_",
+          "random_seed_int64", "randperm", "bernoulli", "multinomial")
+
+
+class Ref:
+    """A recorded value in a step's argument template."""
+
+    __slots__ = ("slot",)
+
+    def __init__(self, slot):
+        self.slot = slot
+
+
+class Step:
+    """One recorded call: ``outs = fn(*args, **kwargs)``. ``outs``: a slot, a tuple of slots (several
+    results), or None (no array result). ``pure``: no writes and no random draw (dead-code
+    elimination may drop it). ``scalar``: NumPy returned a scalar (replay makes it a 0-d array, as
+    the recorder handed the region a 0-d array)."""
+
+    __slots__ = ("fn", "args", "kwargs", "outs", "pure", "scalar", "writes")
+
+    def __init__(self, fn, args, kwargs, outs, pure, scalar, writes):
+        self.fn, self.args, self.kwargs, self.outs = fn, args, kwargs, outs
+        self.pure, self.scalar, self.writes = pure, scalar, writes
+
+
+class OptimizerStep:
+    """``optimizer.step()`` as one opaque step: replay calls ``_update`` per parameter on the recorded
+    gradient slots, as ``Optimizer.step`` does after its checks."""
+
+    __slots__ = ("optimizer", "entries")
+
+    def __init__(self, optimizer, entries):
+        self.optimizer, self.entries = optimizer, entries   # entries: [(param, group, grad slot)]
+
+
+class Recorder:
+    """One capture. ``begin()`` installs it (``_modes.capture.recorder``) and wraps the generators'
+    draws; ``end()`` undoes both. ``recording`` is False while a call it records is running (so
+    the call's own NumPy work is not recorded twice) and once the region is poisoned."""
+
+    def __init__(self):
+        self.values = []        # slot -> the plain array at capture
+        self.steps = []
+        self.inputs = []        # (slot, source): values read from outside at replay
+        self.consts = {}        # id(array) -> slot, for constants
+        self.const_arrays = []  # (slot, array, copy at first sight)
+        self.fresh = set()      # ids of memory the recorded calls allocated
+        self.input_roots = set()
+        self.written = set()    # slots some step writes into
+        self.poisoned = None    # (reason, "file:line") once the region cannot be replayed
+        self.recording = True
+        self._saved_draws = {}
+
+    # --- installation ------------------------------------------------------------------------
+    def begin(self):
+        _capture.recorder = self
+        cls = _generator.Generator
+        for name in _DRAWS:
+            original = cls.__dict__[name]
+            self._saved_draws[name] = original
+            setattr(cls, name, _draw(original))
+
+    def end(self):
+        _capture.recorder = None
+        for name, original in self._saved_draws.items():
+            setattr(_generator.Generator, name, original)
+        self.recording = False
+
+    # --- values ----------------------------------------------------------------------------------
+    def _new(self, array):
+        slot = len(self.values)
+        self.values.append(array)
+        return slot
+
+    def input(self, array, source):
+        """A TracedArray view of ``array`` (read at replay from ``source``)."""
+        slot = self._new(array)
+        self.inputs.append((slot, source))
+        self.input_roots.add(id(_root(array)))
+        traced = array.view(TracedArray)
+        traced._slot = slot
+        return traced
+
+    def _const(self, array):
+        slot = self.consts.get(id(array))
+        if slot is None:
+            if id(_root(array)) in self.fresh:
+                self.poison("an array derived from a recorded value outside NumPy's protocols "
+                            "(np.asarray of a traced array?)")
+            slot = self.consts[id(array)] = self._new(array)
+            self.const_arrays.append((slot, array, array.copy()))
+        return slot
+
+    def _template(self, obj, found):
+        """The argument template of ``obj`` (Refs for arrays) and its plain version."""
+        if isinstance(obj, TracedArray):
+            if obj._slot is None:
+                self.poison("an array made by a NumPy method the recorder does not follow")
+            view = plain(obj)
+            found.append((view, obj))
+            return Ref(obj._slot), view
+        if isinstance(obj, np.ndarray):
+            return Ref(self._const(obj)), obj
+        if type(obj) in (tuple, list):
+            pairs = [self._template(o, found) for o in obj]
+            return type(obj)(p[0] for p in pairs), type(obj)(p[1] for p in pairs)
+        if type(obj) is dict:
+            pairs = {k: self._template(v, found) for k, v in obj.items()}
+            return {k: p[0] for k, p in pairs.items()}, {k: p[1] for k, p in pairs.items()}
+        return obj, obj
+
+    # --- recording ----------------------------------------------------------------------------------
+    def call(self, fn, args, kwargs, pure=True):
+        """Run ``fn`` on the plain arrays of its arguments, record it, and return its result with
+        each new array as a TracedArray (an output that is one of its inputs, e.g. ``out=``, comes
+        back as that input)."""
+        found = []
+        args_t, args_p = self._template(tuple(args), found)
+        kwargs_t, kwargs_p = self._template(dict(kwargs), found)
+        if fn in _DATA_SHAPED or (fn is np.where and len(args) == 1) or _boolean_index(fn, args_p):
+            self.poison(f"{getattr(fn, '__name__', fn)} (its output shape depends on the values)")
+        self.recording = False
+        try:
+            result = fn(*args_p, **kwargs_p)
+        finally:
+            self.recording = self.poisoned is None
+        if self.poisoned is not None:
+            return result
+        writes = _written_slots(fn, args_t, kwargs_t)
+        self.written.update(writes)
+        by_id = {id(view): traced for view, traced in found}
+        by_id.update({id(a): a for a in _arrays((args_p, kwargs_p)) if id(a) not in by_id})
+        outs, out_value, scalar = self._outputs(result, by_id, fn, found)
+        if self.poisoned is None:
+            self.steps.append(Step(fn, args_t, kwargs_t, outs, pure and not writes, scalar, writes))
+        return out_value
+
+    def _outputs(self, result, inputs, fn, found):
+        if result is None:
+            return None, None, False
+        if isinstance(result, (np.ndarray, np.generic)):
+            slot, value = self._output(result, inputs)
+            return slot, value, isinstance(result, np.generic)
+        if type(result) in (tuple, list) or (isinstance(result, tuple) and hasattr(result, "_fields")):
+            if all(isinstance(r, np.ndarray) for r in result):
+                pairs = [self._output(r, inputs) for r in result]
+                return tuple(p[0] for p in pairs), type(result)(*[p[1] for p in pairs]) if hasattr(
+                    result, "_fields") else type(result)(p[1] for p in pairs), False
+        if found and fn not in _SHAPE_QUERIES:
+            self.data_read(f"{getattr(fn, '__name__', fn)} (returns a Python value computed from the data)")
+        return None, result, False
+
+    def _output(self, array, inputs):
+        same = inputs.get(id(array))
+        if same is not None:  # the call returned one of its inputs (out=, astype without a copy)
+            if isinstance(same, TracedArray):
+                return same._slot, same
+            return self.consts[id(same)], same
+        if isinstance(array, np.generic):
+            array = np.asarray(array)
+        root = _root(array)
+        if id(root) not in self.input_roots and id(root) not in {id(_root(a)) for _, a, _ in self.const_arrays}:
+            self.fresh.add(id(root))
+        slot = self._new(array)
+        traced = array.view(TracedArray)
+        traced._slot = slot
+        return slot, traced
+
+    def data_read(self, what):
+        """A value read into Python inside the region: data-dependent control flow."""
+        self.poison(f"{what} reads a tensor's value into Python (data-dependent control flow)")
+
+    def poison(self, reason):
+        """Give up replaying this region (the first reason and the user's line are kept)."""
+        if self.poisoned is None:
+            self.poisoned = (reason, user_line())
+        self.recording = False
+
+    # --- opaque steps ---------------------------------------------------------------------------------
+    def optimizer_step(self, optimizer, closure):
+        """``optimizer.step()`` while capturing: run it eagerly on plain arrays and record one
+        ``OptimizerStep`` over the gradients' slots."""
+        if closure is not None:
+            self.poison("optimizer.step(closure) (the closure re-evaluates the model)")
+        entries, swapped = [], []
+        if self.poisoned is None:
+            for p, group, _ in optimizer._params_with_grad():
+                grad = p._grad._data
+                if not isinstance(grad, TracedArray) or grad._slot is None:
+                    self.poison("an optimizer whose parameters' gradients were not computed in the region "
+                                "nor read from a module or optimizer it names")
+                    break
+                entries.append((p, group, grad._slot))
+        for t in _param_and_grads(optimizer):
+            if isinstance(t._data, TracedArray):
+                swapped.append((t, t._data))
+                t._data = plain(t._data)
+        _capture.recorder = None
+        try:
+            return optimizer.step(closure)
+        finally:
+            _capture.recorder = self
+            for t, traced in swapped:
+                t._data = traced
+            if self.poisoned is None:
+                self.written.update(slot for _, _, slot in entries)
+                self.steps.append(OptimizerStep(optimizer, entries))
+
+
+def _draw(original):
+    """A Generator sampling method that records its draw (replay calls ``original`` again)."""
+    def draw(self, *args, **kwargs):
+        rec = _capture.recorder
+        if rec is None or not rec.recording:
+            return original(self, *args, **kwargs)
+        return rec.call(original, (self,) + args, kwargs, pure=False)
+    draw.__name__ = getattr(original, "__name__", "draw")
+    return draw
+
+
+def _param_and_grads(optimizer):
+    for group in optimizer.param_groups:
+        for p in group["params"]:
+            yield p
+            if p._grad is not None:
+                yield p._grad
+
+
+def _root(array):
+    """The array that owns ``array``'s memory."""
+    while isinstance(array.base, np.ndarray):
+        array = array.base
+    return array
+
+
+def _arrays(obj):
+    if isinstance(obj, np.ndarray):
+        yield obj
+    elif type(obj) in (tuple, list):
+        for o in obj:
+            yield from _arrays(o)
+    elif type(obj) is dict:
+        for o in obj.values():
+            yield from _arrays(o)
+
+
+def _refs(template):
+    if isinstance(template, Ref):
+        yield template.slot
+    elif type(template) in (tuple, list):
+        for t in template:
+            yield from _refs(t)
+    elif type(template) is dict:
+        for t in template.values():
+            yield from _refs(t)
+
+
+def _written_slots(fn, args_t, kwargs_t):
+    """The slots a call writes into: its ``out=``, the target of ``__setitem__``/``fill``/``np.copyto``
+    & co., the first operand of ``ufunc.at``."""
+    writes = set(_refs(kwargs_t.get("out", ())))
+    if fn in (np.ndarray.__setitem__, np.ndarray.fill, np.copyto, np.put, np.place, np.putmask,
+              np.fill_diagonal, np.put_along_axis) or getattr(fn, "__name__", "") == "at":
+        if args_t and isinstance(args_t[0], Ref):
+            writes.add(args_t[0].slot)
+    return writes
+
+
+def _boolean_index(fn, args):
+    """Whether an indexing call uses a boolean mask (its result's shape depends on the values)."""
+    if fn is not np.ndarray.__getitem__ and fn is not np.ndarray.__setitem__:
+        return False
+    index = args[1] if isinstance(args[1], tuple) else (args[1],)
+    return any(isinstance(i, np.ndarray) and i.dtype == np.bool_ for i in index)
+
+
+def user_line():
+    """``file:line`` of the innermost frame outside minigrad and NumPy: where the user's code is."""
+    frame = sys._getframe(1)
+    while frame is not None:
+        name = os.path.abspath(frame.f_code.co_filename)
+        if not name.startswith(_MINIGRAD) and not name.startswith(_NUMPY):
+            return f"{frame.f_code.co_filename}:{frame.f_lineno}"
+        frame = frame.f_back
+    return "<unknown>"
+
+
+def tensors_in(obj):
+    """The Tensors in ``obj`` (a Tensor, or tuples/lists/dicts of them), in order."""
+    if isinstance(obj, Tensor):
+        yield obj
+    elif isinstance(obj, (tuple, list)):
+        for o in obj:
+            yield from tensors_in(o)
+    elif isinstance(obj, dict):
+        for o in obj.values():
+            yield from tensors_in(o)

@@ -1,0 +1,140 @@
+"""Guards: what a compiled program assumes, checked before every replay.
+
+A program is valid for one *signature* (``Guard.key``): per Tensor argument its shape, dtype,
+device and ``requires_grad``; the non-Tensor arguments' values; grad mode; the ``training`` flag
+of every module the region names; which parameters have a ``.grad``; and the shapes and dtypes of
+the parameters, buffers and gradients it reads. A different signature records a new program.
+
+What the region *names* (``discover``): its arguments, the objects in its closure cells and the
+globals its code mentions, and ``self`` of a bound method (with ``self``'s attributes): the
+``Module``s, ``Optimizer``s and ``Tensor``s among them. Replay reads the parameters, buffers and
+gradients of those afresh at every call; ``Guard.same_objects`` checks that the names still refer
+to the same objects and the modules still hold the same parameters (torch's Dynamo guards on
+the same things: ID_MATCH on modules, TENSOR_MATCH on inputs, GRAD_MODE).
+"""
+from .._modes import grad_state
+from ..nn.modules.module import Module
+from ..optim.optimizer import Optimizer
+from ..tensor import Tensor
+
+
+def flatten_args(args, kwargs):
+    """(the Tensors among the arguments, in order; the hashable key of everything else)."""
+    tensors, key = [], []
+
+    def walk(obj):
+        if isinstance(obj, Tensor):
+            tensors.append(obj)
+            key.append(("T",))
+        elif type(obj) in (tuple, list):
+            key.append((type(obj), len(obj)))
+            for o in obj:
+                walk(o)
+        elif type(obj) is dict:
+            key.append((dict, tuple(obj)))
+            for o in obj.values():
+                walk(o)
+        else:
+            try:
+                hash(obj)
+                key.append(("v", type(obj), obj))
+            except TypeError:
+                key.append(("id", id(obj)))
+    walk(args)
+    walk(kwargs)
+    return tensors, tuple(key)
+
+
+def tensor_key(t):
+    data = t._data
+    return (data.shape, t.dtype, type(data), t._requires_grad)
+
+
+class Guard:
+    """The objects a region names, and the signature of one call."""
+
+    def __init__(self, fn):
+        self.fn = fn
+        self.names, self.modules, self.optimizers, self.tensors = discover(fn)
+        self.all_modules = []
+        seen = set()
+        for m in self.modules:
+            for sub in m.modules():
+                if id(sub) not in seen:
+                    seen.add(id(sub))
+                    self.all_modules.append(sub)
+        persistent = {}
+        for m in self.all_modules:
+            for t in list(m._parameters.values()) + list(m._buffers.values()):
+                if t is not None:
+                    persistent[id(t)] = t
+        for opt in self.optimizers:
+            for group in opt.param_groups:
+                for p in group["params"]:
+                    persistent[id(p)] = p
+        for t in self.tensors:
+            persistent[id(t)] = t
+        self.persistent = list(persistent.values())
+        self.slots = [(m._parameters, name, t) for m in self.all_modules for name, t in m._parameters.items()]
+        self.slots += [(m._buffers, name, t) for m in self.all_modules for name, t in m._buffers.items()]
+
+    def same_objects(self):
+        """Whether the names still refer to what they did at discovery (else: discover again)."""
+        for holder, name, obj in self.names:
+            current = holder.cell_contents if name is None else holder.get(name)
+            if current is not obj:
+                return False
+        for registry, name, t in self.slots:
+            if registry.get(name) is not t:
+                return False
+        return True
+
+    def key(self, arg_key, flat):
+        """The signature of a call with these arguments, in this state."""
+        return (arg_key, tuple(tensor_key(t) for t in flat), grad_state.enabled,
+                tuple(m.training for m in self.all_modules),
+                tuple((t._data.shape, t._data.dtype, t._requires_grad,
+                       None if t._grad is None else t._grad._data.shape) for t in self.persistent))
+
+
+def discover(fn):
+    """(name holders, modules, optimizers, tensors) that ``fn`` names."""
+    names, found = [], []
+    self_obj = getattr(fn, "__self__", None)
+    func = getattr(fn, "__func__", fn)
+    code = getattr(func, "__code__", None)
+    if self_obj is not None:
+        found.append(self_obj)
+        found.extend(getattr(self_obj, "__dict__", {}).values())
+    if code is not None:
+        for cell in func.__closure__ or ():
+            try:
+                obj = cell.cell_contents
+            except ValueError:
+                continue
+            names.append((cell, None, obj))
+            found.append(obj)
+        glob = func.__globals__
+        for name in _global_names(code):
+            if name in glob:
+                names.append((glob, name, glob[name]))
+                found.append(glob[name])
+    modules, optimizers, tensors = [], [], []
+    for obj in found:
+        for o in (obj if type(obj) in (list, tuple) else (obj,)):
+            if isinstance(o, Module):
+                modules.append(o)
+            elif isinstance(o, Optimizer):
+                optimizers.append(o)
+            elif isinstance(o, Tensor):
+                tensors.append(o)
+    return names, modules, optimizers, tensors
+
+
+def _global_names(code):
+    """The global names ``code`` and the functions nested in it mention."""
+    names = list(code.co_names)
+    for const in code.co_consts:
+        if hasattr(const, "co_names"):
+            names.extend(_global_names(const))
+    return names

@@ -1,0 +1,362 @@
+"""``CompiledFunction``: the call that captures, checks and replays a region.
+
+Per signature (``guards.Guard.key``) a region goes through three states:
+
+1. **capture** (first call): run eagerly under a ``capture.Recorder``, then ``program.build``.
+2. **check** (second call): snapshot every tensor, gradient, optimizer state and generator the
+   program touches; replay; restore the snapshot; run eagerly; compare every bit of the results
+   and of that state. Only a program that matched is trusted. A mismatch (or an error in replay)
+   makes this signature eager for good, with one warning. The eager run's results stand.
+3. **replay** (later calls): the program alone.
+
+A region that read a value into Python, or whose output shape depended on values, is eager for
+good after one warning naming the line (``capture.Recorder.poison``). More signatures than
+``recompile_limit`` (torch's default: 8) run eagerly with torch's warning.
+
+A region whose output still has a graph (a module's forward, with ``loss.backward()`` outside)
+records its backward too: ``autograd.grad`` of the output through the eager graph, captured right
+after the forward, is the backward program. Replay returns the output with one node
+(``CompiledBackward``) whose backward runs that program.
+"""
+import functools
+import warnings
+
+import numpy as np
+
+from .. import random as _random
+from .._modes import grad_state
+from ..autograd import engine
+from ..autograd.function import Function
+from ..tensor import Tensor, _wrap
+from . import program as _program
+from .capture import Recorder, tensors_in
+from .guards import Guard, flatten_args
+from .traced import TracedArray, plain
+
+RECOMPILE_LIMIT = 8  # torch._dynamo.config.recompile_limit (formerly cache_size_limit)
+
+
+class _Entry:
+    """One signature's program and its state: "check" (not yet verified), "replay" or "eager"."""
+
+    __slots__ = ("program", "backward", "state", "leaves", "touched")
+
+    def __init__(self, program, backward, leaves, touched):
+        self.program, self.backward, self.leaves, self.touched = program, backward, leaves, touched
+        self.state = "check"
+
+
+class CompiledFunction:
+    """``minigrad.compile(fn)``: call it like ``fn``."""
+
+    def __init__(self, fn, recompile_limit=RECOMPILE_LIMIT):
+        self.fn = fn
+        self.recompile_limit = recompile_limit
+        self.cache = {}
+        self.guard = None
+        self.eager_reason = None
+        self._limit_warned = False
+        functools.update_wrapper(self, fn)
+
+    def __get__(self, obj, objtype=None):
+        return self if obj is None else functools.partial(self.__call__, obj)
+
+    def __call__(self, *args, **kwargs):
+        if self.eager_reason is not None:
+            return self.fn(*args, **kwargs)
+        if self.guard is None or not self.guard.same_objects():
+            self.guard = Guard(self.fn)
+            self.cache.clear()
+        flat, arg_key = flatten_args(args, kwargs)
+        key = self.guard.key(arg_key, flat)
+        entry = self.cache.get(key)
+        if entry is None:
+            if len(self.cache) >= self.recompile_limit:
+                self._warn_limit()
+                return self.fn(*args, **kwargs)
+            return self._capture(key, args, kwargs, flat)
+        if entry.state == "replay":
+            return self._replay(entry, flat)
+        if entry.state == "check":
+            return self._check(entry, args, kwargs, flat)
+        return self.fn(*args, **kwargs)
+
+    def explain(self):
+        """The source of every recorded program (what replay runs)."""
+        return "\n".join(e.program.source + (e.backward.source if e.backward else "")
+                         for e in self.cache.values() if e.program is not None)
+
+    # --- capture --------------------------------------------------------------------------------------
+    def _capture(self, key, args, kwargs, flat):
+        rec = Recorder()
+        installed, start = [], {}
+        arg_index = {}
+        for i, t in enumerate(flat):
+            arg_index.setdefault(id(t), i)
+        watched = list({id(t): t for t in flat}.values()) + \
+            [t for t in self.guard.persistent if id(t) not in arg_index]
+        rec.begin()
+        try:
+            for t in watched:
+                start[id(t)] = (t._data, t._grad)
+                source = _program.Source("arg", arg_index[id(t)]) if id(t) in arg_index else \
+                    _program.Source("data", tensor=t)
+                installed.append((t, t._data))
+                t._data = rec.input(t._data, source)
+                g = t._grad
+                if g is not None and id(t) not in arg_index:
+                    installed.append((g, g._data))
+                    g._data = rec.input(g._data, _program.Source("grad", tensor=t))
+            result = self.fn(*args, **kwargs)
+            backward = self._capture_backward(rec, result, watched, arg_index) if rec.poisoned is None else None
+        finally:
+            rec.end()
+            bindings = self._bindings(rec, watched, start, installed, arg_index)
+        out_template = _program.output_template(result, rec, arg_index) if rec.poisoned is None else None
+        for t in tensors_in(result):
+            t._data = plain(t._data)
+        if rec.poisoned is not None:
+            reason, line = rec.poisoned
+            self.eager_reason = reason
+            warnings.warn(f"minigrad.compile: {line}: {reason}; the compiled region "
+                          f"'{getattr(self.fn, '__qualname__', self.fn)}' runs eagerly from now on", stacklevel=3)
+            return result
+        if backward is None:
+            prog = _program.build(rec, out_template, bindings, len(flat))
+            self.cache[key] = _Entry(prog, None, None, watched)
+        else:
+            self.cache[key] = self._build_pair(rec, backward, out_template, bindings, len(flat), watched,
+                                               arg_index)
+        return result
+
+    def _bindings(self, rec, watched, start, installed, arg_index):
+        """Put plain arrays back; list what the region left in each watched tensor's ``_data`` and
+        ``.grad`` (replay re-establishes it)."""
+        originals = {id(t): a for t, a in installed}
+        bindings = []
+        for t in watched:
+            target = arg_index.get(id(t), t)
+            data0, grad0 = start[id(t)]
+            cur = t._data
+            if isinstance(cur, TracedArray) and cur._slot is not None and cur._slot == _slot_of(rec, data0):
+                t._data = originals[id(t)]
+            elif isinstance(cur, TracedArray) and cur._slot is not None:
+                bindings.append((target, "_data", cur._slot, t.dtype))
+                t._data = plain(cur)
+            elif cur is not data0:
+                rec.poison("the region rebinds a tensor's .data to an array it did not compute")
+            g = t._grad
+            if g is grad0:
+                if g is not None and id(g) in originals:
+                    g._data = originals[id(g)]
+                continue
+            if g is None:
+                bindings.append((target, "_grad", None, None))
+            elif isinstance(g._data, TracedArray) and g._data._slot is not None:
+                bindings.append((target, "_grad", g._data._slot, g.dtype))
+                g._data = plain(g._data)
+            else:
+                rec.poison("a gradient the recorder did not see being computed")
+        return bindings
+
+    # --- a region whose output keeps its graph: its backward, recorded too -----------------------------
+    def _capture_backward(self, rec, result, watched, arg_index):
+        """When the result holds one tensor with a live graph, record ``autograd.grad`` of it with
+        respect to the region's inputs that require grad (returns (split, out, leaves, grad slots))."""
+        live = [t for t in tensors_in(result) if t._grad_fn is not None and not t._grad_fn._released]
+        if not live:
+            return None
+        if len(live) > 1:
+            rec.poison("several outputs that keep a graph (one is supported)")
+            return None
+        out = live[0]
+        leaves = [t for t in watched if t._requires_grad]
+        split = len(rec.steps)
+        seed = _wrap(rec.input(np.ones_like(plain(out._data)), _program.Source("seed")), out.dtype)
+        grads = engine.grad([out], leaves, [seed], retain_graph=True, allow_unused=True)
+        slots = []
+        for g in grads:
+            if g is None:
+                slots.append(None)
+            elif isinstance(g._data, TracedArray) and g._data._slot is not None:
+                slots.append(g._data._slot)
+            else:
+                rec.poison("a gradient the recorder did not see being computed")
+        return split, out, leaves, slots, seed._data._slot
+
+    def _build_pair(self, rec, backward, out_template, bindings, n_args, watched, arg_index):
+        split, out, leaves, grad_slots, seed_slot = backward
+        steps = rec.steps
+        forward_steps, backward_steps = steps[:split], steps[split:]
+        rec.steps = backward_steps
+        needed_bw = set(s for s in grad_slots if s is not None)
+        bw_steps, needed = _program._needed(backward_steps, needed_bw)
+        defined_bw = set()
+        for st in bw_steps:
+            outs = getattr(st, "outs", None)
+            defined_bw.update(outs if isinstance(outs, tuple) else (outs,))
+        saved = sorted(s for s in needed if s not in defined_bw and s != seed_slot)
+        rec.steps = forward_steps
+        fwd = _program.build(rec, out_template, bindings, n_args, saved=saved)
+        bw = _backward_program(bw_steps, saved, seed_slot, grad_slots)
+        rec.steps = steps
+        return _Entry(fwd, bw, [arg_index.get(id(t), t) for t in leaves], watched)
+
+    # --- check and replay -------------------------------------------------------------------------------
+    def _replay(self, entry, flat):
+        if entry.backward is None:
+            return entry.program.run(*flat)
+        return self._replay_with_graph(entry, flat)
+
+    def _replay_with_graph(self, entry, flat):
+        values = entry.program.run(*flat)
+        result = values[-1]
+        out = next(t for t in tensors_in(result) if t._requires_grad)
+        node = CompiledBackward()
+        _connect(node, [flat[leaf] if isinstance(leaf, int) else leaf for leaf in entry.leaves])
+        node.program, node.env = entry.backward, values[:-1]
+        out._grad_fn = node
+        return result
+
+    def _check(self, entry, args, kwargs, flat):
+        snapshot = _Snapshot(entry.touched, self.guard.optimizers)
+        try:
+            replayed = self._replay(entry, flat)
+            replay_state = _Snapshot(entry.touched, self.guard.optimizers)
+            ok = True
+        except Exception as exc:  # noqa: BLE001 - any failure of replay means: run eagerly
+            ok, why = False, f"{type(exc).__name__}: {exc}"
+        snapshot.restore()
+        result = self.fn(*args, **kwargs)
+        if ok:
+            ok = _same(replayed, result) and replay_state.same(_Snapshot(entry.touched, self.guard.optimizers))
+            why = "its results differ from eager"
+        if entry.backward is not None and ok:
+            ok = _same_backward(replayed, result)
+            why = "its backward differs from eager"
+        entry.state = "replay" if ok else "eager"
+        if not ok:
+            warnings.warn(f"minigrad.compile: the program recorded for '{getattr(self.fn, '__qualname__', '')}' "
+                          f"did not reproduce eager ({why}); this signature runs eagerly from now on", stacklevel=3)
+        return result
+
+    def _warn_limit(self):
+        if not self._limit_warned:
+            self._limit_warned = True
+            code = getattr(self.fn, "__code__", None)
+            where = f"{code.co_filename}:{code.co_firstlineno}" if code else "?"
+            warnings.warn(f"torch._dynamo hit config.recompile_limit ({self.recompile_limit})\n"
+                          f"   function: '{getattr(self.fn, '__name__', self.fn)}' ({where})\n"
+                          "   last reason: a new input signature (shapes, dtypes, requires_grad, grad mode, "
+                          "training flags)\nTo log all recompilation reasons, use TORCH_LOGS=\"recompiles\".",
+                          stacklevel=3)
+
+
+def _slot_of(rec, array):
+    for slot, source in rec.inputs:
+        if rec.values[slot] is array:
+            return slot
+    return None
+
+
+def _same_backward(replayed, result):
+    """Whether the replayed output's backward program gives the eager graph's gradients, bit for bit
+    (seeded with ones; the eager graph is kept for the user's own backward)."""
+    node = next(t for t in tensors_in(replayed) if t._requires_grad)._grad_fn
+    out = next(t for t in tensors_in(result) if t._requires_grad)
+    seed = _wrap(np.ones_like(out._data), out.dtype)
+    leaves = [e if isinstance(e, Tensor) else None for e in node._edges]
+    if any(t is None for t in leaves):
+        return False
+    eager = engine.grad([out], leaves, [seed], retain_graph=True, allow_unused=True)
+    grads = node.program(*node.env, seed._data)
+    return all((a is None) == (b is None) and (a is None or _bits(a._data, np.asarray(b)))
+               for a, b in zip(eager, grads))
+
+
+class CompiledBackward(Function):
+    """The node of a replayed module output: its backward runs the recorded backward program."""
+
+    _name = "CompiledFunctionBackward"
+
+    @staticmethod
+    def backward(ctx, grad):
+        grads = ctx.program(*ctx.env, grad._data)
+        return tuple(None if g is None else _wrap(g, m[1]) for g, m in zip(grads, ctx._meta))
+
+
+def _connect(node, leaves):
+    edges, meta = [], []
+    for t in leaves:
+        edges.append(t._grad_fn if t._grad_fn is not None else t)
+        meta.append((t._data.shape, t.dtype))
+    node._edges, node._meta, node.needs_input_grad = edges, meta, (True,) * len(leaves)
+
+
+def _backward_program(steps, saved, seed_slot, grad_slots):
+    w = _program._Writer()
+    body = [_program._step_line(w, st) for st in steps]
+    ret = "return (" + "".join(("None" if s is None else f"v{s}") + ", " for s in grad_slots) + ")"
+    head = "def replay(" + "".join(f"v{s}, " for s in saved) + f"v{seed_slot}):"
+    source = head + "\n" + "\n".join("    " + line for line in body + [ret]) + "\n"
+    prog = _program.Program(source, w.namespace, len(steps), len(steps))
+    return prog.run
+
+
+class _Snapshot:
+    """Copies of every array a program may change: the watched tensors' data and gradients, the
+    optimizers' state, the default generator's state."""
+
+    def __init__(self, tensors, optimizers):
+        self.tensors = [(t, t._data, t._data.copy(), t._grad, None if t._grad is None else t._grad._data.copy())
+                        for t in tensors]
+        self.optimizers = [(opt, {p: dict(s) for p, s in opt.state.items()},
+                            {(id(p), k): v._data.copy() for p, s in opt.state.items() for k, v in s.items()
+                             if isinstance(v, Tensor)}) for opt in optimizers]
+        self.rng = _random.default_generator.get_state()
+
+    def restore(self):
+        for t, data, copy, grad, grad_copy in self.tensors:
+            t._data = data
+            np.copyto(data, copy)
+            t._grad = grad
+            if grad is not None:
+                np.copyto(grad._data, grad_copy)
+        for opt, state, arrays in self.optimizers:
+            opt.state.clear()
+            for p, s in state.items():
+                opt.state[p] = dict(s)
+                for k, v in s.items():
+                    if isinstance(v, Tensor):
+                        np.copyto(v._data, arrays[(id(p), k)])
+        _random.default_generator.set_state(self.rng)
+
+    def same(self, other):
+        if len(self.tensors) != len(other.tensors):
+            return False
+        for a, b in zip(self.tensors, other.tensors):
+            if not _bits(a[2], b[2]) or (a[4] is None) != (b[4] is None) or (a[4] is not None and not _bits(a[4], b[4])):
+                return False
+        for (_, sa, aa), (_, sb, ab) in zip(self.optimizers, other.optimizers):
+            if sa.keys() != sb.keys() or aa.keys() != ab.keys() or not all(_bits(aa[k], ab[k]) for k in aa):
+                return False
+        return _bits(self.rng._data, other.rng._data)
+
+
+def _bits(a, b):
+    return a.dtype == b.dtype and a.shape == b.shape and a.tobytes() == b.tobytes()
+
+
+def _same(x, y):
+    """Whether two results are equal bit for bit (Tensors: dtype, shape, data, requires_grad)."""
+    if isinstance(x, Tensor) or isinstance(y, Tensor):
+        return isinstance(x, Tensor) and isinstance(y, Tensor) and x.dtype is y.dtype and \
+            x._requires_grad == y._requires_grad and _bits(np.asarray(x._data), np.asarray(y._data))
+    if type(x) in (tuple, list):
+        return type(x) is type(y) and len(x) == len(y) and all(_same(a, b) for a, b in zip(x, y))
+    if type(x) is dict:
+        return type(y) is dict and x.keys() == y.keys() and all(_same(x[k], y[k]) for k in x)
+    return x is y or x == y
+
+
+__all__ = ["CompiledFunction", "RECOMPILE_LIMIT", "grad_state"]
