@@ -39,12 +39,19 @@ from .traced import TracedArray, plain
 _MINIGRAD = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 _NUMPY = os.path.dirname(os.path.abspath(np.__file__))
 
+_asarray = np.asarray  # (NumPy's own, also while the makers are wrapped)
+
 # NumPy calls whose output shape depends on the values (replay could not reuse the shapes).
 _DATA_SHAPED = frozenset({np.nonzero, np.flatnonzero, np.argwhere, np.unique, np.extract, np.compress,
                           np.trim_zeros, np.bincount, np.histogram, np.setdiff1d, np.union1d, np.intersect1d})
 # NumPy calls that return Python values computed from shapes only (not data reads).
 _SHAPE_QUERIES = frozenset({np.shape, np.ndim, np.size, np.result_type, np.may_share_memory,
                             np.shares_memory, np.iscomplexobj, np.isrealobj, np.min_scalar_type})
+# NumPy's array makers, wrapped while capturing: an array a region makes (``zeros_like`` of a
+# factory, ``torch.tensor([...])``) is a recorded value, so what the region writes into it is
+# recorded too (a plain array's ``a[...] = traced`` would not be seen).
+_MAKERS = ("zeros", "ones", "empty", "full", "array", "asarray", "ascontiguousarray", "arange", "eye",
+           "identity", "linspace", "zeros_like", "ones_like", "empty_like", "full_like")
 # The Generator methods that draw (wrapped while capturing, so replay draws again).
 _DRAWS = ("uniform", "normal", "normal_arrays", "trunc_normal", "exponential", "randint", "random_",
           "random_seed_int64", "randperm", "bernoulli", "multinomial")
@@ -96,9 +103,11 @@ class Recorder:
         self.fresh = set()      # ids of memory the recorded calls allocated
         self.input_roots = set()
         self.written = set()    # slots some step writes into
+        self.static = set()     # slots computed from Python constants only (reading them is fine)
         self.poisoned = None    # (reason, "file:line") once the region cannot be replayed
         self.recording = True
-        self._saved_draws = {}
+        self.on_poison = None   # called once when poisoned (the region puts plain arrays back)
+        self._saved_draws, self._saved_makers = {}, {}
 
     # --- installation ------------------------------------------------------------------------
     def begin(self):
@@ -108,11 +117,17 @@ class Recorder:
             original = cls.__dict__[name]
             self._saved_draws[name] = original
             setattr(cls, name, _draw(original))
+        for name in _MAKERS:
+            original = getattr(np, name)
+            self._saved_makers[name] = original
+            setattr(np, name, _maker(original))
 
     def end(self):
         _capture.recorder = None
         for name, original in self._saved_draws.items():
             setattr(_generator.Generator, name, original)
+        for name, original in self._saved_makers.items():
+            setattr(np, name, original)
         self.recording = False
 
     # --- values ----------------------------------------------------------------------------------
@@ -179,12 +194,18 @@ class Recorder:
         self.written.update(writes)
         by_id = {id(view): traced for view, traced in found}
         by_id.update({id(a): a for a in _arrays((args_p, kwargs_p)) if id(a) not in by_id})
-        outs, out_value, scalar = self._outputs(result, by_id, fn, found)
+        like = kwargs.get("like")  # (only names the device: not a data dependence)
+        static = pure and all(traced._slot in self.static for _, traced in found if traced is not like) and \
+            not any(isinstance(a, np.ndarray) and id(a) not in {id(v) for v, _ in found} for a in _arrays((args_p, kwargs_p)))
+        outs, out_value, scalar = self._outputs(result, by_id, fn, found, static)
+        if static and outs is not None:
+            self.static.update(outs if isinstance(outs, tuple) else (outs,))
+        self.static.difference_update(() if static else writes)
         if self.poisoned is None:
             self.steps.append(Step(fn, args_t, kwargs_t, outs, pure and not writes, scalar, writes))
         return out_value
 
-    def _outputs(self, result, inputs, fn, found):
+    def _outputs(self, result, inputs, fn, found, static):
         if result is None:
             return None, None, False
         if isinstance(result, (np.ndarray, np.generic)):
@@ -195,7 +216,7 @@ class Recorder:
                 pairs = [self._output(r, inputs) for r in result]
                 return tuple(p[0] for p in pairs), type(result)(*[p[1] for p in pairs]) if hasattr(
                     result, "_fields") else type(result)(p[1] for p in pairs), False
-        if found and fn not in _SHAPE_QUERIES:
+        if found and fn not in _SHAPE_QUERIES and not static:
             self.data_read(f"{getattr(fn, '__name__', fn)} (returns a Python value computed from the data)")
         return None, result, False
 
@@ -206,7 +227,7 @@ class Recorder:
                 return same._slot, same
             return self.consts[id(same)], same
         if isinstance(array, np.generic):
-            array = np.asarray(array)
+            array = _asarray(array)
         root = _root(array)
         if id(root) not in self.input_roots and id(root) not in {id(_root(a)) for _, a, _ in self.const_arrays}:
             self.fresh.add(id(root))
@@ -215,14 +236,19 @@ class Recorder:
         traced._slot = slot
         return slot, traced
 
-    def data_read(self, what):
-        """A value read into Python inside the region: data-dependent control flow."""
+    def data_read(self, what, slot=None):
+        """A value read into Python inside the region: data-dependent control flow, unless the value
+        is static (made from Python constants only: the same at every replay)."""
+        if slot is not None and slot in self.static:
+            return
         self.poison(f"{what} reads a tensor's value into Python (data-dependent control flow)")
 
     def poison(self, reason):
         """Give up replaying this region (the first reason and the user's line are kept)."""
         if self.poisoned is None:
             self.poisoned = (reason, user_line())
+            if self.on_poison is not None:
+                self.on_poison()
         self.recording = False
 
     # --- opaque steps ---------------------------------------------------------------------------------
@@ -265,6 +291,17 @@ def _draw(original):
         return rec.call(original, (self,) + args, kwargs, pure=False)
     draw.__name__ = getattr(original, "__name__", "draw")
     return draw
+
+
+def _maker(original):
+    """A NumPy array maker that records the array it makes."""
+    def maker(*args, **kwargs):
+        rec = _capture.recorder
+        if rec is None or not rec.recording:
+            return original(*args, **kwargs)
+        return rec.call(original, args, kwargs)
+    maker.__name__ = original.__name__
+    return maker
 
 
 def _param_and_grads(optimizer):

@@ -46,8 +46,9 @@ def flatten_args(args, kwargs):
 
 
 def tensor_key(t):
-    data = t._data
-    return (data.shape, t.dtype, type(data), t._requires_grad)
+    data, grad = t._data, t._grad
+    return (data.shape, data.strides, t.dtype, type(data), t._requires_grad,
+            None if grad is None else grad._data.shape)
 
 
 class Guard:

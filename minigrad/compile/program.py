@@ -26,8 +26,8 @@ from .traced import TracedArray
 
 class Source:
     """Where replay reads an input: ``kind`` "arg" (the i-th Tensor argument), "data" (a Tensor's
-    array), "grad" (a Tensor's ``.grad`` array) or "seed" (the gradient a backward program is
-    called with)."""
+    array), "grad" (a Tensor's ``.grad`` array), "arggrad" (the i-th argument's ``.grad`` array) or
+    "seed" (the gradient a backward program is called with)."""
 
     __slots__ = ("kind", "index", "tensor")
 
@@ -184,6 +184,8 @@ def build(recorder, out_template, bindings, n_args, saved=()):
             body.append(f"v{slot} = {w.name(source.tensor, 't')}._data")
         elif source.kind == "grad":
             body.append(f"v{slot} = {w.name(source.tensor, 't')}._grad._data")
+        elif source.kind == "arggrad":
+            body.append(f"v{slot} = a{source.index}._grad._data")
     for slot, array, first in recorder.const_arrays:
         if slot not in needed:
             continue

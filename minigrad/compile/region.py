@@ -95,6 +95,7 @@ class CompiledFunction:
             arg_index.setdefault(id(t), i)
         watched = list({id(t): t for t in flat}.values()) + \
             [t for t in self.guard.persistent if id(t) not in arg_index]
+        rec.on_poison = lambda: _untrace(watched, installed)
         rec.begin()
         try:
             for t in watched:
@@ -104,9 +105,10 @@ class CompiledFunction:
                 installed.append((t, t._data))
                 t._data = rec.input(t._data, source)
                 g = t._grad
-                if g is not None and id(t) not in arg_index:
+                if g is not None:
                     installed.append((g, g._data))
-                    g._data = rec.input(g._data, _program.Source("grad", tensor=t))
+                    g._data = rec.input(g._data, _program.Source("arggrad", arg_index[id(t)]) if id(t) in arg_index
+                                        else _program.Source("grad", tensor=t))
             result = self.fn(*args, **kwargs)
             backward = self._capture_backward(rec, result, watched, arg_index) if rec.poisoned is None else None
         finally:
@@ -132,6 +134,9 @@ class CompiledFunction:
     def _bindings(self, rec, watched, start, installed, arg_index):
         """Put plain arrays back; list what the region left in each watched tensor's ``_data`` and
         ``.grad`` (replay re-establishes it)."""
+        if rec.poisoned is not None:
+            _untrace(watched, installed)
+            return []
         originals = {id(t): a for t, a in installed}
         bindings = []
         for t in watched:
@@ -172,7 +177,10 @@ class CompiledFunction:
         out = live[0]
         leaves = [t for t in watched if t._requires_grad]
         split = len(rec.steps)
-        seed = _wrap(rec.input(np.ones_like(plain(out._data)), _program.Source("seed")), out.dtype)
+        rec.recording = False  # (the seed is an input of the backward program, not a recorded call)
+        ones = np.ones_like(plain(out._data))
+        rec.recording = True
+        seed = _wrap(rec.input(ones, _program.Source("seed")), out.dtype)
         grads = engine.grad([out], leaves, [seed], retain_graph=True, allow_unused=True)
         slots = []
         for g in grads:
@@ -250,6 +258,18 @@ class CompiledFunction:
                           "   last reason: a new input signature (shapes, dtypes, requires_grad, grad mode, "
                           "training flags)\nTo log all recompilation reasons, use TORCH_LOGS=\"recompiles\".",
                           stacklevel=3)
+
+
+def _untrace(watched, installed):
+    """Put plain arrays back in every watched tensor and gradient (a poisoned region goes on eagerly,
+    and code such as the optimizers' checks compares array types)."""
+    for t, original in installed:
+        if isinstance(t._data, TracedArray):
+            t._data = original if t._data.base is original else plain(t._data)
+    for t in watched:
+        g = t._grad
+        if g is not None and isinstance(g._data, TracedArray):
+            g._data = plain(g._data)
 
 
 def _slot_of(rec, array):

@@ -14,7 +14,8 @@ protocols report each call to the active recorder (``capture.Recorder.call``) be
 
 Reading values into Python (``item``, ``tolist``, ``float(a)``, ``bool(a)``, ``int(a)``, printing)
 is *data-dependent control flow*: the recorder cannot replay a Python decision, so it marks the
-region eager (``Recorder.data_read``). An array made by a C method not listed here has no slot
+region eager (``Recorder.data_read``) -- unless the value is *static*: computed only from Python
+constants (``int(np.asarray(batch_sizes).sum())``), the same at every call with this signature. An array made by a C method not listed here has no slot
 (``_slot is None``); using it later also makes the region eager. Nothing is guessed.
 
 Outside capture (a ``TracedArray`` kept alive by a graph after capture ended), every call just
@@ -52,7 +53,7 @@ def _read(name, convert):
     def method(self, *args):
         rec = _capture.recorder
         if rec is not None:
-            rec.data_read(f"{name}")
+            rec.data_read(f"{name}", self._slot)
         return convert(_plain(self, np.ndarray), *args)
     method.__name__ = name
     return method
