@@ -34,7 +34,7 @@ import numpy as np
 from .._modes import capture as _capture
 from ..random import generator as _generator
 from ..tensor import Tensor
-from .traced import TracedArray, plain
+from .traced import TracedArray, plain, set_shape
 
 _MINIGRAD = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 _NUMPY = os.path.dirname(os.path.abspath(np.__file__))
@@ -212,7 +212,7 @@ class Recorder:
             slot, value = self._output(result, inputs)
             return slot, value, isinstance(result, np.generic)
         if type(result) in (tuple, list) or (isinstance(result, tuple) and hasattr(result, "_fields")):
-            if all(isinstance(r, np.ndarray) for r in result):
+            if all(isinstance(r, (np.ndarray, np.generic)) for r in result):
                 pairs = [self._output(r, inputs) for r in result]
                 return tuple(p[0] for p in pairs), type(result)(*[p[1] for p in pairs]) if hasattr(
                     result, "_fields") else type(result)(p[1] for p in pairs), False
@@ -345,7 +345,7 @@ def _written_slots(fn, args_t, kwargs_t):
     """The slots a call writes into: its ``out=``, the target of ``__setitem__``/``fill``/``np.copyto``
     & co., the first operand of ``ufunc.at``."""
     writes = set(_refs(kwargs_t.get("out", ())))
-    if fn in (np.ndarray.__setitem__, np.ndarray.fill, np.copyto, np.put, np.place, np.putmask,
+    if fn in (np.ndarray.__setitem__, np.ndarray.fill, set_shape, np.copyto, np.put, np.place, np.putmask,
               np.fill_diagonal, np.put_along_axis) or getattr(fn, "__name__", "") == "at":
         if args_t and isinstance(args_t[0], Ref):
             writes.add(args_t[0].slot)

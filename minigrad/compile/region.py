@@ -39,10 +39,10 @@ RECOMPILE_LIMIT = 8  # torch._dynamo.config.recompile_limit (formerly cache_size
 class _Entry:
     """One signature's program and its state: "check" (not yet verified), "replay" or "eager"."""
 
-    __slots__ = ("program", "backward", "state", "leaves", "touched")
+    __slots__ = ("program", "backward", "state", "leaves")
 
-    def __init__(self, program, backward, leaves, touched):
-        self.program, self.backward, self.leaves, self.touched = program, backward, leaves, touched
+    def __init__(self, program, backward, leaves):
+        self.program, self.backward, self.leaves = program, backward, leaves
         self.state = "check"
 
 
@@ -125,10 +125,9 @@ class CompiledFunction:
             return result
         if backward is None:
             prog = _program.build(rec, out_template, bindings, len(flat))
-            self.cache[key] = _Entry(prog, None, None, watched)
+            self.cache[key] = _Entry(prog, None, None)
         else:
-            self.cache[key] = self._build_pair(rec, backward, out_template, bindings, len(flat), watched,
-                                               arg_index)
+            self.cache[key] = self._build_pair(rec, backward, out_template, bindings, len(flat), arg_index)
         return result
 
     def _bindings(self, rec, watched, start, installed, arg_index):
@@ -192,7 +191,7 @@ class CompiledFunction:
                 rec.poison("a gradient the recorder did not see being computed")
         return split, out, leaves, slots, seed._data._slot
 
-    def _build_pair(self, rec, backward, out_template, bindings, n_args, watched, arg_index):
+    def _build_pair(self, rec, backward, out_template, bindings, n_args, arg_index):
         split, out, leaves, grad_slots, seed_slot = backward
         steps = rec.steps
         forward_steps, backward_steps = steps[:split], steps[split:]
@@ -208,7 +207,7 @@ class CompiledFunction:
         fwd = _program.build(rec, out_template, bindings, n_args, saved=saved)
         bw = _backward_program(bw_steps, saved, seed_slot, grad_slots)
         rec.steps = steps
-        return _Entry(fwd, bw, [arg_index.get(id(t), t) for t in leaves], watched)
+        return _Entry(fwd, bw, [arg_index.get(id(t), t) for t in leaves])
 
     # --- check and replay -------------------------------------------------------------------------------
     def _replay(self, entry, flat):
@@ -227,17 +226,18 @@ class CompiledFunction:
         return result
 
     def _check(self, entry, args, kwargs, flat):
-        snapshot = _Snapshot(entry.touched, self.guard.optimizers)
+        touched = list({id(t): t for t in list(flat) + self.guard.persistent}.values())
+        snapshot = _Snapshot(touched, self.guard.optimizers)
         try:
             replayed = self._replay(entry, flat)
-            replay_state = _Snapshot(entry.touched, self.guard.optimizers)
+            replay_state = _Snapshot(touched, self.guard.optimizers)
             ok = True
         except Exception as exc:  # noqa: BLE001 - any failure of replay means: run eagerly
             ok, why = False, f"{type(exc).__name__}: {exc}"
         snapshot.restore()
         result = self.fn(*args, **kwargs)
         if ok:
-            ok = _same(replayed, result) and replay_state.same(_Snapshot(entry.touched, self.guard.optimizers))
+            ok = _same(replayed, result) and replay_state.same(_Snapshot(touched, self.guard.optimizers))
             why = "its results differ from eager"
         if entry.backward is not None and ok:
             ok = _same_backward(replayed, result)

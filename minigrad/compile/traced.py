@@ -112,6 +112,18 @@ class TracedArray(np.ndarray):
             return _plain(self, np.ndarray).view(*args, **kwargs)
         return rec.call(np.ndarray.view, (self,) + args, kwargs)
 
+    # --- attributes that change an array in place: recorded as writes --------------------------
+    @property
+    def shape(self):
+        return np.ndarray.shape.__get__(self)
+
+    @shape.setter
+    def shape(self, value):  # ``a.shape = s`` (a view's reshape in place, as ops/shape.py's view)
+        rec = _recorder()
+        if rec is not None:  # (the recorded call sets the shape of a plain view of this array)
+            rec.call(set_shape, (self, value), {}, pure=False)
+        np.ndarray.shape.__set__(self, value)
+
     # --- C methods that write: recorded as writes ------------------------------------------
     def __setitem__(self, index, value):
         rec = _recorder()
@@ -150,6 +162,11 @@ class TracedArray(np.ndarray):
 
 # NumPy functions that write into an argument (never removed as dead code).
 _WRITES = frozenset({np.copyto, np.put, np.place, np.putmask, np.fill_diagonal, np.put_along_axis})
+
+
+def set_shape(array, shape):
+    """``array.shape = shape``, as a call (how replay repeats it)."""
+    array.shape = shape
 
 
 def plain(x):
