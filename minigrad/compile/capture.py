@@ -201,7 +201,8 @@ class Recorder:
         if static and outs is not None:
             self.static.update(outs if isinstance(outs, tuple) else (outs,))
         self.static.difference_update(() if static else writes)
-        if self.poisoned is None:
+        returned_input = outs is not None and not isinstance(outs, tuple) and out_value is by_id.get(id(result))
+        if self.poisoned is None and not (pure and returned_input):  # (a no-op, e.g. astype to its dtype)
             self.steps.append(Step(fn, args_t, kwargs_t, outs, pure and not writes, scalar, writes))
         return out_value
 
@@ -279,6 +280,7 @@ class Recorder:
                 t._data = traced
             if self.poisoned is None:
                 self.written.update(slot for _, _, slot in entries)
+                self.written.update(p._data._slot for p, _, _ in entries if isinstance(p._data, TracedArray))
                 self.steps.append(OptimizerStep(optimizer, entries))
 
 

@@ -46,9 +46,9 @@ def flatten_args(args, kwargs):
 
 
 def tensor_key(t):
-    data, grad = t._data, t._grad
-    return (data.shape, data.strides, t.dtype, type(data), t._requires_grad,
-            None if grad is None else grad._data.shape)
+    """An argument's part of the signature."""
+    data = t._data
+    return (data.shape, data.strides, t.dtype, data.__class__, t._requires_grad, t._grad is None)
 
 
 class Guard:
@@ -78,6 +78,7 @@ class Guard:
         self.persistent = list(persistent.values())
         self.slots = [(m._parameters, name, t) for m in self.all_modules for name, t in m._parameters.items()]
         self.slots += [(m._buffers, name, t) for m in self.all_modules for name, t in m._buffers.items()]
+        self.key = self._key_function()
 
     def same_objects(self):
         """Whether the names still refer to what they did at discovery (else: discover again)."""
@@ -90,12 +91,21 @@ class Guard:
                 return False
         return True
 
-    def key(self, arg_key, flat):
-        """The signature of a call with these arguments, in this state."""
-        return (arg_key, tuple(tensor_key(t) for t in flat), grad_state.enabled,
-                tuple(m.training for m in self.all_modules),
-                tuple((t._data.shape, t._data.dtype, t._requires_grad,
-                       None if t._grad is None else t._grad._data.shape) for t in self.persistent))
+    def _key_function(self):
+        """``key(arg_key, flat)``: the signature of a call with these arguments, in this state --
+        written out as one expression over this region's modules and tensors (it runs every call)."""
+        namespace = {"tensor_key": tensor_key, "grad_state": grad_state}
+        parts = []
+        for i, m in enumerate(self.all_modules):
+            namespace[f"m{i}"] = m
+            parts.append(f"m{i}.training")
+        for i, t in enumerate(self.persistent):
+            namespace[f"t{i}"] = t
+            parts.append(f"t{i}._data.shape, t{i}.dtype, t{i}._requires_grad, t{i}._grad is None")
+        source = ("def key(arg_key, flat):\n    return (arg_key, tuple(map(tensor_key, flat)), grad_state.enabled, "
+                  + "".join(p + ", " for p in parts) + ")\n")
+        exec(compile(source, "<minigrad.compile guard>", "exec"), namespace)  # noqa: S102 - our own code
+        return namespace["key"]
 
 
 def discover(fn):

@@ -265,7 +265,7 @@ def _untrace(watched, installed):
     and code such as the optimizers' checks compares array types)."""
     for t, original in installed:
         if isinstance(t._data, TracedArray):
-            t._data = original if t._data.base is original else plain(t._data)
+            t._data = original if np.ndarray.base.__get__(t._data) is original else plain(t._data)
     for t in watched:
         g = t._grad
         if g is not None and isinstance(g._data, TracedArray):

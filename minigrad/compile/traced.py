@@ -112,6 +112,14 @@ class TracedArray(np.ndarray):
             return _plain(self, np.ndarray).view(*args, **kwargs)
         return rec.call(np.ndarray.view, (self,) + args, kwargs)
 
+    @property
+    def base(self):
+        """The base of the array this one stands for (a recorded value is a TracedArray view of a
+        plain array: code such as the engine's ``array.base is not None`` must see what it would
+        see eagerly)."""
+        own = np.ndarray.base.__get__(self)
+        return own.base if own is not None and own.__class__ is np.ndarray and self._slot is not None else own
+
     # --- attributes that change an array in place: recorded as writes --------------------------
     @property
     def shape(self):
