@@ -433,6 +433,41 @@ def test_replacing_the_model_rediscovers():
     assert bits(f(x)) == bits(region(x))
 
 
+def test_modules_and_optimizers_passed_as_arguments_are_watched():
+    """A step that gets its model and optimizer as arguments: their parameters are inputs, and the
+    .grad replay leaves behind is checked like any other."""
+    def step(model, opt, x, y):
+        opt.zero_grad()
+        loss = (model(x) - y).pow(2).mean()
+        loss.backward()
+        opt.step()
+        return loss
+    runs = []
+    for compiled in (False, True):
+        model = mlp()
+        opt = minigrad.optim.Adam(model.parameters(), lr=0.01)
+        fn = minigrad.compile(step) if compiled else step
+        x, y = minigrad.randn(5, 3), minigrad.randn(5, 2)
+        losses = [bits(fn(model, opt, x, y)) for _ in range(CALLS)]
+        runs.append((losses, [(bits(p), bits(p.grad)) for p in model.parameters()]))
+    assert runs[0] == runs[1]
+    assert "replay" in states(fn)
+
+
+def test_gradient_into_a_tensor_the_region_does_not_name_is_refused():
+    holder = type("Holder", (), {})()
+    holder.w = minigrad.randn(3, requires_grad=True)
+
+    def region(x):
+        (holder.w * x).sum().backward()
+    f = minigrad.compile(region)
+    with pytest.warns(UserWarning, match="does not name"):
+        f(minigrad.ones(3))
+    for _ in range(2):
+        f(minigrad.ones(3))
+    assert holder.w.grad.tolist() == [3.0, 3.0, 3.0]
+
+
 def test_training_flag_is_in_the_signature():
     minigrad.manual_seed(0)
     net = nn.Sequential(nn.Linear(3, 3), nn.Dropout(0.5))

@@ -14,6 +14,7 @@ Files: ``traced.py`` (the recording ndarray), ``capture.py`` (the recorder), ``p
 straight-line program), ``guards.py`` (signatures), ``region.py`` (capture/check/replay),
 ``module.py`` (``OptimizedModule``).
 """
+from ..nn.modules.module import Module
 from .module import OptimizedModule
 from .region import RECOMPILE_LIMIT, CompiledFunction
 
@@ -53,7 +54,6 @@ def compile(model=None, *, fullgraph=False, dynamic=None, backend="inductor", mo
             raise AssertionError(f"A callable function is expected, but {type(fn)} is provided.")
         if disable:
             return fn
-        from ..nn.modules.module import Module  # noqa: PLC0415 - minigrad.compile is imported by minigrad
         if isinstance(fn, Module):
             return OptimizedModule(fn, limit)
         return CompiledFunction(fn, limit)

@@ -28,6 +28,7 @@ every replay on the recorded gradient arrays -- so a learning-rate scheduler nee
 """
 import os
 import sys
+import threading
 
 import numpy as np
 
@@ -105,6 +106,8 @@ class Recorder:
         self.written = set()    # slots some step writes into
         self.static = set()     # slots computed from Python constants only (reading them is fine)
         self.poisoned = None    # (reason, "file:line") once the region cannot be replayed
+        self.leaves = {}        # id -> the leaves the engine accumulated gradients into
+        self.thread = threading.get_ident()  # (the makers and draws record this thread's calls only)
         self.recording = True
         self.on_poison = None   # called once when poisoned (the region puts plain arrays back)
         self._saved_draws, self._saved_makers = {}, {}
@@ -237,6 +240,11 @@ class Recorder:
         traced._slot = slot
         return slot, traced
 
+    def accumulated(self, leaf):
+        """The engine accumulates into ``leaf.grad`` (the region must watch the leaf, or replay would
+        not set its ``.grad``)."""
+        self.leaves[id(leaf)] = leaf
+
     def data_read(self, what, slot=None):
         """A value read into Python inside the region: data-dependent control flow, unless the value
         is static (made from Python constants only: the same at every replay)."""
@@ -288,7 +296,7 @@ def _draw(original):
     """A Generator sampling method that records its draw (replay calls ``original`` again)."""
     def draw(self, *args, **kwargs):
         rec = _capture.recorder
-        if rec is None or not rec.recording:
+        if rec is None or not rec.recording or rec.thread != threading.get_ident():
             return original(self, *args, **kwargs)
         return rec.call(original, (self,) + args, kwargs, pure=False)
     draw.__name__ = getattr(original, "__name__", "draw")
@@ -299,7 +307,7 @@ def _maker(original):
     """A NumPy array maker that records the array it makes."""
     def maker(*args, **kwargs):
         rec = _capture.recorder
-        if rec is None or not rec.recording:
+        if rec is None or not rec.recording or rec.thread != threading.get_ident():
             return original(*args, **kwargs)
         return rec.call(original, args, kwargs)
     maker.__name__ = original.__name__
@@ -332,21 +340,22 @@ def _arrays(obj):
             yield from _arrays(o)
 
 
-def _refs(template):
+def refs(template):
+    """The slots a template refers to."""
     if isinstance(template, Ref):
         yield template.slot
     elif type(template) in (tuple, list):
         for t in template:
-            yield from _refs(t)
+            yield from refs(t)
     elif type(template) is dict:
         for t in template.values():
-            yield from _refs(t)
+            yield from refs(t)
 
 
 def _written_slots(fn, args_t, kwargs_t):
     """The slots a call writes into: its ``out=``, the target of ``__setitem__``/``fill``/``np.copyto``
     & co., the first operand of ``ufunc.at``."""
-    writes = set(_refs(kwargs_t.get("out", ())))
+    writes = set(refs(kwargs_t.get("out", ())))
     if fn in (np.ndarray.__setitem__, np.ndarray.fill, set_shape, np.copyto, np.put, np.place, np.putmask,
               np.fill_diagonal, np.put_along_axis) or getattr(fn, "__name__", "") == "at":
         if args_t and isinstance(args_t[0], Ref):

@@ -5,7 +5,8 @@ device and ``requires_grad``; the non-Tensor arguments' values; grad mode; the `
 of every module the region names; which parameters have a ``.grad``; and the shapes and dtypes of
 the parameters, buffers and gradients it reads. A different signature records a new program.
 
-What the region *names* (``discover``): its arguments, the objects in its closure cells and the
+What the region *names* (``discover``): its arguments (and the modules and optimizers among
+them), the objects in its closure cells and the
 globals its code mentions, and ``self`` of a bound method (with ``self``'s attributes): the
 ``Module``s, ``Optimizer``s and ``Tensor``s among them. Replay reads the parameters, buffers and
 gradients of those afresh at every call; ``Guard.same_objects`` checks that the names still refer
@@ -19,13 +20,17 @@ from ..tensor import Tensor
 
 
 def flatten_args(args, kwargs):
-    """(the Tensors among the arguments, in order; the hashable key of everything else)."""
-    tensors, key = [], []
+    """(the Tensors among the arguments, in order; the hashable key of everything else; the Modules
+    and Optimizers among the arguments)."""
+    tensors, key, objects = [], [], []
 
     def walk(obj):
         if isinstance(obj, Tensor):
             tensors.append(obj)
             key.append(("T",))
+        elif isinstance(obj, (Module, Optimizer)):
+            objects.append(obj)
+            key.append(("id", id(obj)))
         elif type(obj) in (tuple, list):
             key.append((type(obj), len(obj)))
             for o in obj:
@@ -42,7 +47,7 @@ def flatten_args(args, kwargs):
                 key.append(("id", id(obj)))
     walk(args)
     walk(kwargs)
-    return tensors, tuple(key)
+    return tensors, tuple(key), objects
 
 
 def tensor_key(t):
@@ -54,9 +59,10 @@ def tensor_key(t):
 class Guard:
     """The objects a region names, and the signature of one call."""
 
-    def __init__(self, fn):
+    def __init__(self, fn, objects=()):
         self.fn = fn
-        self.names, self.modules, self.optimizers, self.tensors = discover(fn)
+        self.objects = list(objects)
+        self.names, self.modules, self.optimizers, self.tensors = discover(fn, objects)
         self.all_modules = []
         seen = set()
         for m in self.modules:
@@ -80,8 +86,11 @@ class Guard:
         self.slots += [(m._buffers, name, t) for m in self.all_modules for name, t in m._buffers.items()]
         self.key = self._key_function()
 
-    def same_objects(self):
-        """Whether the names still refer to what they did at discovery (else: discover again)."""
+    def same_objects(self, objects):
+        """Whether the names still refer to what they did at discovery, and the arguments hold the
+        same modules and optimizers (else: discover again)."""
+        if len(objects) != len(self.objects) or any(a is not b for a, b in zip(objects, self.objects)):
+            return False
         for holder, name, obj in self.names:
             current = holder.cell_contents if name is None else holder.get(name)
             if current is not obj:
@@ -108,9 +117,10 @@ class Guard:
         return namespace["key"]
 
 
-def discover(fn):
-    """(name holders, modules, optimizers, tensors) that ``fn`` names."""
-    names, found = [], []
+def discover(fn, objects=()):
+    """(name holders, modules, optimizers, tensors) that ``fn`` names, with ``objects`` (the modules and
+    optimizers among its arguments)."""
+    names, found = [], list(objects)
     self_obj = getattr(fn, "__self__", None)
     func = getattr(fn, "__func__", fn)
     code = getattr(func, "__code__", None)

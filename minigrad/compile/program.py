@@ -20,7 +20,7 @@ import numpy as np
 
 from ..autograd.function import Function, _FREED
 from ..tensor import Tensor, _wrap
-from .capture import OptimizerStep, Ref, Step, tensors_in
+from .capture import OptimizerStep, Ref, refs
 from .traced import TracedArray
 
 
@@ -106,21 +106,10 @@ def _needed(steps, roots):
         if step.pure and not any(o in needed for o in outs if o is not None):
             continue
         keep.append(step)
-        needed.update(_slots(step.args))
-        needed.update(_slots(step.kwargs))
+        needed.update(refs(step.args))
+        needed.update(refs(step.kwargs))
     keep.reverse()
     return keep, needed
-
-
-def _slots(template):
-    if isinstance(template, Ref):
-        yield template.slot
-    elif type(template) in (tuple, list):
-        for t in template:
-            yield from _slots(t)
-    elif type(template) is dict:
-        for t in template.values():
-            yield from _slots(t)
 
 
 def output_template(result, recorder, arg_index):
@@ -218,16 +207,16 @@ def _step_line(w, step):
     args = ", ".join(w.expr(a) for a in step.args)
     kwargs = ", ".join(f"{k}={w.expr(v)}" for k, v in step.kwargs.items())
     call = f"{fn}({args}{', ' if args and kwargs else ''}{kwargs})"
-    if step.outs is None or (not isinstance(step.outs, tuple) and step.outs in _out_slots(step)):
+    if step.outs is None or (not isinstance(step.outs, tuple) and step.outs in _outrefs(step)):
         return call
     if isinstance(step.outs, tuple):
         return "".join(f"v{o}, " for o in step.outs) + f"= {call}"
     return f"v{step.outs} = asarray({call})" if step.scalar else f"v{step.outs} = {call}"
 
 
-def _out_slots(step):
+def _outrefs(step):
     """Slots the call returns as one of its own inputs (``out=``: no new value)."""
-    return set(_slots(step.kwargs.get("out", ()))) | step.writes
+    return set(refs(step.kwargs.get("out", ()))) | step.writes
 
 
 def _replay_step(step):
@@ -240,5 +229,3 @@ def _replay_step(step):
             p._bump_version()
     return optimizer_step
 
-
-__all__ = ["Program", "Source", "build", "output_template", "Step", "tensors_in"]

@@ -24,7 +24,6 @@ import warnings
 import numpy as np
 
 from .. import random as _random
-from .._modes import grad_state
 from ..autograd import engine
 from ..autograd.function import Function
 from ..tensor import Tensor, _wrap
@@ -64,10 +63,10 @@ class CompiledFunction:
     def __call__(self, *args, **kwargs):
         if self.eager_reason is not None:
             return self.fn(*args, **kwargs)
-        if self.guard is None or not self.guard.same_objects():
-            self.guard = Guard(self.fn)
+        flat, arg_key, objects = flatten_args(args, kwargs)
+        if self.guard is None or not self.guard.same_objects(objects):
+            self.guard = Guard(self.fn, objects)
             self.cache.clear()
-        flat, arg_key = flatten_args(args, kwargs)
         key = self.guard.key(arg_key, flat)
         entry = self.cache.get(key)
         if entry is None:
@@ -133,6 +132,10 @@ class CompiledFunction:
     def _bindings(self, rec, watched, start, installed, arg_index):
         """Put plain arrays back; list what the region left in each watched tensor's ``_data`` and
         ``.grad`` (replay re-establishes it)."""
+        watched_ids = {id(t) for t in watched}
+        if any(key not in watched_ids for key in rec.leaves):
+            rec.poison("backward accumulates into the .grad of a tensor the region does not name (pass it as "
+                       "an argument, or reach it through a module or optimizer the region names)")
         if rec.poisoned is not None:
             _untrace(watched, installed)
             return []
@@ -273,10 +276,8 @@ def _untrace(watched, installed):
 
 
 def _slot_of(rec, array):
-    for slot, source in rec.inputs:
-        if rec.values[slot] is array:
-            return slot
-    return None
+    """The input slot recorded for ``array`` (None if it is not an input)."""
+    return next((slot for slot, _ in rec.inputs if rec.values[slot] is array), None)
 
 
 def _same_backward(replayed, result):
@@ -378,5 +379,3 @@ def _same(x, y):
         return type(y) is dict and x.keys() == y.keys() and all(_same(x[k], y[k]) for k in x)
     return x is y or x == y
 
-
-__all__ = ["CompiledFunction", "RECOMPILE_LIMIT", "grad_state"]
