@@ -499,6 +499,49 @@ def test_dropout_masks_equal_eager_and_torch():
         "uint8", (5056,), torch.get_rng_state().numpy().tobytes())
 
 
+def test_own_generator_advances_once_per_call():
+    def region(x, gen):
+        return x + minigrad.randn(3, generator=gen)
+    gens = [minigrad.Generator().manual_seed(3) for _ in range(2)]
+    f = minigrad.compile(region)
+    for _ in range(CALLS):
+        assert bits(region(minigrad.ones(3), gens[0])) == bits(f(minigrad.ones(3), gens[1]))
+    assert bits(gens[0].get_state()) == bits(gens[1].get_state())
+    assert "replay" in states(f)
+
+
+# --- in-place changes of what the user sees ---------------------------------------------------------
+def test_in_place_on_inputs_params_grads_and_globals():
+    """zero_grad(set_to_none=False) zeroes the .grad arrays in place, the region scales its input and
+    a global tensor in place, and the optimizer updates the parameters in place: all replayed."""
+    def make():
+        model = mlp()
+        opt = minigrad.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
+        scale = minigrad.ones(1)
+
+        def step(x):
+            opt.zero_grad(set_to_none=False)
+            x.mul_(0.5)
+            scale.add_(1)
+            loss = (model(x) * scale).pow(2).mean()
+            loss.backward()
+            opt.step()
+            return loss
+        return model, scale, step
+    (m_e, s_e, step_e), (m_c, s_c, step_c) = make(), make()
+    compiled = minigrad.compile(step_c)
+    minigrad.manual_seed(5)
+    xs = [minigrad.randn(4, 3) for _ in range(CALLS + 1)]
+    for x in xs:
+        x_e, x_c = x.clone(), x.clone()
+        assert bits(step_e(x_e)) == bits(compiled(x_c))
+        assert bits(x_e) == bits(x_c)
+    assert bits(s_e) == bits(s_c)
+    for p, q in zip(m_e.parameters(), m_c.parameters()):
+        assert bits(p) == bits(q) and bits(p.grad) == bits(q.grad)
+    assert "replay" in states(compiled)
+
+
 # --- torch.compile's API ---------------------------------------------------------------------------------
 def test_decorator_forms():
     @minigrad.compile

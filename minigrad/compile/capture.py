@@ -107,6 +107,7 @@ class Recorder:
         self.static = set()     # slots computed from Python constants only (reading them is fine)
         self.poisoned = None    # (reason, "file:line") once the region cannot be replayed
         self.leaves = {}        # id -> the leaves the engine accumulated gradients into
+        self.generators = {}    # id -> the generators the region draws from
         self.thread = threading.get_ident()  # (the makers and draws record this thread's calls only)
         self.recording = True
         self.on_poison = None   # called once when poisoned (the region puts plain arrays back)
@@ -298,6 +299,7 @@ def _draw(original):
         rec = _capture.recorder
         if rec is None or not rec.recording or rec.thread != threading.get_ident():
             return original(self, *args, **kwargs)
+        rec.generators[id(self)] = self
         return rec.call(original, (self,) + args, kwargs, pure=False)
     draw.__name__ = getattr(original, "__name__", "draw")
     return draw

@@ -38,10 +38,11 @@ RECOMPILE_LIMIT = 8  # torch._dynamo.config.recompile_limit (formerly cache_size
 class _Entry:
     """One signature's program and its state: "check" (not yet verified), "replay" or "eager"."""
 
-    __slots__ = ("program", "backward", "state", "leaves")
+    __slots__ = ("program", "backward", "state", "leaves", "generators")
 
-    def __init__(self, program, backward, leaves):
+    def __init__(self, program, backward, leaves, generators):
         self.program, self.backward, self.leaves = program, backward, leaves
+        self.generators = generators  # (the check snapshots their states)
         self.state = "check"
 
 
@@ -124,7 +125,7 @@ class CompiledFunction:
             return result
         if backward is None:
             prog = _program.build(rec, out_template, bindings, len(flat))
-            self.cache[key] = _Entry(prog, None, None)
+            self.cache[key] = _Entry(prog, None, None, list(rec.generators.values()))
         else:
             self.cache[key] = self._build_pair(rec, backward, out_template, bindings, len(flat), arg_index)
         return result
@@ -210,7 +211,7 @@ class CompiledFunction:
         fwd = _program.build(rec, out_template, bindings, n_args, saved=saved)
         bw = _backward_program(bw_steps, saved, seed_slot, grad_slots)
         rec.steps = steps
-        return _Entry(fwd, bw, [arg_index.get(id(t), t) for t in leaves])
+        return _Entry(fwd, bw, [arg_index.get(id(t), t) for t in leaves], list(rec.generators.values()))
 
     # --- check and replay -------------------------------------------------------------------------------
     def _replay(self, entry, flat):
@@ -230,17 +231,18 @@ class CompiledFunction:
 
     def _check(self, entry, args, kwargs, flat):
         touched = list({id(t): t for t in list(flat) + self.guard.persistent}.values())
-        snapshot = _Snapshot(touched, self.guard.optimizers)
+        state = (touched, self.guard.optimizers, entry.generators)
+        snapshot = _Snapshot(*state)
         try:
             replayed = self._replay(entry, flat)
-            replay_state = _Snapshot(touched, self.guard.optimizers)
+            replay_state = _Snapshot(*state)
             ok = True
         except Exception as exc:  # noqa: BLE001 - any failure of replay means: run eagerly
             ok, why = False, f"{type(exc).__name__}: {exc}"
         snapshot.restore()
         result = self.fn(*args, **kwargs)
         if ok:
-            ok = _same(replayed, result) and replay_state.same(_Snapshot(touched, self.guard.optimizers))
+            ok = _same(replayed, result) and replay_state.same(_Snapshot(*state))
             why = "its results differ from eager"
         if entry.backward is not None and ok:
             ok = _same_backward(replayed, result)
@@ -326,15 +328,16 @@ def _backward_program(steps, saved, seed_slot, grad_slots):
 
 class _Snapshot:
     """Copies of every array a program may change: the watched tensors' data and gradients, the
-    optimizers' state, the default generator's state."""
+    optimizers' state, the states of the default generator and of those the region draws from."""
 
-    def __init__(self, tensors, optimizers):
+    def __init__(self, tensors, optimizers, generators):
         self.tensors = [(t, t._data, t._data.copy(), t._grad, None if t._grad is None else t._grad._data.copy())
                         for t in tensors]
         self.optimizers = [(opt, {p: dict(s) for p, s in opt.state.items()},
                             {(id(p), k): v._data.copy() for p, s in opt.state.items() for k, v in s.items()
                              if isinstance(v, Tensor)}) for opt in optimizers]
-        self.rng = _random.default_generator.get_state()
+        self.generators = list({id(g): g for g in [_random.default_generator, *generators]}.values())
+        self.rng = [g.get_state() for g in self.generators]
 
     def restore(self):
         for t, data, copy, grad, grad_copy in self.tensors:
@@ -350,7 +353,8 @@ class _Snapshot:
                 for k, v in s.items():
                     if isinstance(v, Tensor):
                         np.copyto(v._data, arrays[(id(p), k)])
-        _random.default_generator.set_state(self.rng)
+        for g, state in zip(self.generators, self.rng):
+            g.set_state(state)
 
     def same(self, other):
         if len(self.tensors) != len(other.tensors):
@@ -361,7 +365,7 @@ class _Snapshot:
         for (_, sa, aa), (_, sb, ab) in zip(self.optimizers, other.optimizers):
             if sa.keys() != sb.keys() or aa.keys() != ab.keys() or not all(_bits(aa[k], ab[k]) for k in aa):
                 return False
-        return _bits(self.rng._data, other.rng._data)
+        return all(_bits(a._data, b._data) for a, b in zip(self.rng, other.rng))
 
 
 def _bits(a, b):
