@@ -319,10 +319,12 @@ def test_lstm_inference_replays():
 
 
 def test_replayed_module_output_backward_graph():
-    """A replayed output has one node (CompiledFunctionBackward) whose edges are the leaves."""
+    """A replayed output has one node (CompiledFunctionBackward) whose edges are the leaves; the
+    forward and backward programs are readable with explain()."""
     compiled = minigrad.compile(nn.Linear(2, 3))
     for _ in range(3):
         out = compiled(minigrad.randn(4, 2))
+    assert compiled._compiled.explain().count("def replay(") == 2
     assert out.grad_fn.name() == "CompiledFunctionBackward"
     assert {id(e) for e, _ in [(n.variable, 0) for n, _ in out.grad_fn.next_functions]} == \
         {id(compiled.weight), id(compiled.bias)}

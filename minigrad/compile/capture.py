@@ -102,7 +102,7 @@ class Recorder:
         self.consts = {}        # id(array) -> slot, for constants
         self.const_arrays = []  # (slot, array, copy at first sight)
         self.fresh = set()      # ids of memory the recorded calls allocated
-        self.input_roots = set()
+        self.input_roots, self.const_roots = set(), set()  # ids of the inputs' and constants' memory
         self.written = set()    # slots some step writes into
         self.static = set()     # slots computed from Python constants only (reading them is fine)
         self.poisoned = None    # (reason, "file:line") once the region cannot be replayed
@@ -157,6 +157,7 @@ class Recorder:
                             "(np.asarray of a traced array?)")
             slot = self.consts[id(array)] = self._new(array)
             self.const_arrays.append((slot, array, array.copy()))
+            self.const_roots.add(id(_root(array)))
         return slot
 
     def _template(self, obj, found):
@@ -198,9 +199,7 @@ class Recorder:
         self.written.update(writes)
         by_id = {id(view): traced for view, traced in found}
         by_id.update({id(a): a for a in _arrays((args_p, kwargs_p)) if id(a) not in by_id})
-        like = kwargs.get("like")  # (only names the device: not a data dependence)
-        static = pure and all(traced._slot in self.static for _, traced in found if traced is not like) and \
-            not any(isinstance(a, np.ndarray) and id(a) not in {id(v) for v, _ in found} for a in _arrays((args_p, kwargs_p)))
+        static = pure and self._static_inputs(found, by_id, kwargs.get("like"))
         outs, out_value, scalar = self._outputs(result, by_id, fn, found, static)
         if static and outs is not None:
             self.static.update(outs if isinstance(outs, tuple) else (outs,))
@@ -209,6 +208,13 @@ class Recorder:
         if self.poisoned is None and not (pure and returned_input):  # (a no-op, e.g. astype to its dtype)
             self.steps.append(Step(fn, args_t, kwargs_t, outs, pure and not writes, scalar, writes))
         return out_value
+
+    def _static_inputs(self, found, by_id, like):
+        """Whether every array a call reads is static (``like=`` only names the device; a constant
+        array may change outside, so it is not static)."""
+        if len(by_id) > len(found):  # constants among the arguments
+            return False
+        return all(traced._slot in self.static for _, traced in found if traced is not like)
 
     def _outputs(self, result, inputs, fn, found, static):
         if result is None:
@@ -233,9 +239,9 @@ class Recorder:
             return self.consts[id(same)], same
         if isinstance(array, np.generic):
             array = _asarray(array)
-        root = _root(array)
-        if id(root) not in self.input_roots and id(root) not in {id(_root(a)) for _, a, _ in self.const_arrays}:
-            self.fresh.add(id(root))
+        root = id(_root(array))
+        if root not in self.input_roots and root not in self.const_roots:
+            self.fresh.add(root)
         slot = self._new(array)
         traced = array.view(TracedArray)
         traced._slot = slot

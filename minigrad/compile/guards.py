@@ -1,16 +1,17 @@
 """Guards: what a compiled program assumes, checked before every replay.
 
-A program is valid for one *signature* (``Guard.key``): per Tensor argument its shape, dtype,
-device and ``requires_grad``; the non-Tensor arguments' values; grad mode; the ``training`` flag
-of every module the region names; which parameters have a ``.grad``; and the shapes and dtypes of
-the parameters, buffers and gradients it reads. A different signature records a new program.
+A program is valid for one *signature* (``Guard.key``): per Tensor argument its shape, strides,
+dtype, device, ``requires_grad`` and whether it has a ``.grad``; the non-Tensor arguments'
+values; grad mode; the ``training`` flag of every module the region names; and each named
+parameter's and buffer's shape, dtype, ``requires_grad`` and whether it has a ``.grad``. A
+different signature records a new program.
 
 What the region *names* (``discover``): its arguments (and the modules and optimizers among
-them), the objects in its closure cells and the
-globals its code mentions, and ``self`` of a bound method (with ``self``'s attributes): the
-``Module``s, ``Optimizer``s and ``Tensor``s among them. Replay reads the parameters, buffers and
-gradients of those afresh at every call; ``Guard.same_objects`` checks that the names still refer
-to the same objects and the modules still hold the same parameters (torch's Dynamo guards on
+them), the objects in its closure cells and the globals its code mentions, and ``self`` of a bound
+method (with ``self``'s attributes): the ``Module``s, ``Optimizer``s and ``Tensor``s among them.
+Replay reads the parameters, buffers and gradients of those afresh at every call.
+``Guard.same_objects`` checks that the names still refer to the same objects, the modules still
+hold the same parameters and the optimizers the same parameter groups (torch's Dynamo guards on
 the same things: ID_MATCH on modules, TENSOR_MATCH on inputs, GRAD_MODE).
 """
 from .._modes import grad_state
@@ -84,6 +85,7 @@ class Guard:
         self.persistent = list(persistent.values())
         self.slots = [(m._parameters, name, t) for m in self.all_modules for name, t in m._parameters.items()]
         self.slots += [(m._buffers, name, t) for m in self.all_modules for name, t in m._buffers.items()]
+        self.groups = [(opt, _param_ids(opt)) for opt in self.optimizers]
         self.key = self._key_function()
 
     def same_objects(self, objects):
@@ -98,7 +100,7 @@ class Guard:
         for registry, name, t in self.slots:
             if registry.get(name) is not t:
                 return False
-        return True
+        return all(_param_ids(opt) == ids for opt, ids in self.groups)
 
     def _key_function(self):
         """``key(arg_key, flat)``: the signature of a call with these arguments, in this state --
@@ -115,6 +117,11 @@ class Guard:
                   + "".join(p + ", " for p in parts) + ")\n")
         exec(compile(source, "<minigrad.compile guard>", "exec"), namespace)  # noqa: S102 - our own code
         return namespace["key"]
+
+
+def _param_ids(optimizer):
+    """The identities of an optimizer's parameters, group by group (a new group changes them)."""
+    return tuple(id(p) for group in optimizer.param_groups for p in group["params"])
 
 
 def discover(fn, objects=()):

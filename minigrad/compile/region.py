@@ -225,7 +225,7 @@ class CompiledFunction:
         out = next(t for t in tensors_in(result) if t._requires_grad)
         node = CompiledBackward()
         _connect(node, [flat[leaf] if isinstance(leaf, int) else leaf for leaf in entry.leaves])
-        node.program, node.env = entry.backward, values[:-1]
+        node.program, node.env = entry.backward.run, values[:-1]
         out._grad_fn = node
         return result
 
@@ -322,8 +322,7 @@ def _backward_program(steps, saved, seed_slot, grad_slots):
     ret = "return (" + "".join(("None" if s is None else f"v{s}") + ", " for s in grad_slots) + ")"
     head = "def replay(" + "".join(f"v{s}, " for s in saved) + f"v{seed_slot}):"
     source = head + "\n" + "\n".join("    " + line for line in body + [ret]) + "\n"
-    prog = _program.Program(source, w.namespace, len(steps), len(steps))
-    return prog.run
+    return _program.Program(source, w.namespace, len(steps), len(steps))
 
 
 class _Snapshot:
