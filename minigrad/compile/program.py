@@ -36,22 +36,29 @@ class Source:
 
 
 class CompiledFunctionBackward(Function):
-    """The ``grad_fn`` of a replayed output whose eager graph was already consumed in the region (a
-    training step called ``backward()`` itself): backward through it is torch's freed-graph error,
-    as it would be eagerly."""
+    """The ``grad_fn`` of a replayed output that requires grad. With a ``program`` (a region whose
+    output kept its graph: ``compile(module)``), backward runs the recorded backward program on
+    ``env`` (the forward values it needs) and the incoming gradient, giving one gradient per edge.
+    Without one (the region already ran ``backward()`` itself, as a training step does), backward
+    through it is torch's freed-graph error, as it would be eagerly."""
 
-    _released = True
+    _name = "CompiledFunctionBackward"  # torch's name (AOTAutograd's CompiledFunction node)
+    program, env = None, ()
 
     @staticmethod
     def backward(ctx, grad):
-        raise RuntimeError(_FREED)
+        if ctx.program is None:
+            raise RuntimeError(_FREED)
+        grads = ctx.program(*ctx.env, grad._data)
+        return tuple(None if g is None else _wrap(g, meta[1]) for g, meta in zip(grads, ctx._meta))
 
 
 def _output_tensor(array, dtype, requires_grad):
     t = _wrap(array if array.__class__ is np.ndarray else np.asarray(array), dtype)
     if requires_grad:
         t._requires_grad = True
-        t._grad_fn = CompiledFunctionBackward()
+        t._grad_fn = node = CompiledFunctionBackward()
+        node._released = True
     return t
 
 

@@ -16,7 +16,7 @@ good after one warning naming the line (``capture.Recorder.poison``). More signa
 A region whose output still has a graph (a module's forward, with ``loss.backward()`` outside)
 records its backward too: ``autograd.grad`` of the output through the eager graph, captured right
 after the forward, is the backward program. Replay returns the output with one node
-(``CompiledBackward``) whose backward runs that program.
+(``program.CompiledFunctionBackward``) whose backward runs that program.
 """
 import functools
 import warnings
@@ -25,7 +25,6 @@ import numpy as np
 
 from .. import random as _random
 from ..autograd import engine
-from ..autograd.function import Function
 from ..tensor import Tensor, _wrap
 from . import program as _program
 from .capture import Recorder, tensors_in
@@ -223,7 +222,7 @@ class CompiledFunction:
         values = entry.program.run(*flat)
         result = values[-1]
         out = next(t for t in tensors_in(result) if t._requires_grad)
-        node = CompiledBackward()
+        node = _program.CompiledFunctionBackward()
         _connect(node, [flat[leaf] if isinstance(leaf, int) else leaf for leaf in entry.leaves])
         node.program, node.env = entry.backward.run, values[:-1]
         out._grad_fn = node
@@ -295,17 +294,6 @@ def _same_backward(replayed, result):
     grads = node.program(*node.env, seed._data)
     return all((a is None) == (b is None) and (a is None or _bits(a._data, np.asarray(b)))
                for a, b in zip(eager, grads))
-
-
-class CompiledBackward(Function):
-    """The node of a replayed module output: its backward runs the recorded backward program."""
-
-    _name = "CompiledFunctionBackward"
-
-    @staticmethod
-    def backward(ctx, grad):
-        grads = ctx.program(*ctx.env, grad._data)
-        return tuple(None if g is None else _wrap(g, m[1]) for g, m in zip(grads, ctx._meta))
 
 
 def _connect(node, leaves):
