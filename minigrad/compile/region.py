@@ -94,6 +94,9 @@ class CompiledFunction:
             arg_index.setdefault(id(t), i)
         watched = list({id(t): t for t in flat}.values()) + \
             [t for t in self.guard.persistent if id(t) not in arg_index]
+        if any(t._data.__class__ is not np.ndarray for t in watched):
+            return self._refuse(args, kwargs, "a tensor that is not on the CPU (minigrad.compile records NumPy "
+                                              "calls; replay through CuPy's CUDA graphs is not done)")
         rec.on_poison = lambda: _untrace(watched, installed)
         rec.begin()
         try:
@@ -118,9 +121,7 @@ class CompiledFunction:
             t._data = plain(t._data)
         if rec.poisoned is not None:
             reason, line = rec.poisoned
-            self.eager_reason = reason
-            warnings.warn(f"minigrad.compile: {line}: {reason}; the compiled region "
-                          f"'{getattr(self.fn, '__qualname__', self.fn)}' runs eagerly from now on", stacklevel=3)
+            self._give_up(f"{line}: {reason}")
             return result
         if backward is None:
             prog = _program.build(rec, out_template, bindings, len(flat))
@@ -128,6 +129,16 @@ class CompiledFunction:
         else:
             self.cache[key] = self._build_pair(rec, backward, out_template, bindings, len(flat), arg_index)
         return result
+
+    def _refuse(self, args, kwargs, reason):
+        """Run eagerly from now on, before capturing (``reason`` says why)."""
+        self._give_up(reason)
+        return self.fn(*args, **kwargs)
+
+    def _give_up(self, reason):
+        self.eager_reason = reason
+        warnings.warn(f"minigrad.compile: {reason}; the compiled region "
+                      f"'{getattr(self.fn, '__qualname__', self.fn)}' runs eagerly from now on", stacklevel=4)
 
     def _bindings(self, rec, watched, start, installed, arg_index):
         """Put plain arrays back; list what the region left in each watched tensor's ``_data`` and
