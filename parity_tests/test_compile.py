@@ -5,6 +5,9 @@ functions with the same arguments in the same order as the eager run, so anythin
 Each test runs a compiled region at least three times (capture, check against eager, replay) and
 compares the *replayed* call with an eager twin built from the same seed.
 """
+import pathlib
+import subprocess
+import sys
 import warnings
 
 import numpy as np
@@ -354,6 +357,46 @@ def test_chapter3_training_loop_compiled():
     losses, params, step = run(True)
     assert losses == eager_losses and params == eager_params
     assert "replay" in states(step)
+
+
+CH3 = pathlib.Path(__file__).parent / "chapters" / "scripts" / "ch3_training_loop.py"
+CH3_BODY = """        optimizer.zero_grad()
+        inputs, targets = data
+        prediction = model(inputs)
+        loss = criterion(prediction, targets.view(-1, 1))
+        loss.backward()
+        optimizer.step()
+"""
+CH3_STEP = """@torch.compile
+def train_step(inputs, targets):
+    optimizer.zero_grad()
+    prediction = model(inputs)
+    loss = criterion(prediction, targets.view(-1, 1))
+    loss.backward()
+    optimizer.step()
+    return loss
+"""
+
+
+def test_chapter3_script_with_its_training_step_compiled(tmp_path):
+    """The chapter 3 script itself, its loop body moved into a torch.compile'd step, run by
+    ``python -m minigrad.run``: every printed line (losses of 5 epochs, weights) is the same text as
+    the eager script's."""
+    source = CH3.read_text()
+    assert CH3_BODY in source, "the chapter 3 script changed: update CH3_BODY"
+    compiled = source.replace(CH3_BODY, "        inputs, targets = data\n        loss = train_step(inputs, targets)\n")
+    compiled = compiled.replace("for epoch in range(5):", CH3_STEP + "for epoch in range(5):")
+    compiled += "print(sorted(entry.state for entry in train_step.cache.values()))\n"
+    script = tmp_path / "ch3_compiled.py"
+    script.write_text(compiled)
+    outputs = []
+    for path in (CH3, script):
+        done = subprocess.run([sys.executable, "-m", "minigrad.run", str(path)], capture_output=True, text=True,
+                              timeout=300)
+        assert done.returncode == 0, done.stderr[-3000:]
+        outputs.append(done.stdout.splitlines())
+    assert outputs[1][-1] == "['check', 'replay']"  # 40 steps: one without .grad yet, then checked, replayed
+    assert outputs[0] == outputs[1][:-1] and any(line.startswith("epoch 4") for line in outputs[0])
 
 
 # --- guards ----------------------------------------------------------------------------------------
