@@ -513,6 +513,22 @@ def test_gradient_into_a_tensor_the_region_does_not_name_is_refused():
     assert holder.w.grad.tolist() == [3.0, 3.0, 3.0]
 
 
+SCALE = 2.0
+STEP = 0
+
+
+def test_global_numbers_are_guarded_by_value():
+    """A global number the region computes with gives a new signature when it changes (not a stale
+    constant); a global that is rebound to an equal value keeps the program."""
+    global SCALE, STEP
+    f = minigrad.compile(lambda x: x * SCALE + STEP * 0)
+    x = minigrad.ones(2)
+    for value in (2.0, 2.0, 2.0, 3.0, 3.0, float("2.0") + 0.0):
+        SCALE, STEP = value, STEP + 0
+        assert f(x).tolist() == [value, value]
+    assert len(f.cache) == 2
+
+
 def test_training_flag_is_in_the_signature():
     minigrad.manual_seed(0)
     net = nn.Sequential(nn.Linear(3, 3), nn.Dropout(0.5))

@@ -2,8 +2,9 @@
 
 A program is valid for one *signature* (``Guard.key``): per Tensor argument its shape, strides,
 dtype, device, ``requires_grad`` and whether it has a ``.grad``; the non-Tensor arguments'
-values; grad mode; the ``training`` flag of every module the region names; and each named
-parameter's and buffer's shape, dtype, ``requires_grad`` and whether it has a ``.grad``. A
+values; grad mode; the ``training`` flag of every module the region names; each named
+parameter's and buffer's shape, dtype, ``requires_grad`` and whether it has a ``.grad``; and the
+values of the numbers and strings the region names (a global learning rate, a closure's flag). A
 different signature records a new program.
 
 What the region *names* (``discover``): its arguments (and the modules and optimizers among
@@ -63,7 +64,7 @@ class Guard:
     def __init__(self, fn, objects=()):
         self.fn = fn
         self.objects = list(objects)
-        self.names, self.modules, self.optimizers, self.tensors = discover(fn, objects)
+        self.names, self.values, self.modules, self.optimizers, self.tensors = discover(fn, objects)
         self.all_modules = []
         seen = set()
         for m in self.modules:
@@ -94,8 +95,7 @@ class Guard:
         if len(objects) != len(self.objects) or any(a is not b for a, b in zip(objects, self.objects)):
             return False
         for holder, name, obj in self.names:
-            current = holder.cell_contents if name is None else holder.get(name)
-            if current is not obj:
+            if _read_name(holder, name) is not obj:
                 return False
         for registry, name, t in self.slots:
             if registry.get(name) is not t:
@@ -113,6 +113,10 @@ class Guard:
         for i, t in enumerate(self.persistent):
             namespace[f"t{i}"] = t
             parts.append(f"t{i}._data.shape, t{i}.dtype, t{i}._requires_grad, t{i}._grad is None")
+        namespace["read"] = _read_name
+        for i, (holder, name) in enumerate(self.values):
+            namespace[f"h{i}"], namespace[f"n{i}"] = holder, name
+            parts.append(f"read(h{i}, n{i})")
         source = ("def key(arg_key, flat):\n    return (arg_key, tuple(map(tensor_key, flat)), grad_state.enabled, "
                   + "".join(p + ", " for p in parts) + ")\n")
         exec(compile(source, "<minigrad.compile guard>", "exec"), namespace)  # noqa: S102 - our own code
@@ -124,10 +128,26 @@ def _param_ids(optimizer):
     return tuple(id(p) for group in optimizer.param_groups for p in group["params"])
 
 
+_VALUES = (int, float, complex, bool, str, bytes, type(None))
+
+
+def _read_name(holder, name):
+    """What a name refers to now: a closure cell's content (``name`` None) or a global."""
+    if name is None:
+        try:
+            return holder.cell_contents
+        except ValueError:
+            return None
+    return holder.get(name)
+
+
 def discover(fn, objects=()):
-    """(name holders, modules, optimizers, tensors) that ``fn`` names, with ``objects`` (the modules and
-    optimizers among its arguments)."""
-    names, found = [], list(objects)
+    """What ``fn`` names, with ``objects`` (the modules and optimizers among its arguments):
+    (names guarded by identity: modules, optimizers, tensors, functions and everything else that is
+    not a plain value; names guarded by value: numbers, strings, None -- a region computing with a
+    global number gets a new signature when it changes; modules; optimizers; tensors). Mutable
+    containers other than lists and tuples of those are not looked into."""
+    names, values, found = [], [], list(objects)
     self_obj = getattr(fn, "__self__", None)
     func = getattr(fn, "__func__", fn)
     code = getattr(func, "__code__", None)
@@ -135,18 +155,16 @@ def discover(fn, objects=()):
         found.append(self_obj)
         found.extend(getattr(self_obj, "__dict__", {}).values())
     if code is not None:
-        for cell in func.__closure__ or ():
-            try:
-                obj = cell.cell_contents
-            except ValueError:
-                continue
-            names.append((cell, None, obj))
-            found.append(obj)
         glob = func.__globals__
-        for name in _global_names(code):
-            if name in glob:
-                names.append((glob, name, glob[name]))
-                found.append(glob[name])
+        holders = [(cell, None) for cell in func.__closure__ or ()]
+        holders += [(glob, name) for name in dict.fromkeys(_global_names(code)) if name in glob]
+        for holder, name in holders:
+            obj = _read_name(holder, name)
+            if isinstance(obj, _VALUES):
+                values.append((holder, name))
+            else:
+                names.append((holder, name, obj))
+                found.append(obj)
     modules, optimizers, tensors = [], [], []
     for obj in found:
         for o in (obj if type(obj) in (list, tuple) else (obj,)):
@@ -156,7 +174,7 @@ def discover(fn, objects=()):
                 optimizers.append(o)
             elif isinstance(o, Tensor):
                 tensors.append(o)
-    return names, modules, optimizers, tensors
+    return names, values, modules, optimizers, tensors
 
 
 def _global_names(code):
