@@ -6,7 +6,8 @@ them without importing the autograd package (which builds on ``Tensor``).
 ``anomaly``: anomaly detection (``enabled``: record each node's creation stack; ``check_nan``:
 stop backward at a NaN gradient). Its switches are in ``autograd/anomaly_mode.py``.
 ``capture``: ``recorder`` is the ``minigrad.compile`` recorder while a compiled region is being
-captured, else None (the optimizer's ``step`` reads it: one attribute check when not capturing).
+captured, else None (read by ``Optimizer.step`` and the engine's leaf accumulation: one attribute
+check each when not capturing; never by the ops).
 ``quiet_fp()`` / ``restore_fp(token)``: NumPy's floating-point warnings (overflow, invalid value,
 divide by zero) are off while an op runs, since torch computes the same inf and nan silently.
 """
