@@ -310,6 +310,27 @@ def test_compiled_module_with_backward_outside(name, make, shape, train_params):
         assert "replay" in states(compiled._compiled)
 
 
+def test_normal_loop_with_a_compiled_model():
+    """model = compile(model); the loss, backward and optimizer step stay eager: same bits as eager."""
+    runs = []
+    for compiled in (False, True):
+        model = mlp()
+        net = minigrad.compile(model) if compiled else model
+        opt = minigrad.optim.SGD(model.parameters(), lr=0.05, momentum=0.9)
+        minigrad.manual_seed(3)
+        x, y = minigrad.randn(6, 3), minigrad.randn(6, 2)
+        losses = []
+        for _ in range(CALLS + 2):
+            opt.zero_grad()
+            loss = nn.functional.smooth_l1_loss(net(x), y)
+            loss.backward()
+            opt.step()
+            losses.append(bits(loss))
+        runs.append((losses, [bits(p) for p in model.parameters()]))
+    assert runs[0] == runs[1]
+    assert "replay" in states(net._compiled)
+
+
 def test_lstm_inference_replays():
     minigrad.manual_seed(0)
     lstm = LSTMOutput()
