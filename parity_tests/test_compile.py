@@ -97,6 +97,28 @@ def test_every_optimizer_replays_bit_identical(opt_cls, kwargs):
     assert optimizer_state_bits(opt_e) == optimizer_state_bits(opt_c)
 
 
+def test_gradient_clipping_in_the_step_replays():
+    def make():
+        model = mlp()
+        opt = minigrad.optim.Adam(model.parameters(), lr=0.1)
+        x, y = minigrad.randn(5, 3), minigrad.randn(5, 2)
+
+        def step():
+            opt.zero_grad()
+            loss = nn.functional.mse_loss(model(x), y)
+            loss.backward()
+            nn.utils.clip_grad_norm_(model.parameters(), 0.1)
+            opt.step()
+            return loss
+        return model, step
+    (m_e, step_e), (m_c, step_c) = make(), make()
+    compiled = minigrad.compile(step_c)
+    for _ in range(CALLS + 1):
+        assert bits(step_e()) == bits(compiled())
+    assert all(bits(p) == bits(q) for p, q in zip(m_e.parameters(), m_c.parameters()))
+    assert states(compiled) == ["check", "replay"]
+
+
 def test_optimizers_cover_minigrad_optim():
     """Every optimizer class minigrad.optim exports is in OPTIMIZERS, or explained here: LBFGS
     needs a closure (test_lbfgs_closure_runs_eagerly), Muon only takes 2-D parameters."""

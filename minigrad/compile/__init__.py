@@ -12,7 +12,7 @@ tinygrad's TinyJit.
 
 Files: ``traced.py`` (the recording ndarray), ``capture.py`` (the recorder), ``program.py`` (the
 straight-line program), ``guards.py`` (signatures), ``region.py`` (capture/check/replay),
-``module.py`` (``OptimizedModule``).
+``check.py`` (the bit-for-bit comparison), ``module.py`` (``OptimizedModule``).
 """
 from ..nn.modules.module import Module
 from .module import OptimizedModule

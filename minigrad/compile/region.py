@@ -9,6 +9,8 @@ Per signature (``guards.Guard.key``) a region goes through three states:
    makes this signature eager for good, with one warning. The eager run's results stand.
 3. **replay** (later calls): the program alone.
 
+(The check's snapshot and comparisons are in ``check.py``.)
+
 A region that read a value into Python, or whose output shape depended on values, is eager for
 good after one warning naming the line (``capture.Recorder.poison``). More signatures than
 ``recompile_limit`` (torch's default: 8) run eagerly with torch's warning.
@@ -23,11 +25,11 @@ import warnings
 
 import numpy as np
 
-from .. import random as _random
 from ..autograd import engine
-from ..tensor import Tensor, _wrap
+from ..tensor import _wrap
 from . import program as _program
 from .capture import Recorder, tensors_in
+from .check import Snapshot, same, same_backward
 from .guards import Guard, flatten_args
 from .traced import TracedArray, plain
 
@@ -242,20 +244,20 @@ class CompiledFunction:
     def _check(self, entry, args, kwargs, flat):
         touched = list({id(t): t for t in list(flat) + self.guard.persistent}.values())
         state = (touched, self.guard.optimizers, entry.generators)
-        snapshot = _Snapshot(*state)
+        snapshot = Snapshot(*state)
         try:
             replayed = self._replay(entry, flat)
-            replay_state = _Snapshot(*state)
+            replay_state = Snapshot(*state)
             ok = True
         except Exception as exc:  # noqa: BLE001 - any failure of replay means: run eagerly
             ok, why = False, f"{type(exc).__name__}: {exc}"
         snapshot.restore()
         result = self.fn(*args, **kwargs)
         if ok:
-            ok = _same(replayed, result) and replay_state.same(_Snapshot(*state))
+            ok = same(replayed, result) and replay_state.same(Snapshot(*state))
             why = "its results differ from eager"
         if entry.backward is not None and ok:
-            ok = _same_backward(replayed, result)
+            ok = same_backward(replayed, result)
             why = "its backward differs from eager"
         entry.state = "replay" if ok else "eager"
         if not ok:
@@ -292,21 +294,6 @@ def _slot_of(rec, array):
     return next((slot for slot, _ in rec.inputs if rec.values[slot] is array), None)
 
 
-def _same_backward(replayed, result):
-    """Whether the replayed output's backward program gives the eager graph's gradients, bit for bit
-    (seeded with ones; the eager graph is kept for the user's own backward)."""
-    node = next(t for t in tensors_in(replayed) if t._requires_grad)._grad_fn
-    out = next(t for t in tensors_in(result) if t._requires_grad)
-    seed = _wrap(np.ones_like(out._data), out.dtype)
-    leaves = [e if isinstance(e, Tensor) else None for e in node._edges]
-    if any(t is None for t in leaves):
-        return False
-    eager = engine.grad([out], leaves, [seed], retain_graph=True, allow_unused=True)
-    grads = node.program(*node.env, seed._data)
-    return all((a is None) == (b is None) and (a is None or _bits(a._data, np.asarray(b)))
-               for a, b in zip(eager, grads))
-
-
 def _connect(node, leaves):
     edges, meta = [], []
     for t in leaves:
@@ -322,62 +309,3 @@ def _backward_program(steps, saved, seed_slot, grad_slots):
     head = "def replay(" + "".join(f"v{s}, " for s in saved) + f"v{seed_slot}):"
     source = head + "\n" + "\n".join("    " + line for line in body + [ret]) + "\n"
     return _program.Program(source, w.namespace, len(steps), len(steps))
-
-
-class _Snapshot:
-    """Copies of every array a program may change: the watched tensors' data and gradients, the
-    optimizers' state, the states of the default generator and of those the region draws from."""
-
-    def __init__(self, tensors, optimizers, generators):
-        self.tensors = [(t, t._data, t._data.copy(), t._grad, None if t._grad is None else t._grad._data.copy())
-                        for t in tensors]
-        self.optimizers = [(opt, {p: dict(s) for p, s in opt.state.items()},
-                            {(id(p), k): v._data.copy() for p, s in opt.state.items() for k, v in s.items()
-                             if isinstance(v, Tensor)}) for opt in optimizers]
-        self.generators = list({id(g): g for g in [_random.default_generator, *generators]}.values())
-        self.rng = [g.get_state() for g in self.generators]
-
-    def restore(self):
-        for t, data, copy, grad, grad_copy in self.tensors:
-            t._data = data
-            np.copyto(data, copy)
-            t._grad = grad
-            if grad is not None:
-                np.copyto(grad._data, grad_copy)
-        for opt, state, arrays in self.optimizers:
-            opt.state.clear()
-            for p, s in state.items():
-                opt.state[p] = dict(s)
-                for k, v in s.items():
-                    if isinstance(v, Tensor):
-                        np.copyto(v._data, arrays[(id(p), k)])
-        for g, state in zip(self.generators, self.rng):
-            g.set_state(state)
-
-    def same(self, other):
-        if len(self.tensors) != len(other.tensors):
-            return False
-        for a, b in zip(self.tensors, other.tensors):
-            if not _bits(a[2], b[2]) or (a[4] is None) != (b[4] is None) or (a[4] is not None and not _bits(a[4], b[4])):
-                return False
-        for (_, sa, aa), (_, sb, ab) in zip(self.optimizers, other.optimizers):
-            if sa.keys() != sb.keys() or aa.keys() != ab.keys() or not all(_bits(aa[k], ab[k]) for k in aa):
-                return False
-        return all(_bits(a._data, b._data) for a, b in zip(self.rng, other.rng))
-
-
-def _bits(a, b):
-    return a.dtype == b.dtype and a.shape == b.shape and a.tobytes() == b.tobytes()
-
-
-def _same(x, y):
-    """Whether two results are equal bit for bit (Tensors: dtype, shape, data, requires_grad)."""
-    if isinstance(x, Tensor) or isinstance(y, Tensor):
-        return isinstance(x, Tensor) and isinstance(y, Tensor) and x.dtype is y.dtype and \
-            x._requires_grad == y._requires_grad and _bits(np.asarray(x._data), np.asarray(y._data))
-    if type(x) in (tuple, list):
-        return type(x) is type(y) and len(x) == len(y) and all(_same(a, b) for a, b in zip(x, y))
-    if type(x) is dict:
-        return type(y) is dict and x.keys() == y.keys() and all(_same(x[k], y[k]) for k in x)
-    return x is y or x == y
-
