@@ -572,6 +572,18 @@ def test_global_numbers_are_guarded_by_value():
     assert len(f.cache) == 2
 
 
+def test_changing_history_of_an_input_is_refused():
+    def region(x):
+        x.mul_(2)  # x requires grad, is not a leaf: its grad_fn becomes MulBackward0
+        return x.sum()
+    f = minigrad.compile(region)
+    with pytest.warns(UserWarning, match="requires_grad or history"):
+        f(minigrad.ones(2, requires_grad=True) * 1)
+    x = minigrad.ones(2, requires_grad=True) * 1
+    f(x).backward()
+    assert x.grad_fn.name() == "MulBackward0"
+
+
 def test_training_flag_is_in_the_signature():
     minigrad.manual_seed(0)
     net = nn.Sequential(nn.Linear(3, 3), nn.Dropout(0.5))

@@ -103,7 +103,7 @@ class CompiledFunction:
         rec.begin()
         try:
             for t in watched:
-                start[id(t)] = (t._data, t._grad)
+                start[id(t)] = (t._data, t._grad, t._requires_grad, t._grad_fn)
                 source = _program.Source("arg", arg_index[id(t)]) if id(t) in arg_index else \
                     _program.Source("data", tensor=t)
                 installed.append((t, t._data))
@@ -156,7 +156,10 @@ class CompiledFunction:
         bindings = []
         for t in watched:
             target = arg_index.get(id(t), t)
-            data0, grad0 = start[id(t)]
+            data0, grad0, requires_grad0, grad_fn0 = start[id(t)]
+            if t._requires_grad != requires_grad0 or t._grad_fn is not grad_fn0:
+                rec.poison("the region changes a tensor's requires_grad or history (an in-place op on a tensor "
+                           "that requires grad, requires_grad_()): replay repeats array calls, not graphs")
             cur = t._data
             if isinstance(cur, TracedArray) and cur._slot is not None and cur._slot == _slot_of(rec, data0):
                 t._data = originals[id(t)]
