@@ -249,11 +249,12 @@ def test_registry_op_replays_bit_identical(op, sample):
 
 
 def test_most_registry_ops_replay():
-    """Most ops are replayed (not run eagerly after a refusal); the rest read values into Python or
-    make data-dependent shapes (e.g. nonzero, masked_select, unique), which the recorder refuses."""
+    """Nearly every op is replayed (338 of 355 when this was written); the rest make data-dependent
+    shapes (nonzero, boolean masks, the fused ops' rare-tie fix-up in ``_fma``), read a value after
+    a random draw, or use a NumPy method the recorder does not follow -- refused, and run eagerly."""
     if len(REPLAYED) == 0:
         pytest.skip("runs after the registry loop in the same session")
-    assert len(REPLAYED) >= 0.6 * len(REGISTRY), (len(REPLAYED), len(REGISTRY))
+    assert len(REPLAYED) >= 0.9 * len(REGISTRY), (len(REPLAYED), len(REGISTRY))
 
 
 # --- modules: compile(module) with backward outside ---------------------------------------------------
@@ -460,7 +461,10 @@ def test_requires_grad_and_grad_mode_are_in_the_signature():
     assert len(f.cache) == 3
 
 
-def test_item_in_region_runs_eagerly_with_one_warning_naming_the_line():
+def test_item_before_any_change_is_a_guard():
+    """``if y.sum().item() > 0`` before the region changed anything: replay computes the value again
+    and runs the call eagerly where it differs; a guard that keeps failing makes the signature eager
+    with one warning naming the line."""
     def region(x):
         y = x * 2
         if y.sum().item() > 0:  # data-dependent control flow
@@ -470,17 +474,58 @@ def test_item_in_region_runs_eagerly_with_one_warning_naming_the_line():
     line = region.__code__.co_firstlineno + 2
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        for sign in (1, -1, 1, -1):
+        for sign in (1, 1, 1, 1, -1, -1, -1, -1, 1):
             x = minigrad.ones(3) * sign
             assert bits(f(x)) == bits(region(x))
+            if sign == 1 and len(caught) == 0:
+                assert states(f) == ["replay"] or len(f.cache) == 1
     messages = [str(w.message) for w in caught]
     assert len(messages) == 1, messages
-    assert f"{__file__}:{line}" in messages[0] and "item" in messages[0]
+    assert f"{__file__}:{line}" in messages[0] and "changed in 3 calls" in messages[0]
+    assert states(f) == ["eager"]
 
 
-@pytest.mark.parametrize("read", [bool, float, lambda t: t.tolist(), lambda t: t.detach().numpy().tolist(), repr])
-def test_every_value_read_is_refused(read):
+def test_item_after_the_optimizer_step_is_refused_naming_the_line():
+    model = mlp()
+    opt = minigrad.optim.SGD(model.parameters(), lr=0.1)
+    x = minigrad.randn(4, 3)
+
+    def step():
+        opt.zero_grad()
+        loss = model(x).pow(2).mean()
+        loss.backward()
+        opt.step()
+        return loss.item()
+    f = minigrad.compile(step)
+    line = step.__code__.co_firstlineno + 5
+    with pytest.warns(UserWarning, match="after an optimizer step") as caught:
+        f()
+    assert f"{__file__}:{line}" in str(caught[0].message)
+    assert isinstance(f(), float) and f.eager_reason is not None
+
+
+READS = [bool, float, int, lambda t: t.item(), lambda t: t.tolist(), lambda t: t.detach().numpy().tolist()]
+
+
+@pytest.mark.parametrize("read", READS)
+def test_every_value_read_before_a_change_is_a_guard(read):
     f = minigrad.compile(lambda x: (read((x * 2).sum()), x + 1)[1])
+    for _ in range(CALLS):
+        x = minigrad.ones(1)
+        assert bits(f(x)) == bits(x + 1)
+    assert states(f) == ["replay"] and f.eager_reason is None
+
+
+@pytest.mark.parametrize("read", READS)
+def test_every_value_read_after_a_draw_is_refused(read):
+    f = minigrad.compile(lambda x: (read((x + minigrad.rand(1)).sum()), x + 1)[1])
+    with pytest.warns(UserWarning, match="after a random draw"):
+        f(minigrad.ones(1))
+    assert f.eager_reason is not None
+
+
+def test_printing_in_a_region_is_refused():
+    f = minigrad.compile(lambda x: (repr(x * 2), x + 1)[1])
     with pytest.warns(UserWarning, match="runs eagerly from now on"):
         f(minigrad.ones(1))
     assert f.eager_reason is not None

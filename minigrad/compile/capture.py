@@ -33,7 +33,7 @@ import threading
 import numpy as np
 
 from .._modes import capture as _capture
-from ..random import generator as _generator
+from ..random import _engine, generator as _generator
 from ..tensor import Tensor
 from .traced import TracedArray, plain, set_shape
 
@@ -53,9 +53,11 @@ _SHAPE_QUERIES = frozenset({np.shape, np.ndim, np.size, np.result_type, np.may_s
 # recorded too (a plain array's ``a[...] = traced`` would not be seen).
 _MAKERS = ("zeros", "ones", "empty", "full", "array", "asarray", "ascontiguousarray", "arange", "eye",
            "identity", "linspace", "zeros_like", "ones_like", "empty_like", "full_like")
-# The Generator methods that draw (wrapped while capturing, so replay draws again).
+# The Generator methods that draw or set the state (wrapped while capturing, so replay draws or
+# seeds again), and the engine's own draws (``nn._rrelu`` draws from the engine directly).
 _DRAWS = ("uniform", "normal", "normal_arrays", "trunc_normal", "exponential", "randint", "random_",
-          "random_seed_int64", "randperm", "bernoulli", "multinomial")
+          "random_seed_int64", "randperm", "bernoulli", "multinomial", "manual_seed", "set_state")
+_ENGINE_DRAWS = ("random", "random64", "uniform24", "uniform53", "manual_seed", "load_state_array")
 
 
 class Ref:
@@ -80,6 +82,28 @@ class Step:
         self.pure, self.scalar, self.writes = pure, scalar, writes
 
 
+class GuardStep:
+    """A value the region read into Python at capture: replay computes ``convert(value of slot,
+    *args)`` again and raises ``GuardMiss`` unless it equals ``expected`` (the same Python decisions
+    would not follow). ``line``: the user's line, for the warning when a guard keeps missing."""
+
+    __slots__ = ("slot", "convert", "args", "expected", "line")
+
+    def __init__(self, slot, convert, args, expected, line):
+        self.slot, self.convert, self.args, self.expected, self.line = slot, convert, args, expected, line
+
+
+class GuardMiss(Exception):
+    """A guard's value differs at replay: this call runs eagerly (nothing was changed yet)."""
+
+
+def check_guard(guard, array):
+    """Replay of a ``GuardStep``: NaN equals NaN (a value is compared, not a computation)."""
+    value = guard.convert(array, *guard.args)
+    if value != guard.expected and repr(value) != repr(guard.expected):
+        raise GuardMiss(guard.line)
+
+
 class OptimizerStep:
     """``optimizer.step()`` as one opaque step: replay calls ``_update`` per parameter on the recorded
     gradient slots, as ``Optimizer.step`` does after its checks."""
@@ -97,6 +121,7 @@ class Recorder:
 
     def __init__(self):
         self.values = []        # slot -> the plain array at capture
+        self.roots = []         # slot -> id of the array owning its memory
         self.steps = []
         self.inputs = []        # (slot, source): values read from outside at replay
         self.consts = {}        # id(array) -> slot, for constants
@@ -109,6 +134,7 @@ class Recorder:
         self.leaves = {}        # id -> the leaves the engine accumulated gradients into
         self.generators = {}    # id -> the generators the region draws from
         self.thread = threading.get_ident()  # (the makers and draws record this thread's calls only)
+        self.changed = None     # what the region first changed outside itself (then no guard can stop a replay)
         self.recording = True
         self.on_poison = None   # called once when poisoned (the region puts plain arrays back)
         self._saved_draws, self._saved_makers = {}, {}
@@ -116,11 +142,11 @@ class Recorder:
     # --- installation ------------------------------------------------------------------------
     def begin(self):
         _capture.recorder = self
-        cls = _generator.Generator
-        for name in _DRAWS:
-            original = cls.__dict__[name]
-            self._saved_draws[name] = original
-            setattr(cls, name, _draw(original))
+        for cls, names in ((_generator.Generator, _DRAWS), (_engine.Engine, _ENGINE_DRAWS)):
+            for name in names:
+                original = cls.__dict__[name]
+                self._saved_draws[cls, name] = original
+                setattr(cls, name, _draw(original))
         for name in _MAKERS:
             original = getattr(np, name)
             self._saved_makers[name] = original
@@ -128,8 +154,8 @@ class Recorder:
 
     def end(self):
         _capture.recorder = None
-        for name, original in self._saved_draws.items():
-            setattr(_generator.Generator, name, original)
+        for (cls, name), original in self._saved_draws.items():
+            setattr(cls, name, original)
         for name, original in self._saved_makers.items():
             setattr(np, name, original)
         self.recording = False
@@ -138,6 +164,7 @@ class Recorder:
     def _new(self, array):
         slot = len(self.values)
         self.values.append(array)
+        self.roots.append(id(_root(array)))
         return slot
 
     def input(self, array, source):
@@ -197,6 +224,9 @@ class Recorder:
             return result
         writes = _written_slots(fn, args_t, kwargs_t)
         self.written.update(writes)
+        if self.changed is None and any(self.roots[w] in self.input_roots or self.roots[w] in self.const_roots
+                                        for w in writes):
+            self.changed = "an in-place change of a tensor it reads"
         by_id = {id(view): traced for view, traced in found}
         by_id.update({id(a): a for a in _arrays((args_p, kwargs_p)) if id(a) not in by_id})
         static = pure and self._static_inputs(found, by_id, kwargs.get("like"))
@@ -252,12 +282,19 @@ class Recorder:
         not set its ``.grad``)."""
         self.leaves[id(leaf)] = leaf
 
-    def data_read(self, what, slot=None):
-        """A value read into Python inside the region: data-dependent control flow, unless the value
-        is static (made from Python constants only: the same at every replay)."""
+    def data_read(self, what, slot=None, read=None):
+        """A value read into Python inside the region: data-dependent control flow. A static value
+        (made from Python constants only) is the same at every replay: nothing to do. A value read
+        before the region changed anything outside itself (``self.changed``) becomes a ``GuardStep``
+        (``read``: (convert, args, value)): replay computes it again and, where it differs, stops
+        before any change and runs that call eagerly. Anything else makes the region eager."""
         if slot is not None and slot in self.static:
             return
-        self.poison(f"{what} reads a tensor's value into Python (data-dependent control flow)")
+        if read is not None and slot is not None and self.changed is None:
+            self.steps.append(GuardStep(slot, *read, user_line()))
+            return
+        after = f" after {self.changed}" if read is not None and self.changed else ""
+        self.poison(f"{what} reads a tensor's value into Python{after} (data-dependent control flow)")
 
     def poison(self, reason):
         """Give up replaying this region (the first reason and the user's line are kept)."""
@@ -271,6 +308,7 @@ class Recorder:
     def optimizer_step(self, optimizer, closure):
         """``optimizer.step()`` while capturing: run it eagerly on plain arrays and record one
         ``OptimizerStep`` over the gradients' slots."""
+        self.changed = self.changed or "an optimizer step"
         if closure is not None:
             self.poison("optimizer.step(closure) (the closure re-evaluates the model)")
         entries, swapped = [], []
@@ -300,12 +338,15 @@ class Recorder:
 
 
 def _draw(original):
-    """A Generator sampling method that records its draw (replay calls ``original`` again)."""
+    """A Generator (or engine) method that draws or seeds, recorded as one step (replay calls
+    ``original`` again, so the generator's state moves as it does eagerly)."""
     def draw(self, *args, **kwargs):
         rec = _capture.recorder
         if rec is None or not rec.recording or rec.thread != threading.get_ident():
             return original(self, *args, **kwargs)
-        rec.generators[id(self)] = self
+        if isinstance(self, _generator.Generator):
+            rec.generators[id(self)] = self
+        rec.changed = rec.changed or "a random draw"
         return rec.call(original, (self,) + args, kwargs, pure=False)
     draw.__name__ = getattr(original, "__name__", "draw")
     return draw

@@ -8,6 +8,7 @@ or output uses) and writes the rest as Python source, one line per call::
         v0 = a0._data                 # inputs: read afresh from the arguments ...
         v1 = t1._data                 # ... and from the parameters, buffers, gradients
         v2 = f2(v0, v1)               # one line per recorded NumPy call (f2 is np.matmul, ...)
+        guard(g3, v2)                 # a value the region read into Python must be the same
         o5(v7, v8)                    # an optimizer step (its Python runs: step counts, lr)
         t1._grad = W(v9, d1)          # bindings: what the region left in user-visible tensors
         return T(v3, d3, False)       # the outputs, as new Tensors
@@ -20,7 +21,7 @@ import numpy as np
 
 from ..autograd.function import Function, _FREED
 from ..tensor import Tensor, _wrap
-from .capture import OptimizerStep, Ref, refs
+from .capture import GuardStep, OptimizerStep, Ref, check_guard, refs
 from .traced import TracedArray
 
 
@@ -76,7 +77,8 @@ class _Writer:
     """Builds the source text and the namespace it runs in."""
 
     def __init__(self):
-        self.lines, self.namespace = [], {"W": _wrap, "T": _output_tensor, "asarray": np.asarray}
+        self.lines, self.namespace = [], {"W": _wrap, "T": _output_tensor, "asarray": np.asarray,
+                                          "guard": check_guard}
         self._names = {}
 
     def name(self, obj, prefix):
@@ -108,6 +110,10 @@ def _needed(steps, roots):
         if isinstance(step, OptimizerStep):
             keep.append(step)
             needed.update(slot for _, _, slot in step.entries)
+            continue
+        if isinstance(step, GuardStep):
+            keep.append(step)
+            needed.add(step.slot)
             continue
         outs = step.outs if isinstance(step.outs, tuple) else (step.outs,)
         if step.pure and not any(o in needed for o in outs if o is not None):
@@ -207,6 +213,8 @@ def build(recorder, out_template, bindings, n_args, saved=()):
 
 
 def _step_line(w, step):
+    if isinstance(step, GuardStep):
+        return f"guard({w.name(step, 'g')}, v{step.slot})"
     if isinstance(step, OptimizerStep):
         fn = w.name(_replay_step(step), "o")
         return f"{fn}(" + "".join(f"v{slot}, " for _, _, slot in step.entries) + ")"

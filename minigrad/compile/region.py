@@ -11,8 +11,11 @@ Per signature (``guards.Guard.key``) a region goes through three states:
 
 (The check's snapshot and comparisons are in ``check.py``.)
 
-A region that read a value into Python, or whose output shape depended on values, is eager for
-good after one warning naming the line (``capture.Recorder.poison``). More signatures than
+A value the region read into Python before changing anything outside itself is a *guard*: replay
+computes it again and, where it differs, runs that call eagerly (``GUARD_MISSES`` such calls make
+the signature eager, with a warning naming the line). A region that read a value after changing
+something (a draw, an in-place change, an optimizer step), or whose output shape depended on
+values, is eager for good after one warning naming the line (``capture.Recorder.poison``). More signatures than
 ``recompile_limit`` (torch's default: 8) run eagerly with torch's warning.
 
 A region whose output still has a graph (a module's forward, with ``loss.backward()`` outside)
@@ -28,23 +31,25 @@ import numpy as np
 from ..autograd import engine
 from ..tensor import _wrap
 from . import program as _program
-from .capture import Recorder, tensors_in
+from .capture import GuardMiss, Recorder, tensors_in
 from .check import Snapshot, same, same_backward
 from .guards import Guard, flatten_args
 from .traced import TracedArray, plain
 
 RECOMPILE_LIMIT = 8  # torch._dynamo.config.recompile_limit (formerly cache_size_limit)
+GUARD_MISSES = 3     # calls a signature's guards may fail before it runs eagerly for good
 
 
 class _Entry:
     """One signature's program and its state: "check" (not yet verified), "replay" or "eager"."""
 
-    __slots__ = ("program", "backward", "state", "leaves", "generators")
+    __slots__ = ("program", "backward", "state", "leaves", "generators", "misses")
 
     def __init__(self, program, backward, leaves, generators):
         self.program, self.backward, self.leaves = program, backward, leaves
         self.generators = generators  # (the check snapshots their states)
         self.state = "check"
+        self.misses = 0               # calls whose guards failed (run eagerly)
 
 
 class CompiledFunction:
@@ -77,7 +82,10 @@ class CompiledFunction:
                 return self.fn(*args, **kwargs)
             return self._capture(key, args, kwargs, flat)
         if entry.state == "replay":
-            return self._replay(entry, flat)
+            try:
+                return self._replay(entry, flat)
+            except GuardMiss as miss:
+                return self._missed(entry, miss, args, kwargs)
         if entry.state == "check":
             return self._check(entry, args, kwargs, flat)
         return self.fn(*args, **kwargs)
@@ -193,6 +201,7 @@ class CompiledFunction:
             rec.poison("several outputs that keep a graph (one is supported)")
             return None
         out = live[0]
+        rec.changed = "its forward (reads in the backward cannot stop a replay)"
         leaves = [t for t in watched if t._requires_grad]
         split = len(rec.steps)
         rec.recording = False  # (the seed is an input of the backward program, not a recorded call)
@@ -244,6 +253,17 @@ class CompiledFunction:
         out._grad_fn = node
         return result
 
+    def _missed(self, entry, miss, args, kwargs):
+        """A guard failed before the replay changed anything: run this call eagerly; a guard that
+        keeps failing makes the signature eager."""
+        entry.misses += 1
+        if entry.misses == GUARD_MISSES:
+            entry.state = "eager"
+            warnings.warn(f"minigrad.compile: {miss.args[0]}: the value read there changed in {GUARD_MISSES} calls; "
+                          f"this signature of '{getattr(self.fn, '__qualname__', self.fn)}' runs eagerly from now on",
+                          stacklevel=3)
+        return self.fn(*args, **kwargs)
+
     def _check(self, entry, args, kwargs, flat):
         touched = list({id(t): t for t in list(flat) + self.guard.persistent}.values())
         state = (touched, self.guard.optimizers, entry.generators)
@@ -252,6 +272,9 @@ class CompiledFunction:
             replayed = self._replay(entry, flat)
             replay_state = Snapshot(*state)
             ok = True
+        except GuardMiss:  # other values than at capture: check again at the next call
+            snapshot.restore()
+            return self.fn(*args, **kwargs)
         except Exception as exc:  # noqa: BLE001 - any failure of replay means: run eagerly
             ok, why = False, f"{type(exc).__name__}: {exc}"
         snapshot.restore()

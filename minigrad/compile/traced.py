@@ -13,10 +13,12 @@ protocols report each call to the active recorder (``capture.Recorder.call``) be
   ``transpose``, ``T``, indexing, ``astype``, ``copy``, ...) are overridden below.
 
 Reading values into Python (``item``, ``tolist``, ``float(a)``, ``bool(a)``, ``int(a)``, printing)
-is *data-dependent control flow*: the recorder cannot replay a Python decision, so it marks the
-region eager (``Recorder.data_read``) -- unless the value is *static*: computed only from Python
-constants (``int(np.asarray(batch_sizes).sum())``), the same at every call with this signature. An array made by a C method not listed here has no slot
-(``_slot is None``); using it later also makes the region eager. Nothing is guessed.
+is *data-dependent control flow*: replay cannot repeat a Python decision, so the recorder
+(``Recorder.data_read``) turns the read into a *guard* (replay computes the value again and runs
+the call eagerly if it differs), refuses it (the region runs eagerly), or lets it pass when the
+value is *static*: computed only from Python constants (``int(np.asarray(batch_sizes).sum())``),
+the same at every call with this signature. An array made by a C method not listed here has no
+slot (``_slot is None``); using it later also makes the region eager. Nothing is guessed.
 
 Outside capture (a ``TracedArray`` kept alive by a graph after capture ended), every call just
 computes on plain arrays.
@@ -48,13 +50,15 @@ def _method(name):
     return method
 
 
-def _read(name, convert):
-    """An override of a method that reads values into Python: a data-dependent read."""
+def _read(name, convert, guardable=True):
+    """An override of a method that reads values into Python: a data-dependent read, which the
+    recorder turns into a guard (``guardable``: the value can be compared at replay) or refuses."""
     def method(self, *args):
+        value = convert(_plain(self, np.ndarray), *args)
         rec = _capture.recorder
         if rec is not None:
-            rec.data_read(f"{name}", self._slot)
-        return convert(_plain(self, np.ndarray), *args)
+            rec.data_read(name, self._slot, (convert, args, value) if guardable else None)
+        return value
     method.__name__ = name
     return method
 
@@ -154,12 +158,13 @@ class TracedArray(np.ndarray):
     __index__ = _read("index", np.ndarray.__index__)
     __bool__ = _read("bool()", bool)
     __complex__ = _read("complex()", complex)
-    __repr__ = _read("repr()", repr)
-    __str__ = _read("str()", str)
-    __format__ = _read("format()", format)
-    __iter__ = _read("iteration", iter)
     __contains__ = _read("in", np.ndarray.__contains__)
-    nonzero = _read("nonzero()", np.ndarray.nonzero)
+    # printing and iterating are not decisions replay could check: always refused
+    __repr__ = _read("repr()", repr, guardable=False)
+    __str__ = _read("str()", str, guardable=False)
+    __format__ = _read("format()", format, guardable=False)
+    __iter__ = _read("iteration", iter, guardable=False)
+    nonzero = _read("nonzero()", np.ndarray.nonzero, guardable=False)
 
     def __reduce__(self):
         return _plain(self, np.ndarray).__reduce__()
