@@ -85,12 +85,15 @@ class Step:
 class GuardStep:
     """A value the region read into Python at capture: replay computes ``convert(value of slot,
     *args)`` again and raises ``GuardMiss`` unless it equals ``expected`` (the same Python decisions
-    would not follow). ``line``: the user's line, for the warning when a guard keeps missing."""
+    would not follow). ``line``: the user's line, for the warning when a guard keeps missing.
+    ``cone``: when the region had already changed something at the read, the pure steps computing
+    the value, which replay runs (with the guard) before anything else."""
 
-    __slots__ = ("slot", "convert", "args", "expected", "line")
+    __slots__ = ("slot", "convert", "args", "expected", "line", "cone")
 
-    def __init__(self, slot, convert, args, expected, line):
+    def __init__(self, slot, convert, args, expected, line, cone):
         self.slot, self.convert, self.args, self.expected, self.line = slot, convert, args, expected, line
+        self.cone = cone
 
 
 class GuardMiss(Exception):
@@ -129,12 +132,14 @@ class Recorder:
         self.fresh = set()      # ids of memory the recorded calls allocated
         self.input_roots, self.const_roots = set(), set()  # ids of the inputs' and constants' memory
         self.written = set()    # slots some step writes into
+        self.producer = {}      # slot -> the step that made it
         self.static = set()     # slots computed from Python constants only (reading them is fine)
         self.poisoned = None    # (reason, "file:line") once the region cannot be replayed
         self.leaves = {}        # id -> the leaves the engine accumulated gradients into
         self.generators = {}    # id -> the generators the region draws from
         self.thread = threading.get_ident()  # (the makers and draws record this thread's calls only)
         self.changed = None     # what the region first changed outside itself (then no guard can stop a replay)
+        self.guards = True      # reads may become guards (not in a backward program: it cannot stop)
         self.recording = True
         self.on_poison = None   # called once when poisoned (the region puts plain arrays back)
         self._saved_draws, self._saved_makers = {}, {}
@@ -236,7 +241,10 @@ class Recorder:
         self.static.difference_update(() if static else writes)
         returned_input = outs is not None and not isinstance(outs, tuple) and out_value is by_id.get(id(result))
         if self.poisoned is None and not (pure and returned_input):  # (a no-op, e.g. astype to its dtype)
-            self.steps.append(Step(fn, args_t, kwargs_t, outs, pure and not writes, scalar, writes))
+            step = Step(fn, args_t, kwargs_t, outs, pure and not writes, scalar, writes)
+            for slot in outs if isinstance(outs, tuple) else (outs,):
+                self.producer[slot] = step
+            self.steps.append(step)
         return out_value
 
     def _static_inputs(self, found, by_id, like):
@@ -290,11 +298,41 @@ class Recorder:
         before any change and runs that call eagerly. Anything else makes the region eager."""
         if slot is not None and slot in self.static:
             return
-        if read is not None and slot is not None and self.changed is None:
-            self.steps.append(GuardStep(slot, *read, user_line()))
-            return
+        if read is not None and slot is not None and self.guards:
+            if self.changed is None:
+                self.steps.append(GuardStep(slot, *read, user_line(), ()))
+                return
+            cone = self._hoistable(slot)
+            if cone is not None:  # computed from unchanged inputs only: checked first thing at replay
+                self.steps.append(GuardStep(slot, *read, user_line(), cone))
+                return
         after = f" after {self.changed}" if read is not None and self.changed else ""
         self.poison(f"{what} reads a tensor's value into Python{after} (data-dependent control flow)")
+
+    def _hoistable(self, slot):
+        """The pure steps that compute ``slot`` from inputs and constants nothing has written into so
+        far (e.g. a check of the targets' range after a BatchNorm updated its running statistics),
+        in recording order; None when there are none such (then the read cannot be checked before
+        the replay changes something)."""
+        written_roots = {self.roots[s] for s in self.written}
+        cone, todo, seen = [], [slot], set()
+        while todo:
+            s = todo.pop()
+            if s in seen:
+                continue
+            seen.add(s)
+            if self.roots[s] in written_roots:
+                return None
+            step = self.producer.get(s)
+            if step is None:  # an input or a constant
+                continue
+            if not step.pure:
+                return None
+            cone.append(step)
+            todo.extend(refs(step.args))
+            todo.extend(refs(step.kwargs))
+        order = {id(step): i for i, step in enumerate(self.steps) if isinstance(step, Step)}
+        return tuple(sorted(cone, key=lambda step: order[id(step)]))
 
     def poison(self, reason):
         """Give up replaying this region (the first reason and the user's line are kept)."""

@@ -103,6 +103,24 @@ class _Writer:
         return self.name(template, "c")
 
 
+def _hoist_guards(steps):
+    """Guards read after the region changed something move to the front, with the pure steps that
+    compute their values (they depend only on inputs unchanged until then, so the values are the
+    same there), so that a miss stops the replay before any change."""
+    hoisted = [g for g in steps if isinstance(g, GuardStep) and g.cone]
+    if not hoisted:
+        return steps
+    front, moved = [], set()
+    for guard in hoisted:
+        for step in guard.cone:
+            if id(step) not in moved:
+                moved.add(id(step))
+                front.append(step)
+        front.append(guard)
+        moved.add(id(guard))
+    return front + [step for step in steps if id(step) not in moved]
+
+
 def _needed(steps, roots):
     """Dead-code elimination: the steps to keep (impure ones, and pure ones whose results are used)."""
     needed, keep = set(roots), []
@@ -174,7 +192,7 @@ def build(recorder, out_template, bindings, n_args, saved=()):
     for _, attr, slot, _ in bindings:
         if slot is not None:
             roots.add(slot)
-    steps, needed = _needed(recorder.steps, roots)
+    steps, needed = _needed(_hoist_guards(recorder.steps), roots)
     body = []
     args = ", ".join(f"a{i}" for i in range(n_args))
     for slot, source in recorder.inputs:

@@ -201,7 +201,7 @@ class CompiledFunction:
             rec.poison("several outputs that keep a graph (one is supported)")
             return None
         out = live[0]
-        rec.changed = "its forward (reads in the backward cannot stop a replay)"
+        rec.guards = False  # (a read in the backward program could not stop it: refused)
         leaves = [t for t in watched if t._requires_grad]
         split = len(rec.steps)
         rec.recording = False  # (the seed is an input of the backward program, not a recorded call)
