@@ -10,9 +10,10 @@ eager bit for bit; later calls replay it: no Tensor, graph or engine bookkeeping
 ``docs/compile.md`` for how it works and how it relates to torch.compile, CUDA graphs and
 tinygrad's TinyJit.
 
-Files: ``traced.py`` (the recording ndarray), ``capture.py`` (the recorder), ``program.py`` (the
-straight-line program), ``guards.py`` (signatures), ``region.py`` (capture/check/replay),
-``check.py`` (the bit-for-bit comparison), ``module.py`` (``OptimizedModule``).
+Files: ``traced.py`` (the recording ndarray), ``capture.py`` (the recorder), ``steps.py`` (what
+it records), ``program.py`` (the straight-line program), ``guards.py`` (signatures),
+``region.py`` (capture, check, replay), ``check.py`` (the bit-for-bit comparison), ``module.py``
+(``OptimizedModule``).
 """
 from ..nn.modules.module import Module
 from .module import OptimizedModule

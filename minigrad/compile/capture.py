@@ -10,17 +10,20 @@ Where values come from:
   and the parameters, buffers and gradients of the modules and optimizers it names. Replay reads
   them afresh from the same places (``program.Source``) at every call.
 * **recorded calls**: every ufunc, NumPy function and array method on a ``TracedArray``
-  (``traced.py``), and each random draw (``Generator``'s sampling methods are wrapped during
-  capture, so replay draws again and the generator advances exactly as eagerly).
-* **constants**: a plain array a recorded call received that is none of the above (e.g. a
-  ``torch.tensor([...])`` made inside the region). Its value is taken as it was at capture (a copy
-  when the region writes into it, so every replay starts from the same content); one still
-  referenced elsewhere after capture is read live instead.
+  (``traced.py``); each random draw and seeding (``Generator``'s and its engine's methods are
+  wrapped during capture, so replay draws again and the generator advances exactly as eagerly);
+  and each array made by NumPy's makers (``np.zeros``, ``np.asarray``, ... wrapped too).
+* **constants**: a plain array a recorded call received that is none of the above (an array some
+  code made without NumPy's makers, a tensor reached through an object the region does not name).
+  One the region only reads is read live (the same array object at every replay); one it writes
+  into starts every replay from its content at capture (a copy). The check on the second call
+  catches a constant that should have been an input (its value moves between calls).
 
-What the recorder refuses (``poison``: the region then runs eagerly, with one warning): a read of
-values into Python (``item``, ``float``, ``bool``, ``tolist``, printing: data-dependent control
-flow), a call whose output *shape* depends on values (``nonzero``, boolean masks, ``unique``), an
-array it did not see being made, and an optimizer step with a closure.
+A value read into Python (``item``, ``float``, ``bool``, ``tolist``) becomes a ``GuardStep``
+(``data_read``). What the recorder refuses (``poison``: the region then runs eagerly, with one
+warning): a read it cannot guard (printing, iterating, a read after the region changed something
+that the value depends on), a call whose output *shape* depends on values (``nonzero``, boolean
+masks, ``unique``), an array it did not see being made, and an optimizer step with a closure.
 
 An optimizer's ``step()`` is recorded as one *opaque* step (``optimizer_step``): its Python
 (step counts, bias corrections, the learning rate read from ``param_groups``) runs again at
@@ -35,6 +38,7 @@ import numpy as np
 from .._modes import capture as _capture
 from ..random import _engine, generator as _generator
 from ..tensor import Tensor
+from .steps import GuardStep, OptimizerStep, Ref, Step, refs
 from .traced import TracedArray, plain, set_shape
 
 _MINIGRAD = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -58,63 +62,6 @@ _MAKERS = ("zeros", "ones", "empty", "full", "array", "asarray", "ascontiguousar
 _DRAWS = ("uniform", "normal", "normal_arrays", "trunc_normal", "exponential", "randint", "random_",
           "random_seed_int64", "randperm", "bernoulli", "multinomial", "manual_seed", "set_state")
 _ENGINE_DRAWS = ("random", "random64", "uniform24", "uniform53", "manual_seed", "load_state_array")
-
-
-class Ref:
-    """A recorded value in a step's argument template."""
-
-    __slots__ = ("slot",)
-
-    def __init__(self, slot):
-        self.slot = slot
-
-
-class Step:
-    """One recorded call: ``outs = fn(*args, **kwargs)``. ``outs``: a slot, a tuple of slots (several
-    results), or None (no array result). ``pure``: no writes and no random draw (dead-code
-    elimination may drop it). ``scalar``: NumPy returned a scalar (replay makes it a 0-d array, as
-    the recorder handed the region a 0-d array)."""
-
-    __slots__ = ("fn", "args", "kwargs", "outs", "pure", "scalar", "writes")
-
-    def __init__(self, fn, args, kwargs, outs, pure, scalar, writes):
-        self.fn, self.args, self.kwargs, self.outs = fn, args, kwargs, outs
-        self.pure, self.scalar, self.writes = pure, scalar, writes
-
-
-class GuardStep:
-    """A value the region read into Python at capture: replay computes ``convert(value of slot,
-    *args)`` again and raises ``GuardMiss`` unless it equals ``expected`` (the same Python decisions
-    would not follow). ``line``: the user's line, for the warning when a guard keeps missing.
-    ``cone``: when the region had already changed something at the read, the pure steps computing
-    the value, which replay runs (with the guard) before anything else."""
-
-    __slots__ = ("slot", "convert", "args", "expected", "line", "cone")
-
-    def __init__(self, slot, convert, args, expected, line, cone):
-        self.slot, self.convert, self.args, self.expected, self.line = slot, convert, args, expected, line
-        self.cone = cone
-
-
-class GuardMiss(Exception):
-    """A guard's value differs at replay: this call runs eagerly (nothing was changed yet)."""
-
-
-def check_guard(guard, array):
-    """Replay of a ``GuardStep``: NaN equals NaN (a value is compared, not a computation)."""
-    value = guard.convert(array, *guard.args)
-    if value != guard.expected and repr(value) != repr(guard.expected):
-        raise GuardMiss(guard.line)
-
-
-class OptimizerStep:
-    """``optimizer.step()`` as one opaque step: replay calls ``_update`` per parameter on the recorded
-    gradient slots, as ``Optimizer.step`` does after its checks."""
-
-    __slots__ = ("optimizer", "entries")
-
-    def __init__(self, optimizer, entries):
-        self.optimizer, self.entries = optimizer, entries   # entries: [(param, group, grad slot)]
 
 
 class Recorder:
@@ -425,18 +372,6 @@ def _arrays(obj):
     elif type(obj) is dict:
         for o in obj.values():
             yield from _arrays(o)
-
-
-def refs(template):
-    """The slots a template refers to."""
-    if isinstance(template, Ref):
-        yield template.slot
-    elif type(template) in (tuple, list):
-        for t in template:
-            yield from refs(t)
-    elif type(template) is dict:
-        for t in template.values():
-            yield from refs(t)
 
 
 def _written_slots(fn, args_t, kwargs_t):

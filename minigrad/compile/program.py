@@ -21,7 +21,7 @@ import numpy as np
 
 from ..autograd.function import Function, _FREED
 from ..tensor import Tensor, _wrap
-from .capture import GuardStep, OptimizerStep, Ref, check_guard, refs
+from .steps import GuardStep, OptimizerStep, Ref, check_guard, refs
 from .traced import TracedArray
 
 

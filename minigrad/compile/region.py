@@ -31,9 +31,10 @@ import numpy as np
 from ..autograd import engine
 from ..tensor import _wrap
 from . import program as _program
-from .capture import GuardMiss, Recorder, tensors_in
+from .capture import Recorder, tensors_in
 from .check import Snapshot, same, same_backward
 from .guards import Guard, flatten_args
+from .steps import GuardMiss
 from .traced import TracedArray, plain
 
 RECOMPILE_LIMIT = 8  # torch._dynamo.config.recompile_limit (formerly cache_size_limit)
