@@ -789,6 +789,17 @@ def test_bad_arguments_raise_torchs_errors(kwargs):
     assert type(ours.value).__name__ == type(theirs.value).__name__
 
 
+def test_an_error_during_capture_leaves_nothing_behind():
+    zeros, draw = np.zeros, minigrad.Generator.normal
+    f = minigrad.compile(lambda x: (x * 2 + minigrad.randn(3)).reshape(7))
+    x = minigrad.ones(3)
+    with pytest.raises(RuntimeError, match=r"shape '\[7\]' is invalid for input of size 3"):
+        f(x)
+    from minigrad._modes import capture
+    assert np.zeros is zeros and minigrad.Generator.normal is draw and capture.recorder is None
+    assert type(x._data) is np.ndarray and len(f.cache) == 0
+
+
 def test_not_callable():
     with pytest.raises(AssertionError, match="A callable function is expected, but <class 'int'> is provided."):
         minigrad.compile(5)
