@@ -64,6 +64,7 @@ from ._printing import set_printoptions
 from .serialization import save, load
 from . import nn, optim, utils, metrics  # noqa: E402 - they build on everything above
 from .utils import data as _utils_data  # noqa: E402,F401 - minigrad.utils.data, as torch.utils.data
+from .compile import compile  # noqa: E402,A004 - torch.compile (capture and replay: minigrad/compile/)
 
 subtract, multiply, divide, true_divide, negative, absolute = sub, mul, div, div, neg, abs
 clip, concat, concatenate, swapaxes = clamp, cat, cat, transpose

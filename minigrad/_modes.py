@@ -5,6 +5,9 @@ them without importing the autograd package (which builds on ``Tensor``).
 ``inference``: inside ``inference_mode``). Its switches are in ``autograd/grad_mode.py``.
 ``anomaly``: anomaly detection (``enabled``: record each node's creation stack; ``check_nan``:
 stop backward at a NaN gradient). Its switches are in ``autograd/anomaly_mode.py``.
+``capture``: ``recorder`` is the ``minigrad.compile`` recorder while a compiled region is being
+captured, else None (read by ``Optimizer.step`` and the engine's leaf accumulation: one attribute
+check each when not capturing; never by the ops).
 ``quiet_fp()`` / ``restore_fp(token)``: NumPy's floating-point warnings (overflow, invalid value,
 divide by zero) are off while an op runs, since torch computes the same inf and nan silently.
 """
@@ -23,8 +26,13 @@ class _AnomalyState:
     check_nan = True
 
 
+class _CaptureState:
+    recorder = None
+
+
 grad_state = _GradState()
 anomaly = _AnomalyState()
+capture = _CaptureState()
 
 
 try:  # NumPy >= 2 keeps its floating-point error state in a context variable: setting it directly

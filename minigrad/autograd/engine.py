@@ -18,7 +18,7 @@ import threading
 
 import numpy as np
 
-from .._modes import anomaly as _anomaly, grad_state as _grad_state, quiet_fp, restore_fp
+from .._modes import anomaly as _anomaly, capture as _capture, grad_state as _grad_state, quiet_fp, restore_fp
 from . import anomaly_mode
 from ..tensor import Tensor
 from .function import Function
@@ -95,6 +95,8 @@ class _LeafSink:
         """``leaf.grad += grad``; the first gradient is stored without copying when it is fresh."""
         if leaf._hooks:
             grad = _run_hooks(leaf._hooks, grad)
+        if _capture.recorder is not None:  # minigrad.compile is capturing: it checks it watches this leaf
+            _capture.recorder.accumulated(leaf)
         with _accumulation:  # backward passes in several threads may share this leaf
             self._accumulate(leaf, grad)
 

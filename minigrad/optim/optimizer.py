@@ -25,6 +25,7 @@ from collections import defaultdict
 from copy import deepcopy
 from itertools import chain
 
+from .._modes import capture as _capture
 from ..autograd.grad_mode import enable_grad
 from ..dtypes import float32, float64, get_default_dtype
 from ..factories import tensor
@@ -138,6 +139,8 @@ class Optimizer:
         All or nothing: every gradient and every parameter's state is checked before anything changes
         (RuntimeError for a gradient or state tensor of the wrong shape/dtype/device, KeyError for a
         state missing a key the group's options need)."""
+        if _capture.recorder is not None:  # inside minigrad.compile's capture: record the step as one node
+            return _capture.recorder.optimizer_step(self, closure)
         loss = None
         if closure is not None:
             with enable_grad():
