@@ -11,6 +11,7 @@ check each when not capturing; never by the ops).
 ``quiet_fp()`` / ``restore_fp(token)``: NumPy's floating-point warnings (overflow, invalid value,
 divide by zero) are off while an op runs, since torch computes the same inf and nan silently.
 """
+import functools
 import threading
 
 import numpy as np
@@ -42,11 +43,8 @@ try:  # NumPy >= 2 keeps its floating-point error state in a context variable: s
 
     _QUIET = _make_extobj(all="ignore")
 
-    def quiet_fp():
-        return _fp_state.set(_QUIET)
-
-    def restore_fp(token):
-        _fp_state.reset(token)
+    quiet_fp = functools.partial(_fp_state.set, _QUIET)  # C callables: no Python frame per op
+    restore_fp = _fp_state.reset
 except ImportError:  # another NumPy: the public way
     def quiet_fp():
         state = np.errstate(all="ignore")
