@@ -154,7 +154,9 @@ def run_backward(roots, root_grads, retain_graph, create_graph, inputs=None):
     deps = _count_dependencies(start)
     wanted = None
     if inputs is not None:
-        wanted = {id(t.grad_fn if t.grad_fn is not None else t): i for i, t in enumerate(inputs)}
+        wanted = {}  # node or leaf -> where its gradient goes (an input may be listed twice)
+        for i, t in enumerate(inputs):
+            wanted.setdefault(id(t.grad_fn if t.grad_fn is not None else t), []).append(i)
         captured = [None] * len(inputs)
     sink = _LeafSink(create_graph, [g._data for g in root_grads])
     ready = [n for n in dict.fromkeys(start) if deps.get(id(n), 0) == 0]
@@ -172,7 +174,8 @@ def run_backward(roots, root_grads, retain_graph, create_graph, inputs=None):
                 elif id(node) in wanted:
                     if node._hooks:
                         grad = _run_hooks(node._hooks, grad)
-                    captured[wanted[id(node)]] = grad
+                    for i in wanted[id(node)]:
+                        captured[i] = grad
                 continue
             if grad is not None:
                 if node._tensor_hooks:
@@ -183,7 +186,8 @@ def run_backward(roots, root_grads, retain_graph, create_graph, inputs=None):
                         with _accumulation:
                             out._grad = grad if out._grad is None else out._grad + grad
                 if wanted is not None and id(node) in wanted:
-                    captured[wanted[id(node)]] = grad
+                    for i in wanted[id(node)]:
+                        captured[i] = grad
                 grads = _call_backward(node, grad)
             else:
                 grads = (None,) * len(node._edges)
