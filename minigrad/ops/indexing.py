@@ -173,6 +173,8 @@ def setitem(a, index, value):
         return
     if basic:
         view = getitem(a, np_index)
+        if inplace.same_elements(view._data, a._data):
+            view = a  # a full index (a[...], a[:]) selects a itself, as torch's slicing returns self
         if not is_tensor:
             return inplace.fill_(view, value)
         shape, target = value._data.shape, view._data.shape

@@ -40,6 +40,12 @@ _OVERLAP = ("unsupported operation: more than one element of the written-to tens
 _MULTI = ("Output {index} of {op} is a view and is being modified inplace. This view is the output of a function "
           "that returns multiple views. Such functions do not allow the output views to be modified inplace. You "
           "should replace the inplace operation by an out-of-place one.")
+_MULTI_CHANGED = ("Output {index} of {op} is a view and its base or another view of its base has been modified inplace. "
+                  "This view is the output of a function that returns multiple views. Such functions do not allow the "
+                  "output views to be modified inplace. You should replace the inplace operation by an out-of-place one.")
+_NO_GRAD_MULTI = ("A view was created in no_grad mode and is being modified inplace with grad mode enabled. This view is "
+                  "the output of a function that returns multiple views. Such functions do not allow the output views to "
+                  "be modified inplace. You should replace the inplace operation by an out-of-place one.")
 _NO_GRAD_VIEW = ("A view was created in no_grad mode and is being modified inplace with grad mode enabled. Given "
                  "that this use case is ambiguous and error-prone, it is forbidden. You can clarify your code by "
                  "moving both the view and the inplace either both inside the no_grad block (if you don't want the "
@@ -49,13 +55,27 @@ _NO_GRAD_VIEW = ("A view was created in no_grad mode and is being modified inpla
 class ViewInfo:
     """What a view remembers: its base (the root that owns the memory), the version at which its
     ``grad_fn`` was last made, and how it was created: ``multi`` = (index, op) for an output of a
-    multi-output view op (split, chunk, unbind), ``no_grad`` when made in no_grad mode from a base
-    that requires grad."""
+    multi-output view op (split, chunk, unbind) or a view of one, ``no_grad`` when made in no_grad
+    mode from a base that requires grad."""
 
     __slots__ = ("base", "version", "multi", "no_grad")
 
     def __init__(self, base, version, multi, no_grad):
         self.base, self.version, self.multi, self.no_grad = base, version, multi, no_grad
+
+
+def view_info(view, source, multi=None):
+    """The ViewInfo of ``view``, just made from ``source`` (torch's creation meta, propagated as
+    ``propagate_creation_meta`` does): a view of a multi-output view is one too, named by its own
+    node ("Output 0 of Select"); a view made under no_grad is that, whatever its source was."""
+    base = source._view.base if source._view is not None else source
+    no_grad = not _grad_state.enabled and base._requires_grad
+    if no_grad:
+        multi = None
+    elif multi is None and source._view is not None and source._view.multi is not None:
+        node = view._grad_fn
+        multi = (0, node.name().split("Backward")[0]) if node is not None else source._view.multi
+    return ViewInfo(base, view._vc[0], multi, no_grad)
 
 
 def check(t, needs_grad=False):
@@ -74,6 +94,8 @@ def check(t, needs_grad=False):
                 raise RuntimeError("a view of a leaf Variable that requires grad is being used in an in-place "
                                    "operation.")
             if view.multi is not None and (base._requires_grad or needs_grad):
+                if not base._requires_grad:  # (torch made the view without a node: "no_grad mode")
+                    raise RuntimeError(_NO_GRAD_MULTI)
                 raise RuntimeError(_MULTI.format(index=view.multi[0], op=view.multi[1]))
             if view.no_grad:
                 raise RuntimeError(_NO_GRAD_VIEW)
@@ -92,6 +114,7 @@ def modify(t, out_of_place, write_, needs_grad=False):
     whose ``grad_fn`` is one node with ``old`` as its first input, and ``t``'s history is rebased."""
     check(t, needs_grad)
     view = t._view
+    fn = None
     if _grad_state.enabled and (needs_grad or (t._requires_grad if view is None else t.requires_grad)):
         old = _wrap(t._data.copy(), t.dtype)
         if view is None:
@@ -99,17 +122,18 @@ def modify(t, out_of_place, write_, needs_grad=False):
             result = out_of_place(old)
             write(t, result._data)
             t._grad_fn, t._requires_grad = result._grad_fn, result._requires_grad
+            fn = t._grad_fn
         else:  # old carries the view's history (a double backward may differentiate what fn saved);
             old._grad_fn, old._requires_grad = t.grad_fn, True  # CopySlices routes fn's gradient for it
             result = out_of_place(old)
             write(t, result._data)
-            _rebase_base(t, view.base, result._grad_fn)
+            fn = result._grad_fn
+            _rebase_base(t, view.base, fn)
     else:
         write_()
     t._bump_version()  # (a view's grad_fn is regenerated from its base when next asked: ``refresh``)
-    node = t._grad_fn
-    if view is None and node is not None and node._output is not None and node._output_version is not t._vc:
-        node._output_version, node._output_saved_at = t._vc, t._vc[0]  # its result is t now: t's versions
+    if fn is not None and fn._output is not None:  # the op saved its result (exp_, leaky_relu_, ...):
+        fn._output_version, fn._output_saved_at = t._vc, t._vc[0]  # that is t now, base's versions for a view
     return t
 
 
@@ -144,6 +168,11 @@ def _address(array):
     """The address of an array's first element (NumPy's interface; CuPy's arrays have .data.ptr)."""
     interface = getattr(array, "__array_interface__", None)
     return interface["data"][0] if interface is not None else array.data.ptr
+
+
+def same_elements(x, y):
+    """Whether arrays ``x`` and ``y`` are the very same elements (shape, strides and address)."""
+    return x.shape == y.shape and x.strides == y.strides and _address(x) == _address(y)
 
 
 def _on_device(ids, like):
@@ -207,15 +236,21 @@ class AsStrided(BuiltinFunction):
         return flat.scatter_add(0, ids, grad.reshape(-1)).reshape(ctx.base_shape), None
 
 
-def refresh(view_tensor):
+def refresh(view_tensor, for_grad_fn=True):
     """Regenerate a view's ``grad_fn`` and ``requires_grad`` from its base when the shared version
-    moved since they were made (an in-place op through the base or any of its views)."""
+    moved since they were made (an in-place op through the base or any of its views). An output of
+    a multi-output view op (or a view of one) cannot be regenerated: asking for its ``grad_fn``
+    (using it in a recorded op) raises torch's RuntimeError; it still requires grad."""
     view = view_tensor._view
     version = view_tensor._vc[0]
     if view.version == version:
         return
-    view.version = version
     base = view.base
+    if view.multi is not None and base._requires_grad:
+        if for_grad_fn:
+            raise RuntimeError(_MULTI_CHANGED.format(index=view.multi[0], op=view.multi[1]))
+        return
+    view.version = version
     if not base._requires_grad:
         return
     enabled, _grad_state.enabled = _grad_state.enabled, True  # (regenerated even under no_grad, as torch)
@@ -264,8 +299,8 @@ def _check_partial_overlap(t, other):
     x, y = t._data, other._data
     if y is x or other._vc is None or other._vc is not t._vc and not np.may_share_memory(x, y):
         return  # (tensors that never shared memory have no shared version counter)
-    if x.shape == y.shape and x.strides == y.strides and _address(x) == _address(y):
-        return  # the very same elements (``t.mul_(t)``)
+    if same_elements(x, y):
+        return  # (``t.mul_(t)``)
     if np.shares_memory(x, y):
         raise RuntimeError("unsupported operation: some elements of the input tensor and the written-to tensor "
                            "refer to a single memory location. Please clone() the tensor before performing the "
