@@ -46,17 +46,21 @@ _MULTI_CHANGED = ("Output {index} of {op} is a view and its base or another view
 _NO_GRAD_MULTI = ("A view was created in no_grad mode and is being modified inplace with grad mode enabled. This view is "
                   "the output of a function that returns multiple views. Such functions do not allow the output views to "
                   "be modified inplace. You should replace the inplace operation by an out-of-place one.")
-_NO_GRAD_VIEW = ("A view was created in no_grad mode and is being modified inplace with grad mode enabled. Given "
-                 "that this use case is ambiguous and error-prone, it is forbidden. You can clarify your code by "
-                 "moving both the view and the inplace either both inside the no_grad block (if you don't want the "
-                 "inplace to be tracked) or both outside (if you want the inplace to be tracked).")
+_NO_GRAD_HINT = ("Given that this use case is ambiguous and error-prone, it is forbidden. You can clarify your code "
+                 "by moving both the view and the inplace either both inside the no_grad block (if you don't want "
+                 "the inplace to be tracked) or both outside (if you want the inplace to be tracked).")
+_NO_GRAD_VIEW = "A view was created in no_grad mode and is being modified inplace with grad mode enabled. " + _NO_GRAD_HINT
+_NO_GRAD_VIEW_OF_VIEW = ("Output 0 of {op} is a view of a view which was created in no_grad mode and is being modified "
+                         "inplace with grad mode enabled. " + _NO_GRAD_HINT)
+_NO_GRAD_CHANGED = ("A view was created in no_grad mode and its base or another view of its base has been modified "
+                    "inplace with grad mode enabled. " + _NO_GRAD_HINT)
 
 
 class ViewInfo:
     """What a view remembers: its base (the root that owns the memory), the version at which its
     ``grad_fn`` was last made, and how it was created: ``multi`` = (index, op) for an output of a
-    multi-output view op (split, chunk, unbind) or a view of one, ``no_grad`` when made in no_grad
-    mode from a base that requires grad."""
+    multi-output view op (split, chunk, unbind) or a view of one; ``no_grad`` when made in no_grad
+    mode from a base that requires grad: True, or the view's op name for a view of such a view."""
 
     __slots__ = ("base", "version", "multi", "no_grad")
 
@@ -67,14 +71,20 @@ class ViewInfo:
 def view_info(view, source, multi=None):
     """The ViewInfo of ``view``, just made from ``source`` (torch's creation meta, propagated as
     ``propagate_creation_meta`` does): a view of a multi-output view is one too, named by its own
-    node ("Output 0 of Select"); a view made under no_grad is that, whatever its source was."""
+    node ("Output 0 of Select"); a view made under no_grad is that, whatever its source was, and
+    a view of it too. A view made under no_grad of a base that requires grad requires grad, as in
+    torch, without a ``grad_fn``."""
     base = source._view.base if source._view is not None else source
     no_grad = not _grad_state.enabled and base._requires_grad
+    inherited = source._view
+    node = view._grad_fn
     if no_grad:
         multi = None
-    elif multi is None and source._view is not None and source._view.multi is not None:
-        node = view._grad_fn
-        multi = (0, node.name().split("Backward")[0]) if node is not None else source._view.multi
+        view._requires_grad = True
+    elif inherited is not None and inherited.no_grad:
+        no_grad = node.name().split("Backward")[0] if node is not None else inherited.no_grad
+    elif multi is None and inherited is not None and inherited.multi is not None:
+        multi = (0, node.name().split("Backward")[0]) if node is not None else inherited.multi
     return ViewInfo(base, view._vc[0], multi, no_grad)
 
 
@@ -90,6 +100,9 @@ def check(t, needs_grad=False):
                 raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
         else:
             base = view.base
+            if view.no_grad:
+                raise RuntimeError(_NO_GRAD_VIEW if view.no_grad is True else
+                                   _NO_GRAD_VIEW_OF_VIEW.format(op=view.no_grad))
             if base._requires_grad and base._grad_fn is None:
                 raise RuntimeError("a view of a leaf Variable that requires grad is being used in an in-place "
                                    "operation.")
@@ -97,8 +110,6 @@ def check(t, needs_grad=False):
                 if not base._requires_grad:  # (torch made the view without a node: "no_grad mode")
                     raise RuntimeError(_NO_GRAD_MULTI)
                 raise RuntimeError(_MULTI.format(index=view.multi[0], op=view.multi[1]))
-            if view.no_grad:
-                raise RuntimeError(_NO_GRAD_VIEW)
     if t.is_inference() and not _grad_state.inference:
         raise RuntimeError("Inplace update to inference tensor outside InferenceMode is not allowed.You can make a "
                            "clone to get a normal tensor before doing inplace update.See "
@@ -239,16 +250,18 @@ class AsStrided(BuiltinFunction):
 def refresh(view_tensor, for_grad_fn=True):
     """Regenerate a view's ``grad_fn`` and ``requires_grad`` from its base when the shared version
     moved since they were made (an in-place op through the base or any of its views). An output of
-    a multi-output view op (or a view of one) cannot be regenerated: asking for its ``grad_fn``
-    (using it in a recorded op) raises torch's RuntimeError; it still requires grad."""
+    a multi-output view op (or a view of one), or of a view made under no_grad, cannot be
+    regenerated: asking for its ``grad_fn`` (using it in a recorded op) raises torch's
+    RuntimeError; it still requires grad."""
     view = view_tensor._view
     version = view_tensor._vc[0]
     if view.version == version:
         return
     base = view.base
-    if view.multi is not None and base._requires_grad:
+    if (view.multi is not None or view.no_grad) and base._requires_grad:
         if for_grad_fn:
-            raise RuntimeError(_MULTI_CHANGED.format(index=view.multi[0], op=view.multi[1]))
+            raise RuntimeError(_NO_GRAD_CHANGED if view.no_grad else
+                               _MULTI_CHANGED.format(index=view.multi[0], op=view.multi[1]))
         return
     view.version = version
     if not base._requires_grad:
