@@ -33,6 +33,7 @@ from ..autograd.function import BuiltinFunction
 from ..random import _resolve
 from ..tensor import Tensor, _wrap
 from ..dtypes import check_fits
+from . import arithmetic as _arith  # (a module reference: arithmetic imports this module too)
 from ._util import as_array, broadcast_error
 
 _OVERLAP = ("unsupported operation: more than one element of the written-to tensor refers to a single memory "
@@ -318,6 +319,21 @@ def _check_partial_overlap(t, other):
         raise RuntimeError("unsupported operation: some elements of the input tensor and the written-to tensor "
                            "refer to a single memory location. Please clone() the tensor before performing the "
                            "operation.")
+
+
+class FloorDivideInPlace(BuiltinFunction):
+    """``floor_divide_`` (``//=``) recorded: torch defines no derivative, but records the op (node
+    ``NotImplemented``, the tensor still requires grad) and backward through it raises"""
+
+    _name = "torch::autograd::NotImplemented"
+
+    @staticmethod
+    def forward(ctx, a, other):
+        return _arith.floor_divide(a, other)._data  # (forward runs without recording)
+
+    @staticmethod
+    def backward(ctx, grad):
+        raise RuntimeError("derivative for aten::floor_divide_ is not implemented")
 
 
 class Fill(BuiltinFunction):
