@@ -216,11 +216,12 @@ class Hardswish(BuiltinFunction):
 
 
 class ShrinkBackward(PiecewiseLinearGrad):
-    """g where |x| > lambd, else 0 (softshrink's and hardshrink's backward alike)"""
+    """0 where -lambd <= x <= lambd, else g (a nan x passes g, as in torch; softshrink's and
+    hardshrink's backward alike)"""
 
     @staticmethod
     def select(x, g, lambd):
-        return np.where((x < -lambd) | (x > lambd), g, 0).astype(g.dtype, copy=False)
+        return np.where((x >= -lambd) & (x <= lambd), 0, g).astype(g.dtype, copy=False)
 
 
 class SoftshrinkBackward(ShrinkBackward):
@@ -232,14 +233,15 @@ class HardshrinkBackward(ShrinkBackward):
 
 
 class Softshrink(BuiltinFunction):
-    """softshrink(a) = a - l (a > l), a + l (a < -l), 0 otherwise; d/da = g where |a| > l"""
+    """softshrink(a) = a - l (a > l), a + l (a < -l), 0 otherwise (nan stays nan, as torch's a*0);
+    d/da = g where |a| > l"""
 
     @staticmethod
     def forward(ctx, a, lambd):
         x = _float_only(a, "softshrink_check")
         ctx.save_for_backward(a)
         ctx.lambd = lambd
-        return np.where(x > lambd, x - lambd, np.where(x < -lambd, x + lambd, 0)).astype(x.dtype, copy=False)
+        return np.where(x > lambd, x - lambd, np.where(x < -lambd, x + lambd, x * 0)).astype(x.dtype, copy=False)
 
     @staticmethod
     def backward(ctx, grad):

@@ -79,8 +79,8 @@ class Matmul(BuiltinFunction):
         try:
             return np.matmul(a._data, b._data)
         except ValueError:
-            raise RuntimeError(f"The size of tensor a ({a.shape[:-2]}) must match the size of tensor b "
-                               f"({b.shape[:-2]}) at non-singleton dimension 0") from None
+            _batch_shape(a, b)  # raises torch's error for batch dims that do not broadcast
+            raise
 
     @staticmethod
     def backward(ctx, grad):
@@ -176,7 +176,7 @@ def _matmul_composite(a, b):
             return matmul(a.squeeze(0), b)
         if batch_b[0] == 1 and b.requires_grad:
             return matmul(a, b.squeeze(0))
-    batch = tuple(np.broadcast_shapes(batch_a, batch_b))
+    batch = _batch_shape(a, b)
     count = math.prod(batch)
     a3 = _reshape(a.expand(*batch, n, m1), (count, n, m1))
     if db == 1:
@@ -186,6 +186,15 @@ def _matmul_composite(a, b):
     out = bmm(a3, b3)
     shape = batch + ((n,) if da > 1 else ()) + ((p,) if db > 1 else ())
     return UnsafeView.apply(out.squeeze(-1) if db == 1 else out, shape, False)
+
+
+def _batch_shape(a, b):
+    """The broadcast of the batch dims (all but the last two) of ``a`` and ``b``; torch's error if none."""
+    batch_a, batch_b = a._data.shape[:-2], b._data.shape[:-2]
+    try:
+        return tuple(np.broadcast_shapes(batch_a, batch_b))
+    except ValueError:
+        raise broadcast_error(batch_a, batch_b) from None
 
 
 def _foldable(t1, ndim_a):
