@@ -24,6 +24,8 @@ old value refuses to run backward (``Function.saved_tensors``). torch's refusals
 Sources: torch/csrc/autograd/variable.cpp (``rebase_history``, ``grad_fn`` of views) and
 functions/tensor.cpp (``CopySlices::apply``).
 """
+import weakref
+
 import numpy as np
 
 from .._backend import to_device
@@ -146,7 +148,26 @@ def modify(t, out_of_place, write_, needs_grad=False):
     t._bump_version()  # (a view's grad_fn is regenerated from its base when next asked: ``refresh``)
     if fn is not None and fn._output is not None:  # the op saved its result (exp_, leaky_relu_, ...):
         fn._output_version, fn._output_saved_at = t._vc, t._vc[0]  # that is t now, base's versions for a view
+        if view is not None:  # as torch's saved result of an op on a view: the view, whose node is regenerated
+            fn._output_grad_fn = _view_node_maker(view.base, view_ids(t, view.base))  # from the base's CopySlices
     return t
+
+
+def _view_node_maker(base, ids):
+    """A function making the node of a view (``ids`` of ``base``) from the base's history when called
+    (a double backward reads it; the base is held weakly: the base's history holds the op's node)."""
+    base = weakref.ref(base)
+
+    def make():
+        b = base()
+        if b is None or not b._requires_grad:
+            return None
+        enabled, _grad_state.enabled = _grad_state.enabled, True
+        try:
+            return AsStrided.apply(b, ids)._grad_fn
+        finally:
+            _grad_state.enabled = enabled
+    return make
 
 
 def _rebase_base(view, base, fn):
