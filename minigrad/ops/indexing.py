@@ -229,12 +229,12 @@ class Gather(BuiltinFunction):
     @staticmethod
     def forward(ctx, a, dim, index):
         ctx.shape, ctx.dim = a._data.shape, dim
-        ctx.save_for_backward(index)
+        ctx.save_for_backward(index, a)  # (a only as torch saves self: changed in place since, backward raises)
         return a._data[_grids(index._data.shape, dim, index._data)]
 
     @staticmethod
     def backward(ctx, grad):
-        index, = ctx.saved_tensors
+        index, _ = ctx.saved_tensors
         return grad.new_zeros(ctx.shape).scatter_add(ctx.dim, index, grad), None, None
 
 

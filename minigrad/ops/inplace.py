@@ -65,10 +65,11 @@ class ViewInfo:
     multi-output view op (split, chunk, unbind) or a view of one; ``no_grad`` when made in no_grad
     mode from a base that requires grad: True, or the view's op name for a view of such a view."""
 
-    __slots__ = ("base", "version", "multi", "no_grad")
+    __slots__ = ("base", "version", "multi", "no_grad", "unlinked")
 
-    def __init__(self, base, version, multi, no_grad):
+    def __init__(self, base, version, multi, no_grad, unlinked=False):
         self.base, self.version, self.multi, self.no_grad = base, version, multi, no_grad
+        self.unlinked = unlinked  # made without a node (its base needed no grad), and none made since
 
 
 def view_info(view, source, multi=None):
@@ -88,7 +89,7 @@ def view_info(view, source, multi=None):
         no_grad = node.name().split("Backward")[0] if node is not None else inherited.no_grad
     elif multi is None and inherited is not None and inherited.multi is not None:
         multi = (0, node.name().split("Backward")[0]) if node is not None else inherited.multi
-    return ViewInfo(base, view._vc[0], multi, no_grad)
+    return ViewInfo(base, view._vc[0], multi, no_grad, unlinked=node is None)
 
 
 def check(t, needs_grad=False):
@@ -109,6 +110,10 @@ def check(t, needs_grad=False):
             if base._requires_grad and base._grad_fn is None:
                 raise RuntimeError("a view of a leaf Variable that requires grad is being used in an in-place "
                                    "operation.")
+            if view.unlinked and base._requires_grad:  # torch's check_inplace reads the view's node as stored:
+                # a view made while its base needed no grad has none until it is regenerated (its grad_fn
+                # asked for or used in an op) or an in-place op on the view itself rebases the base
+                raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
             if view.multi is not None and (base._requires_grad or needs_grad):
                 if not base._requires_grad:  # (torch made the view without a node: "no_grad mode")
                     raise RuntimeError(_NO_GRAD_MULTI)
@@ -143,6 +148,7 @@ def modify(t, out_of_place, write_, needs_grad=False):
             write(t, result._data)
             fn = result._grad_fn
             _rebase_base(t, view.base, fn)
+            view.unlinked = False
     else:
         write_()
     t._bump_version()  # (a view's grad_fn is regenerated from its base when next asked: ``refresh``)
@@ -280,11 +286,12 @@ def refresh(view_tensor, for_grad_fn=True):
     if view.version == version:
         return
     base = view.base
-    if (view.multi is not None or view.no_grad) and base._requires_grad:
-        if for_grad_fn:
-            raise RuntimeError(_NO_GRAD_CHANGED if view.no_grad else
-                               _MULTI_CHANGED.format(index=view.multi[0], op=view.multi[1]))
+    if not for_grad_fn:  # (requires_grad only: the node is regenerated when asked for, as torch's)
+        view_tensor._requires_grad = view_tensor._requires_grad or base._requires_grad
         return
+    if (view.multi is not None or view.no_grad) and base._requires_grad:
+        raise RuntimeError(_NO_GRAD_CHANGED if view.no_grad else
+                           _MULTI_CHANGED.format(index=view.multi[0], op=view.multi[1]))
     view.version = version
     if not base._requires_grad:
         return
@@ -294,6 +301,7 @@ def refresh(view_tensor, for_grad_fn=True):
     finally:
         _grad_state.enabled = enabled
     view_tensor._grad_fn, view_tensor._requires_grad = node, True
+    view.unlinked = False
 
 
 def write(t, array):
