@@ -686,3 +686,20 @@ def test_view_made_while_its_base_needed_no_grad(program):
         return
     assert not isinstance(ours, Exception), f"{ours!r}; torch gives {theirs}"
     same(run)
+
+
+@pytest.mark.parametrize("op", ["a.zero_()", "a.fill_(2.0)", "a.copy_(lib.ones(2, dtype=lib.float64))", "a[0:1].zero_()"])
+def test_fill_and_copy_cut_the_second_derivative_as_torch(op):
+    """d/dself of fill_/copy_ is torch's zeros_like(grad): a constant, so a second derivative does not
+    reach what the tensor held before (no gradient, not zeros)."""
+    def program(lib):
+        x = lib.tensor([0.5, -1.0], dtype=lib.float64, requires_grad=True)
+        w = lib.tensor([2.0, 3.0], dtype=lib.float64, requires_grad=True)
+        a = x * w
+        exec(op, {"a": a, "lib": lib})
+        g = lib.autograd.grad(lib.nn.functional.threshold(a, 0.1, 0.0).sum(), (x, w), create_graph=True,
+                              allow_unused=True)
+        needs = [t for t in g if t is not None and t.requires_grad]
+        h = lib.autograd.grad(sum((t * t).sum() for t in needs), (x, w), allow_unused=True) if needs else (None, None)
+        return tuple(t is None for t in g + h)
+    same(program)

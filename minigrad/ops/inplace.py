@@ -366,7 +366,8 @@ class FloorDivideInPlace(BuiltinFunction):
 
 
 class Fill(BuiltinFunction):
-    """``fill_(value)``: every element = value; d/dself = 0, d/dvalue = sum(g)"""
+    """``fill_(value)``: every element = value; d/dself = 0 (torch's ``zeros_like(grad)``: a constant, so
+    a second derivative does not reach self through it), d/dvalue = sum(g)"""
 
     @staticmethod
     def forward(ctx, a, value):
@@ -378,7 +379,7 @@ class Fill(BuiltinFunction):
 
     @staticmethod
     def backward(ctx, grad):
-        return grad * 0, grad.sum() if ctx.needs_input_grad[1] else None
+        return grad.new_zeros(grad.shape), grad.sum() if ctx.needs_input_grad[1] else None
 
 
 def fill_(t, value):
@@ -399,7 +400,8 @@ def fill_(t, value):
 
 class Copy(BuiltinFunction):
     """``copy_(src)``: self's memory takes src's values (broadcast, cast, moved);
-    d/dself = 0, d/dsrc = g (the engine sums it back to src's shape and dtype)"""
+    d/dself = 0 (a constant, as torch's ``zeros_like(grad)``), d/dsrc = g (the engine sums it back to
+    src's shape and dtype)"""
 
     _name = "CopyBackwards"
 
@@ -411,7 +413,7 @@ class Copy(BuiltinFunction):
 
     @staticmethod
     def backward(ctx, grad):
-        return grad * 0, grad if ctx.needs_input_grad[1] else None
+        return grad.new_zeros(grad.shape), grad if ctx.needs_input_grad[1] else None
 
 
 def copy_(t, src):
