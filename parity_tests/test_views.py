@@ -703,3 +703,36 @@ def test_fill_and_copy_cut_the_second_derivative_as_torch(op):
         h = lib.autograd.grad(sum((t * t).sum() for t in needs), (x, w), allow_unused=True) if needs else (None, None)
         return tuple(t is None for t in g + h)
     same(program)
+
+
+@pytest.mark.parametrize("code", ["e.zero_()", "e.fill_(0.25)", "e[0] = 2.0", "e[:] = 2.0", "e.mul_(2)",
+                                  "e.fill_(lib.tensor(0.5))"])
+@pytest.mark.parametrize("grad", [False, True])
+def test_writes_into_an_expanded_tensor(code, grad):
+    """torch refuses a write where elements share memory, except one value everywhere (fill_/zero_ with a
+    number) and a write into one element; ``t[:] = number`` makes the number a tensor first: refused."""
+    def program(lib):
+        x = lib.ones(1, dtype=lib.float64, requires_grad=grad)
+        t = x * 1
+        e = t.expand(3)
+        exec(code, {"e": e, "lib": lib})
+        return t.detach(), e.detach(), name(e.grad_fn)
+    ours, theirs = both(program)
+    if isinstance(theirs, Exception):
+        assert type(ours) is type(theirs) and str(ours) == str(theirs), f"{ours!r} vs torch's {theirs!r}"
+        return
+    same(program)
+
+
+def test_index_put_value_with_leading_ones_gets_its_gradient():
+    def program(lib):
+        t = lib.zeros(2, dtype=lib.float64, requires_grad=True) * 1
+        v = lib.tensor([[[3.0]]], dtype=lib.float64, requires_grad=True)
+        t[[1]] = v * 2
+        (t * lib.tensor([1.0, 5.0], dtype=lib.float64)).sum().backward()
+        return t.detach(), v.grad
+    same(program)
+
+
+def test_threshold_keeps_nan():
+    same(lambda lib: lib.nn.functional.threshold(lib.tensor([float("nan"), 0.5, -1.0], dtype=lib.float64), 0.1, 2.0))

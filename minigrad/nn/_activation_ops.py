@@ -150,7 +150,7 @@ class Threshold(BuiltinFunction):
         ctx.save_for_backward(a)
         ctx.threshold = threshold
         x = a._data
-        return np.where(x > threshold, x, value).astype(x.dtype, copy=False)
+        return np.where(x <= threshold, value, x).astype(x.dtype, copy=False)  # (nan stays nan, as torch's)
 
     @staticmethod
     def backward(ctx, grad):

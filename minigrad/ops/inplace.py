@@ -92,11 +92,12 @@ def view_info(view, source, multi=None):
     return ViewInfo(base, view._vc[0], multi, no_grad, unlinked=node is None)
 
 
-def check(t, needs_grad=False):
+def check(t, needs_grad=False, overlap_ok=False):
     """torch's refusals of an in-place change of ``t`` (all RuntimeError):
     a leaf that requires grad, or a view of one, while grad mode is on; an output of a
     multi-output view op, or a view made under no_grad, whose change would be recorded; a tensor
-    whose elements share memory (after ``expand``); an inference tensor outside inference_mode."""
+    whose elements share memory (after ``expand``; ``overlap_ok``: not for fill_ with a number,
+    which writes one value everywhere); an inference tensor outside inference_mode."""
     view = t._view
     if _grad_state.enabled:
         if view is None:
@@ -122,16 +123,22 @@ def check(t, needs_grad=False):
         raise RuntimeError("Inplace update to inference tensor outside InferenceMode is not allowed.You can make a "
                            "clone to get a normal tensor before doing inplace update.See "
                            "https://github.com/pytorch/rfcs/pull/17 for more details.")
-    strides, shape = t._data.strides, t._data.shape
-    if 0 in strides and t._data.size and any(s == 0 and n > 1 for s, n in zip(strides, shape)):
+    if not overlap_ok:
+        check_overlap(t._data)
+
+
+def check_overlap(array):
+    """torch's refusal to write into an array whose elements share memory (after ``expand``)."""
+    strides, shape = array.strides, array.shape
+    if 0 in strides and array.size and any(s == 0 and n > 1 for s, n in zip(strides, shape)):
         raise RuntimeError(_OVERLAP)
 
 
-def modify(t, out_of_place, write_, needs_grad=False):
+def modify(t, out_of_place, write_, needs_grad=False, overlap_ok=False):
     """Run an in-place op on ``t``: ``write_()`` changes the array directly; with a graph to record,
     ``out_of_place(old)`` computes the new value from a copy ``old`` of the old one, as a Tensor
     whose ``grad_fn`` is one node with ``old`` as its first input, and ``t``'s history is rebased."""
-    check(t, needs_grad)
+    check(t, needs_grad, overlap_ok)
     view = t._view
     fn = None
     if _grad_state.enabled and (needs_grad or (t._requires_grad if view is None else t.requires_grad)):
@@ -370,20 +377,22 @@ class Fill(BuiltinFunction):
     a second derivative does not reach self through it), d/dvalue = sum(g)"""
 
     @staticmethod
-    def forward(ctx, a, value):
+    def forward(ctx, a, value, setitem=False):
         is_tensor = isinstance(value, Tensor)
-        ctx._name = "FillBackward3" if is_tensor else "FillBackward2"
+        ctx._name = "FillBackward3" if is_tensor or setitem else "FillBackward2"
         out = a._data.copy()
         out[...] = value._data if is_tensor else value
         return out
 
     @staticmethod
     def backward(ctx, grad):
-        return grad.new_zeros(grad.shape), grad.sum() if ctx.needs_input_grad[1] else None
+        return grad.new_zeros(grad.shape), grad.sum() if ctx.needs_input_grad[1] else None, None
 
 
-def fill_(t, value):
-    """Set every element to ``value`` (a number or a 0-dim tensor)."""
+def fill_(t, value, setitem=False):
+    """Set every element to ``value`` (a number or a 0-dim tensor). A number may fill an expanded
+    tensor, as in torch, except as the value of ``t[index] = number`` (``setitem``), which torch makes
+    a tensor first (so its node is FillBackward3 there too)."""
     if isinstance(value, Tensor) and value.dim() != 0:
         raise RuntimeError(f"fill_ only supports 0-dimension value tensor but got tensor with {value.dim()} "
                            "dimensions.")
@@ -395,7 +404,9 @@ def fill_(t, value):
 
     def write_():
         t._data[...] = v
-    return modify(t, lambda old: Fill.apply(old, value), write_, isinstance(value, Tensor) and value._requires_grad)
+    is_tensor = isinstance(value, Tensor)
+    return modify(t, lambda old: Fill.apply(old, value, setitem), write_, is_tensor and value._requires_grad,
+                  overlap_ok=not (is_tensor or setitem))
 
 
 class Copy(BuiltinFunction):
