@@ -736,3 +736,20 @@ def test_index_put_value_with_leading_ones_gets_its_gradient():
 
 def test_threshold_keeps_nan():
     same(lambda lib: lib.nn.functional.threshold(lib.tensor([float("nan"), 0.5, -1.0], dtype=lib.float64), 0.1, 2.0))
+
+
+@_needs("engine.diff")
+def test_autograd_grad_runs_only_the_nodes_leading_to_its_inputs():
+    """torch's engine skips the nodes from which no requested input can be reached: a tensor they saved,
+    changed in place since, raises nothing (here behind a view made under no_grad, whose gradient goes
+    nowhere)."""
+    def program(lib):
+        x = lib.tensor(0.5, dtype=lib.float64, requires_grad=True)
+        with lib.no_grad():
+            v = x[...]
+        y = (v[None] * 1).tanh()
+        y.tanh_()
+        w = lib.tensor(2.0, dtype=lib.float64, requires_grad=True)
+        gx, gw = lib.autograd.grad((y * 1).sum() + w * 3, [x, w], allow_unused=True)
+        return gx is None, gw
+    same(program)
