@@ -753,3 +753,14 @@ def test_autograd_grad_runs_only_the_nodes_leading_to_its_inputs():
         gx, gw = lib.autograd.grad((y * 1).sum() + w * 3, [x, w], allow_unused=True)
         return gx is None, gw
     same(program)
+
+
+@_needs("arithmetic.diff")
+def test_pow_checks_its_saved_result_even_for_a_constant_exponent():
+    """torch's PowBackward1 saves (and unpacks) its result whatever needs a gradient."""
+    def program(lib):
+        x = lib.tensor(0.5, dtype=lib.float64, requires_grad=True)
+        y = x ** lib.tensor([1.0, 2.0], dtype=lib.float64)
+        y -= 1
+        y.sum().backward()
+    same_error(program, message=False)
