@@ -764,3 +764,21 @@ def test_pow_checks_its_saved_result_even_for_a_constant_exponent():
         y -= 1
         y.sum().backward()
     same_error(program, message=False)
+
+
+@pytest.mark.parametrize("code", ["t[...] = b.narrow(0, 0, 1)", "b.copy_(b)", "b[0].copy_(b[1])", "b.view(6)[1:4].copy_(b.view(6)[0:3])",
+                                  "b.t().copy_(b.t())"])
+def test_copy_refuses_a_partly_overlapping_source(code):
+    """torch's copy_ refuses a source sharing only some of the memory (the same elements with other
+    strides count as partial, as torch's overlap test compares strides)."""
+    def program(lib):
+        b = lib.arange(6.0, dtype=lib.float64).reshape(2, 3, 1)[..., 0] if "t[" not in code else \
+            lib.arange(6.0, dtype=lib.float64).reshape(2, 3, 1)
+        t = b[::2].detach()
+        exec(code, {"b": b, "t": t})
+        return b, t
+    ours, theirs = both(program)
+    if isinstance(theirs, Exception):
+        assert type(ours) is type(theirs) and str(ours) == str(theirs), f"{ours!r} vs torch's {theirs!r}"
+        return
+    same(program)

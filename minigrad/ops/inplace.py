@@ -431,6 +431,7 @@ def copy_(t, src):
     """Copy ``src`` into ``t``'s memory (broadcasting, casting and moving devices as needed)."""
     if not isinstance(src, Tensor):
         raise TypeError(f"copy_(): argument 'other' (position 1) must be Tensor, not {type(src).__name__}")
+    _check_partial_overlap(t, src)
 
     def write_():
         write(t, to_device(src._data, t.device).astype(t.dtype.np, copy=False))
