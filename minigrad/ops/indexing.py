@@ -176,6 +176,8 @@ def setitem(a, index, value):
         inplace.check(a, overlap_ok=True)  # nothing to record: write the memory directly (for a basic
         if basic:  # index, the written part must not overlap: a[0] = 1 of an expanded a is fine; torch's
             inplace.check_overlap(a._data[np_index])  # index_put_ does not check)
+            if is_tensor:  # (nor may the value share only part of that memory: torch's copy_)
+                inplace.check_partial_overlap(getitem(a, np_index), value)
         _write(a._data, np_index, value._data if is_tensor else value, a._data.shape)
         a._bump_version()
         return

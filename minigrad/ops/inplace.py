@@ -339,11 +339,11 @@ def apply(t, op, *args):
     for a in args:
         if isinstance(a, Tensor):
             needs = needs or a._requires_grad
-            _check_partial_overlap(t, a)
+            check_partial_overlap(t, a)
     return modify(t, lambda old: op(old, *args), write_, needs)
 
 
-def _check_partial_overlap(t, other):
+def check_partial_overlap(t, other):
     """torch's refusal when an operand shares only some of its memory with the written tensor
     (``v *= y[:2]`` with ``v = y[1:3]``): the result would depend on the order of the writes."""
     x, y = t._data, other._data
@@ -431,7 +431,7 @@ def copy_(t, src):
     """Copy ``src`` into ``t``'s memory (broadcasting, casting and moving devices as needed)."""
     if not isinstance(src, Tensor):
         raise TypeError(f"copy_(): argument 'other' (position 1) must be Tensor, not {type(src).__name__}")
-    _check_partial_overlap(t, src)
+    check_partial_overlap(t, src)
 
     def write_():
         write(t, to_device(src._data, t.device).astype(t.dtype.np, copy=False))
