@@ -176,8 +176,8 @@ def setitem(a, index, value):
         inplace.check(a, overlap_ok=True)  # nothing to record: write the memory directly (for a basic
         if basic:  # index, the written part must not overlap: a[0] = 1 of an expanded a is fine; torch's
             inplace.check_overlap(a._data[np_index])  # index_put_ does not check)
-            if is_tensor:  # (nor may the value share only part of that memory: torch's copy_)
-                inplace.check_partial_overlap(getitem(a, np_index), value)
+            if is_tensor and value._data.shape == a._data[np_index].shape:  # (nor may a value of that shape share
+                inplace.check_partial_overlap(getitem(a, np_index), value)  # part of it: torch's copy_)
         _write(a._data, np_index, value._data if is_tensor else value, a._data.shape)
         a._bump_version()
         return
@@ -187,6 +187,8 @@ def setitem(a, index, value):
             view = a  # a full index (a[...], a[:]) selects a itself, as torch's slicing returns self
         if not is_tensor:
             return inplace.fill_(view, value, setitem=True)
+        if value.ndim == 0 and view.ndim:  # torch's copy_to: a 0-d value fills (no overlap check)
+            return inplace.fill_(view, value)
         shape, target = value._data.shape, view._data.shape
         while len(shape) > len(target) and shape[0] == 1:  # leading 1s are dropped, as torch's copy_to
             shape = shape[1:]

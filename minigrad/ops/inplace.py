@@ -216,6 +216,16 @@ def _address(array):
     return interface["data"][0] if interface is not None else array.data.ptr
 
 
+def _dense(x):
+    """torch's ``is_non_overlapping_and_dense``: the elements fill a block of memory without gaps."""
+    expected = x.itemsize
+    for stride, size in sorted((abs(st), n) for st, n in zip(x.strides, x.shape) if n != 1):
+        if stride != expected:
+            return False
+        expected *= size
+    return True
+
+
 def same_elements(x, y):
     """Whether arrays ``x`` and ``y`` are the very same elements (shape, strides and address)."""
     return x.shape == y.shape and x.strides == y.strides and _address(x) == _address(y)
@@ -349,9 +359,13 @@ def check_partial_overlap(t, other):
     x, y = t._data, other._data
     if y is x or other._vc is None or other._vc is not t._vc and not np.may_share_memory(x, y):
         return  # (tensors that never shared memory have no shared version counter)
-    if same_elements(x, y):
-        return  # (``t.mul_(t)``)
-    if np.shares_memory(x, y):
+    if not x.size or not y.size or not (_dense(x) and _dense(y)):
+        return  # torch's get_overlap_status: empty, or too hard to tell (strided): no check
+    x_begin, y_begin = _address(x), _address(y)
+    x_end, y_end = x_begin + x.size * x.itemsize, y_begin + y.size * y.itemsize
+    if (x_begin, x_end) == (y_begin, y_end) and x.strides == y.strides:
+        return  # the very same elements (``t.mul_(t)``)
+    if x_begin < y_end and y_begin < x_end:
         raise RuntimeError("unsupported operation: some elements of the input tensor and the written-to tensor "
                            "refer to a single memory location. Please clone() the tensor before performing the "
                            "operation.")
