@@ -782,3 +782,17 @@ def test_copy_refuses_a_partly_overlapping_source(code):
         assert type(ours) is type(theirs) and str(ours) == str(theirs), f"{ours!r} vs torch's {theirs!r}"
         return
     same(program)
+
+
+@pytest.mark.parametrize("op", ["threshold(e, 0.1, 2.0, inplace=True)", "relu(e, inplace=True)",
+                                "hardtanh(e, inplace=True)", "leaky_relu(e, 0.2, inplace=True)"])
+def test_in_place_activations_on_an_expanded_tensor(op):
+    """torch's threshold_ alone skips the check that no two written elements share memory."""
+    def program(lib):
+        e = (lib.tensor([[[-1.0], [0.5]]], dtype=lib.float64, requires_grad=True) * 1).expand(2, 2, 2)
+        return eval("lib.nn.functional." + op, {"lib": lib, "e": e})
+    ours, theirs = both(program)
+    if isinstance(theirs, Exception):
+        assert type(ours) is type(theirs) and str(ours) == str(theirs), f"{ours!r} vs torch's {theirs!r}"
+        return
+    same(program)

@@ -519,11 +519,13 @@ def prelu(input, weight):  # noqa: A002
 
 
 def threshold(input, threshold, value, inplace=False):  # noqa: A002
-    return _apply(ThresholdInPlace if inplace else Threshold, input, inplace, threshold, value)
+    if inplace:  # (torch's threshold_, alone among the activations, writes into an expanded tensor)
+        return _inplace.apply(input, ThresholdInPlace.apply, threshold, value, overlap_ok=True)
+    return Threshold.apply(input, threshold, value)
 
 
 def threshold_(input, threshold, value):  # noqa: A002
-    return _apply(ThresholdInPlace, input, True, threshold, value)
+    return threshold(input, threshold, value, inplace=True)
 
 
 def hardsigmoid(input, inplace=False):  # noqa: A002

@@ -336,9 +336,10 @@ def write(t, array):
                            f"{list(shape)}") from None
 
 
-def apply(t, op, *args):
+def apply(t, op, *args, overlap_ok=False):
     """``t.op_(*args)``: ``op(t, *args)`` written back into ``t``; torch's error if ``t``'s dtype
-    cannot hold the result (``int_tensor.mul_(0.5)``)."""
+    cannot hold the result (``int_tensor.mul_(0.5)``). ``overlap_ok``: an elementwise op torch lets
+    write into an expanded tensor (threshold_)."""
     def write_():
         result = op(t, *args)
         if result.dtype is not t.dtype and (result.dtype._category > t.dtype._category):
@@ -350,7 +351,7 @@ def apply(t, op, *args):
         if isinstance(a, Tensor):
             needs = needs or a._requires_grad
             check_partial_overlap(t, a)
-    return modify(t, lambda old: op(old, *args), write_, needs)
+    return modify(t, lambda old: op(old, *args), write_, needs, overlap_ok)
 
 
 def check_partial_overlap(t, other):
