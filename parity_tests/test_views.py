@@ -606,7 +606,8 @@ def test_floor_divide_remainder_and_pow_assignments_as_torch(code):
 # second derivatives torch makes nan or a constant
 @_needs("reduction-norm-var-prod.diff")
 @pytest.mark.parametrize("code", ["x[0].norm()", "x.norm(dim=1)", "x.norm(dim=1, keepdim=True)", "x[0, 0].var()",
-                                  "x[0, :1].var()", "x[0, 0].prod(-1)", "x[:, :1].prod(1)"])
+                                  "x[0, :1].var()", "x[0, 0].prod(-1)", "x[:, :1].prod(1)",
+                                  "x[:, :1].std(dim=-1, correction=0)"])
 def test_second_derivatives_of_norm_at_zero_and_of_degenerate_reductions(code):
     def program(lib):
         x = lib.tensor([[0.0, 0.0], [1.0, 2.0]], dtype=lib.float64, requires_grad=True)
@@ -796,3 +797,13 @@ def test_in_place_activations_on_an_expanded_tensor(op):
         assert type(ours) is type(theirs) and str(ours) == str(theirs), f"{ours!r} vs torch's {theirs!r}"
         return
     same(program)
+
+
+def test_backward_through_a_number_written_into_an_expanded_view_raises():
+    """torch lets zero_/fill_(number) write into an expanded view, but its CopySlices refuses the backward."""
+    def program(lib):
+        x = lib.ones(1, 1, dtype=lib.float64, requires_grad=True)
+        e = (x * 1).expand(3, 3)
+        e.zero_()
+        lib.autograd.grad(e.sum(), x)
+    same_error(program)

@@ -190,6 +190,8 @@ def _rebase_base(view, base, fn):
     old = _wrap(base._data, base.dtype)  # the base before the change, as CopySlices' input
     old._grad_fn, old._requires_grad = base._grad_fn, True
     node = CopySlices.apply(old, view_ids(view, base), fn)._grad_fn
+    x = view._data  # (a number written into an expanded view: allowed, but torch's backward refuses it)
+    node.overlap = any(s == 0 and n > 1 for s, n in zip(x.strides, x.shape))
     others = (fn._edges[1:], fn._meta[1:], fn.needs_input_grad[1:]) if fn is not None else ((), (), ())
     node._edges = [previous, *others[0]]  # the base's history, then the op's other inputs
     node._meta = [node._meta[0], *others[1]]
@@ -249,8 +251,12 @@ class CopySlices(BuiltinFunction):
         ctx.ids, ctx.fn = ids, fn
         return base._data
 
+    overlap = False  # the view's elements share memory (expanded): torch's backward refuses to write it
+
     @staticmethod
     def backward(ctx, grad):
+        if ctx.overlap:
+            raise RuntimeError(_OVERLAP)
         flat = grad.reshape(-1)
         ids = _on_device(ctx.ids, grad)
         part = flat[ids].reshape(ctx.ids.shape)  # the gradient of the view, as a tensor of its own
