@@ -191,7 +191,7 @@ def _rebase_base(view, base, fn):
     old._grad_fn, old._requires_grad = base._grad_fn, True
     node = CopySlices.apply(old, view_ids(view, base), fn)._grad_fn
     x = view._data  # (a number written into an expanded view: allowed, but torch's backward refuses it)
-    node.overlap = any(s == 0 and n > 1 for s, n in zip(x.strides, x.shape))
+    node.overlap = bool(x.size) and any(s == 0 and n > 1 for s, n in zip(x.strides, x.shape))
     others = (fn._edges[1:], fn._meta[1:], fn.needs_input_grad[1:]) if fn is not None else ((), (), ())
     node._edges = [previous, *others[0]]  # the base's history, then the op's other inputs
     node._meta = [node._meta[0], *others[1]]
