@@ -178,7 +178,7 @@ def setitem(a, index, value):
             inplace.check_overlap(a._data[np_index])  # index_put_ does not check)
             if is_tensor and value._data.shape == a._data[np_index].shape:  # (nor may a value of that shape share
                 inplace.check_partial_overlap(getitem(a, np_index), value)  # part of it: torch's copy_)
-        _write(a._data, np_index, value._data if is_tensor else value, a._data.shape)
+        _write(inplace.writable(a._data), np_index, value._data if is_tensor else value, a._data.shape)
         a._bump_version()
         return
     if basic:

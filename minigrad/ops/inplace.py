@@ -78,10 +78,12 @@ def view_info(view, source, multi=None):
     node ("Output 0 of Select"); a view made under no_grad is that, whatever its source was, and
     a view of it too. A view made under no_grad of a base that requires grad requires grad, as in
     torch, without a ``grad_fn``."""
-    base = source._view.base if source._view is not None else source
-    no_grad = not _grad_state.enabled and base._requires_grad
     inherited = source._view
+    base = inherited.base if inherited is not None else source
     node = view._grad_fn
+    if _grad_state.enabled and (inherited is None or not inherited.no_grad and inherited.multi is None):
+        return ViewInfo(base, view._vc[0], multi, False, node is None)  # (the common case)
+    no_grad = not _grad_state.enabled and base._requires_grad
     if no_grad:
         multi = None
         view._requires_grad = True
@@ -327,12 +329,29 @@ def refresh(view_tensor, for_grad_fn=True):
     view.unlinked = False
 
 
+def writable(array):
+    """``array``, or a writable alias of it when it is NumPy's read-only broadcast (an expanded tensor,
+    which torch lets a number fill or one element be written)."""
+    if getattr(array.flags, "writeable", True):
+        return array
+    interface = dict(array.__array_interface__)
+    interface["data"] = (interface["data"][0], False)
+    return np.asarray(_Interface(interface, array))
+
+
+class _Interface:
+    """An object exposing an array interface (and keeping the array it describes alive)."""
+
+    def __init__(self, interface, owner):
+        self.__array_interface__, self.owner = interface, owner
+
+
 def write(t, array):
     """``t[...] = array`` with torch's errors (an array that would need ``t`` to grow is refused)."""
     try:
         if np.ndim(array) > t._data.ndim:  # NumPy would drop leading 1s; torch refuses
             raise ValueError
-        t._data[...] = array
+        writable(t._data)[...] = array
     except ValueError:
         try:
             shape = np.broadcast_shapes(t._data.shape, np.shape(array))
@@ -424,7 +443,7 @@ def fill_(t, value, setitem=False):
         v = as_array(value, t.dtype)
 
     def write_():
-        t._data[...] = v
+        writable(t._data)[...] = v
     is_tensor = isinstance(value, Tensor)
     return modify(t, lambda old: Fill.apply(old, value, setitem), write_, is_tensor and value._requires_grad,
                   overlap_ok=not (is_tensor or setitem))

@@ -232,10 +232,7 @@ class Expand(BuiltinFunction):
 
     @staticmethod
     def forward(ctx, a, shape):
-        out = np.broadcast_to(a._data, shape)
-        if isinstance(out, np.ndarray) and a._data.flags.writeable:  # writable, as torch's expand: a number can
-            out = np.lib.stride_tricks.as_strided(a._data, shape, out.strides)  # fill it (the rest is refused)
-        return out
+        return np.broadcast_to(a._data, shape)  # (read-only; ops/inplace.writable for torch's allowed writes)
 
     @staticmethod
     def backward(ctx, grad):
