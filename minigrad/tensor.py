@@ -136,10 +136,8 @@ class Tensor:
         """Make this tensor a view of ``source``'s memory (torch's view model, ``ops/inplace.py``):
         its base is ``source``'s base (the root), and it shares the root's version counter.
         ``multi``: (output index, op name) for an output of split/chunk/unbind."""
-        base = source._view.base if source._view is not None else source
-        self._share_version(base)
-        no_grad = not _grad_state.enabled and base._requires_grad
-        self._view = _inplace.ViewInfo(base, self._vc[0], multi, no_grad)
+        self._share_version(source._view.base if source._view is not None else source)
+        self._view = _inplace.view_info(self, source, multi)
         return self
 
     @property
@@ -226,7 +224,7 @@ class Tensor:
     @property
     def requires_grad(self):
         if self._view is not None:
-            _inplace.refresh(self)
+            _inplace.refresh(self, for_grad_fn=False)
         return self._requires_grad
 
     @requires_grad.setter
@@ -630,7 +628,7 @@ class Tensor:
         return _inplace.apply(self, _index.scatter_add, dim, index, src)
 
     def floor_divide_(self, other):
-        return _inplace.apply(self, _arith.floor_divide, other)
+        return _inplace.apply(self, _inplace.FloorDivideInPlace.apply, other)
 
     def remainder_(self, other):
         return _inplace.apply(self, _arith.remainder, other)

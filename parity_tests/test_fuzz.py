@@ -12,8 +12,9 @@ gradients of a weighted sum of the pool's tensors must agree for every leaf.
 
 ``test_random_programs_with_views_and_in_place_match_torch`` (issue 14, torch's view model): the
 same programs with two more kinds of step: views (slicing and indexing, view/reshape, t/transpose/
-permute, unsqueeze/squeeze, narrow, select, expand, chunk/split/unbind, detach) and in-place ops
-(every differentiable ``_`` method, ``__setitem__``, augmented assignment, ``F.*(inplace=True)``)
+permute, unsqueeze/squeeze, narrow, select, expand, chunk/split/unbind, detach, views made under
+no_grad) and in-place ops (every differentiable ``_`` method, ``__setitem__``, augmented assignment
+including ``//=`` and ``%=``, ``F.*(inplace=True)``)
 on any tensor of the pool, so that changes through a view reach its base and every other view.
 The pool also holds plain tensors (no grad) and clones (non-leaves). Every step must agree in
 values or in the exception type; at the end the *final* values and ``requires_grad`` of every
@@ -101,6 +102,11 @@ UNARY = {
     "elu": lambda lib, t: _F(lib).elu(t),
     "leaky_relu": lambda lib, t: _F(lib).leaky_relu(t, 0.1),
     "hardtanh": lambda lib, t: _F(lib).hardtanh(t),
+    "relu6": lambda lib, t: _F(lib).relu6(t * 4),
+    "threshold": lambda lib, t: _F(lib).threshold(t, 0.5, -2.0),
+    "hardshrink": lambda lib, t: _F(lib).hardshrink(t),
+    "softshrink": lambda lib, t: _F(lib).softshrink(t),
+    "hardsigmoid": lambda lib, t: _F(lib).hardsigmoid(t * 4),  # (its second backward raises in torch)
     "logsigmoid": lambda lib, t: _F(lib).logsigmoid(t),
     "mish": lambda lib, t: _F(lib).mish(t),
 }
@@ -285,7 +291,16 @@ class Program:
 
     def matmul(self, a, shape):
         k = self.draw(st.integers(1, 3), label="k")
-        form = self.draw(st.sampled_from(["right_matrix", "right_vector", "left", "linear"]), label="matmul form")
+        form = self.draw(st.sampled_from(["right_matrix", "right_vector", "left", "linear", "right_batch", "left_batch"]),
+                         label="matmul form")
+        if form in ("right_batch", "left_batch"):  # 3-D on the other side: torch folds into mm/mv or broadcasts to bmm
+            batch = self.draw(st.sampled_from([1, 2]), label="batch")
+            if form == "right_batch":
+                w = self.leaf((batch, shape[-1], k))
+                return self.run(f"{shape} @ {(batch, shape[-1], k)}", lambda lib, t, m: t @ m, a, w)
+            rows = shape[-2] if len(shape) >= 2 else shape[0]
+            w = self.leaf((batch, k, rows))
+            return self.run(f"{(batch, k, rows)} @ {shape}", lambda lib, m, t: m @ t, w, a)
         if form == "right_matrix":
             w = self.leaf((shape[-1], k))
             return self.run(f"{shape} @ {(shape[-1], k)}", lambda lib, t, m: t @ m, a, w)
@@ -324,6 +339,7 @@ class Program:
             "none_index": lambda lib, t: t[None],
             "ellipsis": lambda lib, t: t[...],
             "detach": lambda lib, t: t.detach(),
+            "no_grad_view": lambda lib, t: _no_grad(lib, lambda: t[:1] if ndim else t[...]),
         }
         if ndim >= 1 and shape[0] >= 1:
             n = shape[0]
@@ -386,6 +402,12 @@ class Program:
             "ipow": lambda lib, t, o: _augmented(t, "**=", 2),
             "F.relu": lambda lib, t, o: _F(lib).relu(t, inplace=True),
             "F.leaky_relu": lambda lib, t, o: _F(lib).leaky_relu(t, 0.2, inplace=True),
+            "F.leaky_relu_negative": lambda lib, t, o: _F(lib).leaky_relu(t, -0.5, inplace=True),  # backward refuses
+            "F.threshold": lambda lib, t, o: _F(lib).threshold(t, 0.1, 2.0, inplace=True),
+            "F.relu6": lambda lib, t, o: _F(lib).relu6(t, inplace=True),
+            "F.hardsigmoid": lambda lib, t, o: _F(lib).hardsigmoid(t, inplace=True),
+            "ifloordiv": lambda lib, t, o: _augmented(t, "//=", 0.5),  # no derivative: torch's NotImplemented node
+            "imod": lambda lib, t, o: _augmented(t, "%=", 0.75),
             "F.elu": lambda lib, t, o: _F(lib).elu(t, inplace=True),
             "F.hardtanh": lambda lib, t, o: _F(lib).hardtanh(t, inplace=True),
             "F.silu": lambda lib, t, o: _F(lib).silu(t, inplace=True),
@@ -429,10 +451,16 @@ class Program:
                             label="weights")
         losses = []
         for i, lib in enumerate((minigrad, torch)):
-            loss = (self.pool[last][i] * lib.tensor(weights)).sum()
-            for j, term in enumerate(terms):
-                loss = loss + (j + 0.5) * self.pool[term][i].sum()
+            try:  # (using a multi-output or no_grad view whose base changed since raises)
+                loss = (self.pool[last][i] * lib.tensor(weights)).sum()
+                for j, term in enumerate(terms):
+                    loss = loss + (j + 0.5) * self.pool[term][i].sum()
+            except RuntimeError as exc:
+                loss = exc
             losses.append(loss)
+        if isinstance(losses[0], Exception) or isinstance(losses[1], Exception):
+            assert type(losses[0]) is type(losses[1]), f"loss: {losses[0]!r} vs torch's {losses[1]!r}"
+            return
         assert_close(losses[0], losses[1], atol=ATOL, rtol=RTOL, what="loss")
         if not losses[1].requires_grad:
             return
@@ -487,6 +515,13 @@ def _setitem(t, index, value):
     """``t[index] = value``, then ``t`` (the step's result)."""
     t[index] = value
     return t
+
+
+def _no_grad(lib, fn):
+    """``fn()`` under ``lib.no_grad()`` (a view made there requires grad when its base does, with no
+    ``grad_fn``, and is refused in place)."""
+    with lib.no_grad():
+        return fn()
 
 
 def _augmented(t, op, other):

@@ -35,6 +35,40 @@ def _apply(op, input, inplace, *args):
 
 
 # --- piecewise linear ----------------------------------------------------------------------------
+# Their backward is an op of its own, as torch's (``hardtanh_backward``, ``leaky_relu_backward``,
+# ...): g times the slope of the piece the saved tensor falls on. Its derivatives, as torch's
+# derivatives.yaml gives them: d/dg = the same op on the incoming gradient, d/d(saved) = zeros (the
+# slopes are constant on each piece). So under ``create_graph`` the gradient requires grad, and a
+# second derivative reaches the input as zeros, not as no gradient, both as in torch.
+class PiecewiseLinearGrad(BuiltinFunction):
+    """Base of the backward ops above: ``select(x, g, *params)`` gives the gradient from the saved
+    array ``x`` and the incoming gradient ``g``."""
+
+    @staticmethod
+    def select(x, g, *params):
+        raise NotImplementedError
+
+    @classmethod
+    def forward(cls, ctx, grad, saved, *params):
+        ctx.save_for_backward(saved)
+        ctx.params = params
+        return cls.select(saved._data, grad._data, *params)
+
+    @classmethod
+    def backward(cls, ctx, grad):
+        saved, = ctx.saved_tensors
+        zeros = grad.new_zeros(grad.shape) if ctx.needs_input_grad[1] else None
+        return (cls.apply(grad, saved, *ctx.params), zeros) + (None,) * len(ctx.params)
+
+
+class LeakyReluBackward(PiecewiseLinearGrad):
+    """g where x > 0, else slope*g (x: the input, or the result when run in place)"""
+
+    @staticmethod
+    def select(x, g, slope):
+        return np.where(x > 0, g, g * slope)
+
+
 class LeakyRelu(BuiltinFunction):
     """leaky_relu(a) = a if a > 0 else slope*a; d/da = g if a > 0 else slope*g"""
 
@@ -48,13 +82,41 @@ class LeakyRelu(BuiltinFunction):
     @staticmethod
     def backward(ctx, grad):
         a, = ctx.saved_tensors
-        return where(a > 0, grad, grad * ctx.slope), None
+        return LeakyReluBackward.apply(grad, a, ctx.slope), None
 
 
-class LeakyReluInPlace(LeakyRelu):
-    """The same op run in place (torch names that node ``LeakyReluBackward1``)"""
+class LeakyReluInPlace(BuiltinFunction):
+    """The same op run in place (torch's ``leaky_relu_``, node ``LeakyReluBackward1``): its input is
+    overwritten, so, as torch, it saves the result y (y > 0 exactly where a > 0 when slope >= 0):
+    d/da = g if y > 0 else slope*g. A negative slope breaks that, and torch's backward refuses it."""
 
     _name = "LeakyReluBackward1"
+
+    @staticmethod
+    def forward(ctx, a, slope):
+        x = _float_only(a, "leaky_relu_cpu")
+        ctx.slope = slope
+        out = np.where(x > 0, x, x * slope)
+        ctx.save_output(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        if ctx.slope < 0:
+            raise RuntimeError(
+                "In-place leakyReLu backward calculation is triggered with a negative slope which is not supported. "
+                "This is caused by calling in-place forward function with a negative slope, please call out-of-place "
+                "version instead. File an issue at https://github.com/pytorch/pytorch if you do require supporting "
+                "in-place leakRelu backward calculation with negative slope")
+        return LeakyReluBackward.apply(grad, ctx.output, ctx.slope), None
+
+
+class HardtanhBackward(PiecewiseLinearGrad):
+    """g where lo < x < hi, else 0 (a nan x passes g, as in torch)"""
+
+    @staticmethod
+    def select(x, g, low, high):
+        return np.where((x <= low) | (x >= high), 0, g).astype(g.dtype, copy=False)
 
 
 class Hardtanh(BuiltinFunction):
@@ -69,7 +131,15 @@ class Hardtanh(BuiltinFunction):
     @staticmethod
     def backward(ctx, grad):
         a, = ctx.saved_tensors
-        return where((a <= ctx.low) | (a >= ctx.high), 0.0, grad), None, None  # nan passes, as in torch
+        return HardtanhBackward.apply(grad, a, ctx.low, ctx.high), None, None
+
+
+class ThresholdBackward(PiecewiseLinearGrad):
+    """0 where x <= threshold, else g (a nan x passes g, as in torch)"""
+
+    @staticmethod
+    def select(x, g, threshold):
+        return np.where(x <= threshold, 0, g).astype(g.dtype, copy=False)
 
 
 class Threshold(BuiltinFunction):
@@ -80,12 +150,12 @@ class Threshold(BuiltinFunction):
         ctx.save_for_backward(a)
         ctx.threshold = threshold
         x = a._data
-        return np.where(x > threshold, x, value).astype(x.dtype, copy=False)
+        return np.where(x <= threshold, value, x).astype(x.dtype, copy=False)  # (nan stays nan, as torch's)
 
     @staticmethod
     def backward(ctx, grad):
         a, = ctx.saved_tensors
-        return where(a <= ctx.threshold, 0.0, grad), None, None  # nan passes, as in torch
+        return ThresholdBackward.apply(grad, a, ctx.threshold), None, None
 
 
 class ThresholdInPlace(Threshold):
@@ -109,7 +179,24 @@ class Hardsigmoid(BuiltinFunction):
     @staticmethod
     def backward(ctx, grad):
         a, = ctx.saved_tensors
-        return grad * ((a > -3) & (a < 3)) * _ONE_SIXTH
+        return HardsigmoidBackward.apply(grad, a)
+
+
+class HardsigmoidBackward(BuiltinFunction):
+    """hardsigmoid's backward as an op (torch's ``hardsigmoid_backward``): g/6 where -3 < x < 3,
+    else 0. torch defines no derivative for it: its node is ``NotImplemented`` and a second
+    backward raises, here as there."""
+
+    _name = "torch::autograd::NotImplemented"
+
+    @staticmethod
+    def forward(ctx, grad, a):
+        x = a._data
+        return (grad._data * ((x > -3) & (x < 3)) * _ONE_SIXTH).astype(grad._data.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, grad):
+        raise RuntimeError("derivative for aten::hardsigmoid_backward is not implemented")
 
 
 class Hardswish(BuiltinFunction):
@@ -128,20 +215,38 @@ class Hardswish(BuiltinFunction):
         return grad * ((a / 3 + 0.5) * middle + (a >= 3))
 
 
+class ShrinkBackward(PiecewiseLinearGrad):
+    """0 where -lambd <= x <= lambd, else g (a nan x passes g, as in torch; softshrink's and
+    hardshrink's backward alike)"""
+
+    @staticmethod
+    def select(x, g, lambd):
+        return np.where((x >= -lambd) & (x <= lambd), 0, g).astype(g.dtype, copy=False)
+
+
+class SoftshrinkBackward(ShrinkBackward):
+    pass
+
+
+class HardshrinkBackward(ShrinkBackward):
+    pass
+
+
 class Softshrink(BuiltinFunction):
-    """softshrink(a) = a - l (a > l), a + l (a < -l), 0 otherwise; d/da = g where |a| > l"""
+    """softshrink(a) = a - l (a > l), a + l (a < -l), 0 otherwise (nan stays nan, as torch's a*0);
+    d/da = g where |a| > l"""
 
     @staticmethod
     def forward(ctx, a, lambd):
         x = _float_only(a, "softshrink_check")
         ctx.save_for_backward(a)
         ctx.lambd = lambd
-        return np.where(x > lambd, x - lambd, np.where(x < -lambd, x + lambd, 0)).astype(x.dtype, copy=False)
+        return np.where(x > lambd, x - lambd, np.where(x < -lambd, x + lambd, x * 0)).astype(x.dtype, copy=False)
 
     @staticmethod
     def backward(ctx, grad):
         a, = ctx.saved_tensors
-        return grad * (a.abs() > ctx.lambd), None
+        return SoftshrinkBackward.apply(grad, a, ctx.lambd), None
 
 
 class Hardshrink(BuiltinFunction):
@@ -157,7 +262,7 @@ class Hardshrink(BuiltinFunction):
     @staticmethod
     def backward(ctx, grad):
         a, = ctx.saved_tensors
-        return grad * ((a < -ctx.lambd) | (a > ctx.lambd)), None
+        return HardshrinkBackward.apply(grad, a, ctx.lambd), None
 
 
 class PreluKernel(BuiltinFunction):
@@ -414,11 +519,13 @@ def prelu(input, weight):  # noqa: A002
 
 
 def threshold(input, threshold, value, inplace=False):  # noqa: A002
-    return _apply(ThresholdInPlace if inplace else Threshold, input, inplace, threshold, value)
+    if inplace:  # (torch's threshold_, alone among the activations, writes into an expanded tensor)
+        return _inplace.apply(input, ThresholdInPlace.apply, threshold, value, overlap_ok=True)
+    return Threshold.apply(input, threshold, value)
 
 
 def threshold_(input, threshold, value):  # noqa: A002
-    return _apply(ThresholdInPlace, input, True, threshold, value)
+    return threshold(input, threshold, value, inplace=True)
 
 
 def hardsigmoid(input, inplace=False):  # noqa: A002

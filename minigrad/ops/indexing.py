@@ -131,18 +131,24 @@ def _check_0_dim(index):
 
 
 class IndexPut(BuiltinFunction):
-    """a with a[idx] = v; d/da = g with zeros at idx, d/dv = g[idx]"""
+    """a with a[idx] = v; d/da = g with zeros at idx, d/dv = g[idx] (given v's leading 1s back: the
+    write drops them)"""
 
     @staticmethod
     def forward(ctx, a, index, value):
-        ctx.index = index
+        ctx.index, ctx.value_shape = index, np.shape(value._data) if isinstance(value, Tensor) else ()
         out = a._data.copy()
         _write(out, index, value._data if isinstance(value, Tensor) else value, a._data.shape)
         return out
 
     @staticmethod
     def backward(ctx, grad):
-        return IndexPut.apply(grad, ctx.index, 0.0), None, grad[ctx.index] if ctx.needs_input_grad[2] else None
+        grad_value = None
+        if ctx.needs_input_grad[2]:
+            grad_value = grad[ctx.index]
+            if grad_value.ndim < len(ctx.value_shape):
+                grad_value = grad_value.reshape((1,) * (len(ctx.value_shape) - grad_value.ndim) + grad_value.shape)
+        return IndexPut.apply(grad, ctx.index, 0.0), None, grad_value
 
 
 def _write(array, index, value, shape):
@@ -170,13 +176,21 @@ def setitem(a, index, value):
     if not _grad_state.enabled or not (a.requires_grad or is_tensor and value._requires_grad):
         if is_tensor and not basic and value.dtype is not a.dtype:
             raise _index_put_dtype_error(a, value)
-        inplace.check(a)  # nothing to record: write the memory directly
-        _write(a._data, np_index, value._data if is_tensor else value, a._data.shape)
+        inplace.check(a, overlap_ok=True)  # nothing to record: write the memory directly (for a basic
+        if basic:  # index, the written part must not overlap: a[0] = 1 of an expanded a is fine; torch's
+            inplace.check_overlap(a._data[np_index])  # index_put_ does not check)
+            if is_tensor and value._data.shape == a._data[np_index].shape:  # (nor may a value of that shape share
+                inplace.check_partial_overlap(getitem(a, np_index), value)  # part of it: torch's copy_)
+        _write(inplace.writable(a._data), np_index, value._data if is_tensor else value, a._data.shape)
         a._bump_version()
         return
     if basic:
         view = getitem(a, np_index)
+        if inplace.same_elements(view._data, a._data):
+            view = a  # a full index (a[...], a[:]) selects a itself, as torch's slicing returns self
         if not is_tensor:
+            return inplace.fill_(view, value, setitem=True)
+        if value.ndim == 0 and view.ndim:  # torch's copy_to: a 0-d value fills (no overlap check)
             return inplace.fill_(view, value)
         shape, target = value._data.shape, view._data.shape
         while len(shape) > len(target) and shape[0] == 1:  # leading 1s are dropped, as torch's copy_to
@@ -230,12 +244,12 @@ class Gather(BuiltinFunction):
     @staticmethod
     def forward(ctx, a, dim, index):
         ctx.shape, ctx.dim = a._data.shape, dim
-        ctx.save_for_backward(index)
+        ctx.save_for_backward(index, a)  # (a only as torch saves self: changed in place since, backward raises)
         return a._data[_grids(index._data.shape, dim, index._data)]
 
     @staticmethod
     def backward(ctx, grad):
-        index, = ctx.saved_tensors
+        index, _ = ctx.saved_tensors
         return grad.new_zeros(ctx.shape).scatter_add(ctx.dim, index, grad), None, None
 
 

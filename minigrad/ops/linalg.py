@@ -4,15 +4,20 @@ linear layer ``x @ W.T + b``.
 For C = A @ B with upstream gradient G: dA = G @ B^T and dB = A^T @ G. Vectors are treated as
 a row (left) or column (right) matrix and the extra dim removed again; batch dims broadcast, and
 the engine sums the gradient back over the ones an input did not have.
+
+A matmul with a 3-D or larger operand that records the graph is built as torch builds it (its
+``_matmul_impl`` is a composite of views, mm/mv/bmm and ``_unsafe_view``: ``_matmul_composite``),
+so that its graph, and its gradient's graph under ``create_graph``, has torch's nodes.
 """
 import math
 
 import numpy as np
 
+from .._modes import grad_state as _grad_state
 from ..autograd.function import BuiltinFunction
 from ._util import broadcast_error, expand_error, device_error
 from .reduction import SumDim
-from .shape import Transpose
+from .shape import Reshape, Transpose
 
 
 def _type_char(dtype):
@@ -74,26 +79,35 @@ class Matmul(BuiltinFunction):
         try:
             return np.matmul(a._data, b._data)
         except ValueError:
-            raise RuntimeError(f"The size of tensor a ({a.shape[:-2]}) must match the size of tensor b "
-                               f"({b.shape[:-2]}) at non-singleton dimension 0") from None
+            _batch_shape(a, b)  # raises torch's error for batch dims that do not broadcast
+            raise
 
     @staticmethod
     def backward(ctx, grad):
         """Decomposed as torch's matmul is, so that a double-backward graph has torch's nodes:
-        dot: g*b, g*a; mv: outer(g, b), A^T mv g; vector @ matrix: (g mm B^T) squeezed, a^T mm g;
-        mm: g mm B^T, A^T mm g; batched: g @ B^T, A^T @ g."""
+        dot: g*b, g*a; mv: outer(g, b) (g as a column times b), A^T mv g; vector @ matrix:
+        (g mm B^T) squeezed, a^T mm g; mm: g mm B^T, A^T mm g; bmm: g bmm B^T, A^T bmm g (each
+        transposed in its last two dims); otherwise (a graph recorded by Linear): g @ B^T, A^T @ g."""
         a, b = ctx.saved_tensors
         need_a, need_b = ctx.needs_input_grad[0], ctx.needs_input_grad[1]
         if a.ndim == 1 and b.ndim == 1:
             return grad * b if need_a else None, grad * a if need_b else None, None
         if a.ndim == 2 and b.ndim == 1:
-            return grad.unsqueeze(1) * b if need_a else None, a.t().mv(grad) if need_b else None, None
+            return grad.reshape(-1, 1) * b if need_a else None, a.t().mv(grad) if need_b else None, None
         if a.ndim == 1 and b.ndim == 2:
             g2 = grad.unsqueeze(0)
             return (g2.mm(b.t()).squeeze(0) if need_a else None,
                     a.unsqueeze(0).t().mm(g2) if need_b else None, None)
-        if a.ndim == 2 and b.ndim == 2:
-            return grad.mm(b.t()) if need_a else None, a.t().mm(grad) if need_b else None, None
+        if a.ndim == 2 and b.ndim == 2:  # (torch's mm_mat1/mat2_backward: column-major inputs get column-major grads)
+            grad_a = grad_b = None
+            if need_a:
+                grad_a = b.mm(grad.t()).t() if _column_major(a) else grad.mm(b.t())
+            if need_b:
+                grad_b = grad.t().mm(a).t() if _column_major(b) else a.t().mm(grad)
+            return grad_a, grad_b, None
+        if a.ndim == 3 and b.ndim == 3 and a.shape[0] == b.shape[0]:
+            return (bmm(grad, b.transpose(1, 2)) if need_a else None,
+                    bmm(a.transpose(1, 2), grad) if need_b else None, None)
         a2 = a.unsqueeze(0) if a.ndim == 1 else a
         b2 = b.unsqueeze(-1) if b.ndim == 1 else b
         g2 = grad
@@ -113,9 +127,97 @@ class Matmul(BuiltinFunction):
         return grad_a, grad_b, None
 
 
+def _column_major(m):
+    """Whether matrix ``m`` is laid out column by column (torch's test: strides (1, rows))."""
+    x = m._data
+    return x.strides[0] == x.itemsize and x.strides[1] == x.itemsize * x.shape[0]
+
+
+class UnsafeView(Reshape):
+    """torch's ``_unsafe_view``: a reshape whose result is not a view (it ends matmul's composite);
+    d/da = g reshaped back"""
+
+    _name = "UnsafeViewBackward0"
+
+
 def matmul(a, b):
     _check_matmul(a, b)
-    return Matmul.apply(a, b)
+    if (a._data.ndim <= 2 and b._data.ndim <= 2) or not _grad_state.enabled or \
+            not (a.requires_grad or b.requires_grad):
+        return Matmul.apply(a, b)
+    return _matmul_composite(a, b)
+
+
+def _matmul_composite(a, b):
+    """A recorded matmul with a 3-D or larger operand, as torch's composite makes it
+    (torch/_decomp/decompositions.py ``matmul`` and ``should_fold``, the Python twin of
+    aten/src/ATen/native/LinearAlgebra.cpp's): with a matrix or vector on one side, the batched
+    side is folded into one matrix and multiplied by mm or mv (the other side transposed when the
+    batched tensor is on the right); otherwise both sides are expanded to the broadcast batch and
+    multiplied by bmm. A batch dim of 1 against another size is squeezed off first when that side
+    requires grad."""
+    da, db = a.ndim, b.ndim
+    if (da >= 3 and db <= 2 and b.requires_grad) or (db >= 3 and da <= 2 and a.requires_grad) or \
+            (max(da, db) >= 3 and min(da, db) <= 2 and _foldable(a if da >= db else b.mT, da)):
+        transpose = db > da
+        t1 = b.mT if transpose else a
+        t2 = (a.t() if da == 2 else a) if transpose else b
+        lead = tuple(t1.shape[:-1])
+        folded = _reshape(t1, (math.prod(lead), t1.shape[-1]))
+        if t2.ndim == 2:
+            out = UnsafeView.apply(Matmul.apply(folded, t2), lead + (t2.shape[1],), False)
+            return out.mT.contiguous() if transpose else out
+        return UnsafeView.apply(Matmul.apply(folded, t2), lead, False)
+    n, m1 = (a.shape[-2] if da > 1 else 1), a.shape[-1]
+    m2, p = (b.shape[-2] if db > 1 else b.shape[-1]), (b.shape[-1] if db > 1 else 1)
+    batch_a, batch_b = tuple(a.shape[:-2]), tuple(b.shape[:-2])
+    if da == 3 and db == 3 and batch_a[0] != batch_b[0]:
+        if batch_a[0] == 1 and a.requires_grad:
+            return matmul(a.squeeze(0), b)
+        if batch_b[0] == 1 and b.requires_grad:
+            return matmul(a, b.squeeze(0))
+    batch = _batch_shape(a, b)
+    count = math.prod(batch)
+    a3 = _reshape(a.expand(*batch, n, m1), (count, n, m1))
+    if db == 1:
+        b3 = _reshape(b.expand(*batch, m2), (count, m2)).unsqueeze(2)
+    else:
+        b3 = _reshape(b.expand(*batch, m2, p), (count, m2, p))
+    out = bmm(a3, b3)
+    shape = batch + ((n,) if da > 1 else ()) + ((p,) if db > 1 else ())
+    return UnsafeView.apply(out.squeeze(-1) if db == 1 else out, shape, False)
+
+
+def _batch_shape(a, b):
+    """The broadcast of the batch dims (all but the last two) of ``a`` and ``b``; torch's error if none."""
+    batch_a, batch_b = a._data.shape[:-2], b._data.shape[:-2]
+    try:
+        return tuple(np.broadcast_shapes(batch_a, batch_b))
+    except ValueError:
+        raise broadcast_error(batch_a, batch_b) from None
+
+
+def _foldable(t1, ndim_a):
+    """torch's ``should_fold`` when no side requires grad... here: the batched tensor ``t1``'s
+    leading dims can be folded into rows without a copy (a 2-D left side never folds)."""
+    if ndim_a == 2:
+        return False
+    if t1._data.size == 0:
+        return True
+    expected = 1
+    for size, stride in zip(t1._data.shape[::-1], t1._data.strides[::-1]):
+        if size != 1 and stride != expected * t1._data.itemsize:
+            return False
+        expected *= size
+    return True
+
+
+def _reshape(t, shape):
+    """``t.reshape(shape)`` with torch's nodes: a view when the memory allows (ViewBackward0), else a
+    contiguous copy made into the shape (CloneBackward0, then UnsafeViewBackward0)."""
+    if np.shares_memory(t._data.reshape(shape), t._data):
+        return t.reshape(shape)
+    return UnsafeView.apply(t.contiguous(), shape, False)
 
 
 def mm(a, b):

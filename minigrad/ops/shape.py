@@ -132,7 +132,20 @@ class Squeeze(BuiltinFunction):
 
 
 class SqueezeDim(Squeeze):
+    """Remove the given size-1 dims; d/da = g with each unsqueezed again (torch's ``unsqueeze_to``)"""
+
     _name = "SqueezeBackward1"
+
+    @staticmethod
+    def forward(ctx, a, axes):
+        ctx.axes = axes
+        return np.squeeze(a._data, axis=axes)
+
+    @staticmethod
+    def backward(ctx, grad):
+        for axis in sorted(ctx.axes):
+            grad = grad.unsqueeze(axis)
+        return grad, None
 
 
 def squeeze(a, dim=None):
@@ -186,7 +199,11 @@ class Transpose(BuiltinFunction):
 
 
 class T(Transpose):
-    """``t()`` of a matrix"""
+    """``t()`` of a matrix; d/da = g.t()"""
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad.t(), None, None
 
 
 def permute(a, *dims):
@@ -215,7 +232,7 @@ class Expand(BuiltinFunction):
 
     @staticmethod
     def forward(ctx, a, shape):
-        return np.broadcast_to(a._data, shape)
+        return np.broadcast_to(a._data, shape)  # (read-only; ops/inplace.writable for torch's allowed writes)
 
     @staticmethod
     def backward(ctx, grad):

@@ -46,9 +46,22 @@ def _mul_view_then_read_view(lib, x, v):
     return rows * y[:1].sum()  # rows' grad_fn is regenerated (AsStridedBackward0)
 
 
+def _integral_samples(dtype):
+    """``//=`` has no derivative (torch's node is ``NotImplemented``): values only, nothing requiring grad."""
+    rng = Rng(142)
+    yield Sample([rng.normal((3, 4), dtype), rng.normal((), dtype)], grad=[False, False])
+
+
+def _floor_divide_in_place(lib, x, v):
+    y = x * 4
+    y //= v.abs() + 0.5
+    return y
+
+
 OPS = [
     OpInfo("fill_on_a_view", _fill_view, _view_samples),
     OpInfo("fill_", _fill, _view_samples),
     OpInfo("copy_into_a_view_of_a_transpose", _copy_into_transposed_view, _copy_samples),
     OpInfo("mul_on_a_view_then_read_it", _mul_view_then_read_view, _view_samples),
+    OpInfo("floor_divide_in_place", _floor_divide_in_place, _integral_samples, supports_grad=False),
 ]
