@@ -543,14 +543,17 @@ class Tensor:
             self._data.data.ptr
 
     def new_zeros(self, *size, dtype=None, device=None, requires_grad=False):
-        return _factories.zeros(*size, dtype=dtype or self.dtype, device=device or self.device, requires_grad=requires_grad)
+        dtype = self.dtype if dtype is None else _dt.to_dtype(dtype, "new_zeros")
+        return _factories.zeros(*size, dtype=dtype, device=device or self.device, requires_grad=requires_grad)
 
     def new_ones(self, *size, dtype=None, device=None, requires_grad=False):
-        return _factories.ones(*size, dtype=dtype or self.dtype, device=device or self.device, requires_grad=requires_grad)
+        dtype = self.dtype if dtype is None else _dt.to_dtype(dtype, "new_ones")
+        return _factories.ones(*size, dtype=dtype, device=device or self.device, requires_grad=requires_grad)
 
     def new_full(self, size, fill_value, dtype=None, device=None, requires_grad=False):
-        return _factories.full(size, fill_value, dtype=dtype or self.dtype, device=device or self.device,
-                    requires_grad=requires_grad)
+        dtype = self.dtype if dtype is None else _dt.to_dtype(dtype, "new_full")
+        return _factories.full(size, fill_value, dtype=dtype, device=device or self.device,
+                               requires_grad=requires_grad)
 
     def new_empty(self, *size, dtype=None, device=None, requires_grad=False):
         return self.new_zeros(*size, dtype=dtype, device=device, requires_grad=requires_grad)
@@ -614,6 +617,7 @@ class Tensor:
         return _inplace.apply(self, _unary.round)
 
     def clamp_(self, min=None, max=None):  # noqa: A002
+        _pointwise.check_clamp_bounds_castable(self, min, max)
         return _inplace.apply(self, _unary.clamp, min, max)
 
     clip_ = clamp_
@@ -1355,9 +1359,11 @@ class Tensor:
         return _inplace.apply(self, _pointwise.frac)
 
     def clamp_min_(self, min):  # noqa: A002
+        _pointwise.check_clamp_bounds_castable(self, min)
         return _inplace.apply(self, _pointwise.clamp_min, min)
 
     def clamp_max_(self, max):  # noqa: A002
+        _pointwise.check_clamp_bounds_castable(self, max)
         return _inplace.apply(self, _pointwise.clamp_max, max)
 
     def hypot_(self, other):

@@ -515,8 +515,7 @@ case("dtype_as_string_full_like", r"^full_like\(\): argument 'dtype' must be tor
     lambda lib: lib.full_like(lib.ones(2), 1, dtype="float32"))
 case("dtype_as_a_number", r"^full\(\): argument 'dtype' must be torch.dtype, not int$", TypeError)(
     lambda lib: lib.full((2,), 1, dtype=3))
-case("dtype_as_string_new_zeros", r"^new_zeros\(\): argument 'dtype' must be torch.dtype, not str$", TypeError,
-     open_in="tensor.py's new_zeros: to_dtype(dtype, 'new_zeros')")(
+case("dtype_as_string_new_zeros", r"^new_zeros\(\): argument 'dtype' must be torch.dtype, not str$", TypeError)(
     lambda lib: lib.ones(2).new_zeros(2, dtype="float32"))
 case("cat_of_a_tensor", r"cat\(\): argument 'tensors' \(position 1\) must be tuple of Tensors, not Tensor", TypeError)(
     lambda lib: lib.cat(lib.ones(2)))
@@ -553,22 +552,18 @@ case("int_pow_scalar_past_int8", r"value cannot be converted to type int8_t with
     lambda lib: lib.tensor([1, 2], dtype=lib.int8) ** 200)
 case("operand_numpy_array_requires_grad", r"Can't call numpy\(\) on Tensor that requires grad")(
     lambda lib: lib.ones(2, requires_grad=True) * np.array(2.0))
-case("clamp__int_float_bounds", r"^result type Float can't be cast to the desired output type long int$",
-     open_in="tensor.py's clamp_ calling pointwise.check_clamp_bounds_castable")(
+case("clamp__int_float_bounds", r"^result type Float can't be cast to the desired output type long int$")(
     lambda lib: lib.tensor([1, 2, 3]).clamp_(0.5, 2.5))
 case("clamp__int_tensor_bounds", r"^result type Float can't be cast to the desired output type Long$")(
     lambda lib: lib.tensor([1, 2, 3]).clamp_(lib.tensor([0.5, 0.5, 0.5])))
-case("clamp_min__int8_float_bound", r"^result type Float can't be cast to the desired output type signed char$",
-     open_in="tensor.py's clamp_min_ calling pointwise.check_clamp_bounds_castable")(
+case("clamp_min__int8_float_bound", r"^result type Float can't be cast to the desired output type signed char$")(
     lambda lib: lib.tensor([1, 2], dtype=lib.int8).clamp_min_(0.5))
-case("clamp_int8_bound_past_int8", r"^value cannot be converted to type int8_t without overflow$",
-     open_in="ops/unary.py's Clamp calling dtypes.check_bounds_cast")(
+case("clamp_int8_bound_past_int8", r"^value cannot be converted to type int8_t without overflow$")(
     lambda lib: lib.tensor([1, 2], dtype=lib.int8).clamp(max=200))
 case("setitem_past_int64", r"^Overflow when unpacking long long$", ValueError)(lambda lib: _set(lib.zeros(2), 2 ** 63))
 case("setitem_past_int8", r"^value cannot be converted to type int8_t without overflow$")(
     lambda lib: _set(lib.zeros(2, dtype=lib.int8), 200))
-case("fill_int32_name", r"^value cannot be converted to type int without overflow$",
-     open_in="ops/inplace.py's fill_ calling dtypes.cast_scalar")(
+case("fill_int32_name", r"^value cannot be converted to type int without overflow$")(
     lambda lib: lib.zeros(2, dtype=lib.int32).fill_(2 ** 40))
 case("full_int32_name", r"^value cannot be converted to type int without overflow$")(
     lambda lib: lib.full((2,), 2 ** 40, dtype=lib.int32))
@@ -607,8 +602,7 @@ case("hook_returns_a_float", r"^expected Variable, but hook returned 'float'$", 
     lambda lib: _backward_through_hook(lib, lambda g: 1.0))
 case("save_into_a_missing_directory", r"^Parent directory /nonexistent-minigrad-dir/sub does not exist.$")(
     lambda lib: lib.save(lib.ones(2), "/nonexistent-minigrad-dir/sub/x.pt"))
-case("matmul_dtype_names", r"^expected m1 and m2 to have the same dtype, but got: float != long int$",
-     open_in="ops/linalg.py naming dtypes by dtype.cpp_name")(
+case("matmul_dtype_names", r"^expected m1 and m2 to have the same dtype, but got: float != long int$")(
     lambda lib: lib.ones(2, 2) @ lib.ones(2, 2, dtype=lib.int64))
 case("masked_fill_mask_dtype_name", r"^masked_fill_ only supports boolean masks, but got mask with dtype long int$")(
     lambda lib: lib.ones(3).masked_fill_(lib.tensor([1, 0, 1]), 0.0))

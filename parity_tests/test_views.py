@@ -376,12 +376,6 @@ def test_matmul_backward_nodes_are_torchs(shapes):
 
 
 # --- found by the fuzzer (session 3): each a family, each against torch --------------------------------
-# Some fixes live in files other helpers own this session; their diffs go with the branch's report. Until
-# they are merged, the tests that need them are strict xfails (they fail, loudly, once the fix is in).
-def _needs(diff):
-    return pytest.mark.xfail(strict=True, reason=f"needs {diff} (another helper's file; the diff is in the report)")
-
-
 def _first_path(node, depth=3):
     """The names along the first-input path of a graph: how a double-backward graph is built."""
     names = []
@@ -402,8 +396,8 @@ PIECEWISE = {
     "hardtanh_inplace": lambda lib, x: lib.nn.functional.hardtanh(x * 1, inplace=True),
     "leaky_relu_inplace": lambda lib, x: lib.nn.functional.leaky_relu(x * 1, 0.2, inplace=True),
     "threshold_inplace": lambda lib, x: lib.nn.functional.threshold(x * 1, 0.3, 1.0, inplace=True),
-    "relu": pytest.param(lambda lib, x: x.relu(), marks=_needs("activation-relu-grad.diff")),
-    "relu_inplace": pytest.param(lambda lib, x: (x * 1).relu_(), marks=_needs("activation-relu-grad.diff")),
+    "relu": lambda lib, x: x.relu(),
+    "relu_inplace": lambda lib, x: (x * 1).relu_(),
 }
 
 
@@ -452,7 +446,6 @@ def _changed_after(lib, op, change, shape=(3,)):
     return x.grad
 
 
-@_needs("function.diff")
 @pytest.mark.parametrize("program", [
     lambda lib: _changed_after(lib, lambda a: lib.nn.functional.leaky_relu(a, 0.2, inplace=True), lambda a: a.mul_(2)),
     lambda lib: _saved_then_changed(lib, lambda a: a[:2], lambda a, v: v.mul_(2)),
@@ -543,7 +536,6 @@ def test_view_made_in_no_grad_requires_grad_without_a_grad_fn(leaf):
     same(program)
 
 
-@_needs("function.diff")
 def test_gradient_through_a_view_made_in_no_grad_goes_nowhere():
     def program(lib):
         x = lib.ones(3, dtype=lib.float64, requires_grad=True)
@@ -572,13 +564,13 @@ def test_floor_divide_in_place_records_torchs_not_implemented_node(target):
 
 
 @pytest.mark.parametrize("code", [
-    pytest.param("x // 2", marks=_needs("arithmetic.diff")),
-    pytest.param("b //= True", marks=_needs("arithmetic.diff")),
-    pytest.param("b %= True", marks=_needs("arithmetic.diff")),
-    pytest.param("b **= True", marks=_needs("arithmetic.diff")),
-    pytest.param("b **= False", marks=_needs("arithmetic.diff")),
-    pytest.param("b **= lib.tensor([True, True])", marks=_needs("arithmetic.diff")),
-    pytest.param("True ** b", marks=_needs("arithmetic.diff")),
+    "x // 2",
+    "b //= True",
+    "b %= True",
+    "b **= True",
+    "b **= False",
+    "b **= lib.tensor([True, True])",
+    "True ** b",
     "b //= 2", "b %= 2", "b **= 2", "x %= 1.5",
 ])
 def test_floor_divide_remainder_and_pow_assignments_as_torch(code):
@@ -604,7 +596,6 @@ def test_floor_divide_remainder_and_pow_assignments_as_torch(code):
 
 
 # second derivatives torch makes nan or a constant
-@_needs("reduction-norm-var-prod.diff")
 @pytest.mark.parametrize("code", ["x[0].norm()", "x.norm(dim=1)", "x.norm(dim=1, keepdim=True)", "x[0, 0].var()",
                                   "x[0, :1].var()", "x[0, 0].prod(-1)", "x[:, :1].prod(1)"])
 def test_second_derivatives_of_norm_at_zero_and_of_degenerate_reductions(code):
@@ -648,7 +639,6 @@ def test_setitem_with_a_full_index_writes_the_tensor_itself():
     same(program)
 
 
-@_needs("function.diff")
 @pytest.mark.parametrize("op", ["lib.nn.functional.elu(v, inplace=True)", "v.exp_()", "v.sigmoid_()", "v.relu_()",
                                 "lib.nn.functional.leaky_relu(v, 0.1, inplace=True)"])
 def test_double_backward_through_an_op_on_a_view_that_saved_its_result(op):
@@ -668,7 +658,7 @@ def test_double_backward_through_an_op_on_a_view_that_saved_its_result(op):
 @pytest.mark.parametrize("program", [
     "p += w; v.pow_(2)", "p += w; v.requires_grad; v.mul_(2)", "p += w; v.grad_fn; v.pow_(2)", "v += w; v.pow_(2)",
     "p.mul_(w); v.sum().backward()",
-    pytest.param("p.mul_(w); out = v * 2; v.pow_(2); out.sum().backward()", marks=_needs("arithmetic.diff")),
+    "p.mul_(w); out = v * 2; v.pow_(2); out.sum().backward()",
 ])
 def test_view_made_while_its_base_needed_no_grad(program):
     """torch's check_inplace reads such a view's node as stored: none (a leaf requiring grad) until it is
@@ -738,7 +728,6 @@ def test_threshold_keeps_nan():
     same(lambda lib: lib.nn.functional.threshold(lib.tensor([float("nan"), 0.5, -1.0], dtype=lib.float64), 0.1, 2.0))
 
 
-@_needs("engine.diff")
 def test_autograd_grad_runs_only_the_nodes_leading_to_its_inputs():
     """torch's engine skips the nodes from which no requested input can be reached: a tensor they saved,
     changed in place since, raises nothing (here behind a view made under no_grad, whose gradient goes
@@ -755,7 +744,6 @@ def test_autograd_grad_runs_only_the_nodes_leading_to_its_inputs():
     same(program)
 
 
-@_needs("arithmetic.diff")
 def test_pow_checks_its_saved_result_even_for_a_constant_exponent():
     """torch's PowBackward1 saves (and unpacks) its result whatever needs a gradient."""
     def program(lib):
@@ -808,7 +796,6 @@ def test_backward_through_a_number_written_into_an_expanded_view_raises():
     same_error(program)
 
 
-@_needs("reduction-norm-var-prod.diff")
 def test_second_derivative_of_std_at_zero_is_nan():
     """torch's std_backward divides by the std (masked where it is 0): its double backward gives nan there."""
     def program(lib):

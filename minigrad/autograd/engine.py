@@ -143,6 +143,25 @@ def _check_hook_result(hook, grad, result):
         raise RuntimeError(f"hook '{name}' has changed the size of value")
 
 
+def _needed(start, wanted):
+    """The ids of the nodes from which a wanted input can be reached: torch's engine runs only those
+    for ``autograd.grad`` (a node off every path to an input is not run, so cannot raise)."""
+    needed, state, stack = set(wanted), {}, [(n, False) for n in start]
+    while stack:
+        node, done = stack.pop()
+        key = id(node)
+        if done:
+            if any(id(e) in needed for e in node._edges if e is not None):
+                needed.add(key)
+            continue
+        if key in state or not isinstance(node, Function):
+            continue
+        state[key] = True
+        stack.append((node, True))
+        stack.extend((e, False) for e in node._edges if e is not None)
+    return needed
+
+
 def run_backward(roots, root_grads, retain_graph, create_graph, inputs=None):
     """Backpropagate ``root_grads`` from ``roots``. With ``inputs``, return their gradients
     (``autograd.grad``) instead of accumulating into leaves' ``.grad``."""
@@ -158,6 +177,7 @@ def run_backward(roots, root_grads, retain_graph, create_graph, inputs=None):
         for i, t in enumerate(inputs):
             wanted.setdefault(id(t.grad_fn if t.grad_fn is not None else t), []).append(i)
         captured = [None] * len(inputs)
+        needed = _needed(start, wanted)
     sink = _LeafSink(create_graph, [g._data for g in root_grads])
     ready = [n for n in dict.fromkeys(start) if deps.get(id(n), 0) == 0]
     prev_enabled = _grad_state.enabled
@@ -188,7 +208,10 @@ def run_backward(roots, root_grads, retain_graph, create_graph, inputs=None):
                 if wanted is not None and id(node) in wanted:
                     for i in wanted[id(node)]:
                         captured[i] = grad
-                grads = _call_backward(node, grad)
+                if wanted is None or id(node) in needed:
+                    grads = _call_backward(node, grad)
+                else:
+                    grads = (None,) * len(node._edges)
             else:
                 grads = (None,) * len(node._edges)
             for index, (edge, g, meta) in enumerate(zip(node._edges, grads, node._meta)):

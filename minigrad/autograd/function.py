@@ -66,6 +66,7 @@ class Function:
     _output = None            # the op's own result (an array), when it saved it with save_output
     _output_version = (0,)    # the version counter of that result (in-place changes bump it)
     _output_saved_at = 0      # its version when saved (an op run in place saves it after the write)
+    _output_grad_fn = None    # for an op run in place on a view: makes the node its result has (ops/inplace.py)
     _tensor_hooks = None      # hooks registered on the (non-leaf) output tensor
     _retained = None          # weakref to the output when it called retain_grad()
     _released = False
@@ -107,7 +108,10 @@ class Function:
             raise RuntimeError(_FREED)
         for t, v in zip(self._saved, self._saved_versions):
             if v is not None and t._version != v:
-                raise self._modified_error(f"[{t.type()} {list(t.shape)}]", t._version, v)
+                node = t.grad_fn  # torch names the saved tensor's node as it is now (a view's regenerated one)
+                what = f"[{t.type()} {list(t.shape)}]"
+                raise self._modified_error(what + (f", which is output 0 of {_op_name(node)}," if node else ""),
+                                           t._version, v)
         return self._saved
 
     def _modified_error(self, what, version, expected):
@@ -124,12 +128,12 @@ class Function:
         version = self._output_version[0]
         if version != self._output_saved_at:
             result = _wrap(self._output)
-            op = self.name().split("Backward")[0]  # torch names the forward op: "output 0 of Exp"
-            what = f"[{result.type()} {list(result.shape)}], which is output 0 of {op},"
+            what = f"[{result.type()} {list(result.shape)}], which is output 0 of {_op_name(self)},"
             raise self._modified_error(what, version, self._output_saved_at)
         out = _wrap(self._output)
         out._requires_grad = True
-        out._grad_fn = self
+        made = self._output_grad_fn() if self._output_grad_fn is not None else None
+        out._grad_fn = made or self  # (an op run in place on a view: the view's node, over the base's CopySlices)
         return out
 
     def mark_non_differentiable(self, *tensors):
@@ -192,6 +196,13 @@ def _result(cls, out):
     return _wrap(out)
 
 
+def _op_name(node):
+    """How torch's version error names a node: its name less "Backward0" ("Exp", "AsStrided"), or
+    less "Backward" where another number follows ("LeakyRelu1")."""
+    name = node.name().rsplit("::", 1)[-1]
+    return name.replace("Backward0", "") if name.endswith("Backward0") else name.replace("Backward", "")
+
+
 def _record(cls, ctx, args):
     """``apply`` when the graph is recorded: connect the node, run forward under no_grad, and make
     the node the result's ``grad_fn``."""
@@ -236,8 +247,8 @@ def _connect(ctx, args):
         if isinstance(a, Tensor):
             meta.append((a._data.shape, a.dtype))
             node = a.grad_fn if a._view is not None else a._grad_fn  # (a view's may be regenerated)
-            if a._requires_grad:
-                edges.append(node if node is not None else a)
+            if a._requires_grad:  # (a view made under no_grad requires grad, but its gradient goes nowhere)
+                edges.append(node if node is not None or a._view is not None and a._view.no_grad else a)
                 needs.append(True)
                 continue
         else:

@@ -112,7 +112,8 @@ def relu_array(x):
 class ReluGrad(BuiltinFunction):
     """relu's backward as an op of its own (torch's threshold_backward): 0 where out <= 0, else g —
     a select, not a product, so an inf gradient stays out (and a nan output passes g through, as in
-    torch); d/dg = (its gradient) where out > 0"""
+    torch); d/dg = (its gradient) where out > 0; d/dout = zeros (torch's ``zeros_like(grad)``: a
+    second derivative reaches the input as zeros, not as no gradient)"""
 
     _name = "ThresholdBackwardBackward0"
 
@@ -124,7 +125,7 @@ class ReluGrad(BuiltinFunction):
     @staticmethod
     def backward(ctx, grad):
         out, = ctx.saved_tensors
-        return ReluGrad.apply(grad, out), None
+        return ReluGrad.apply(grad, out), grad.new_zeros(grad.shape) if ctx.needs_input_grad[1] else None
 
 
 class Softmax(BuiltinFunction):

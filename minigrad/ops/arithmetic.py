@@ -129,7 +129,9 @@ def _operator(ufunc, op, floats_only=False, half_opmath=False):
     def operator(a, b):
         kind = b.__class__
         if kind is Tensor:
-            if a.dtype is b.dtype and not ((a._requires_grad or b._requires_grad) and _grad_state.enabled):
+            if a.dtype is b.dtype and not ((a._requires_grad or b._requires_grad or a._view is not None and
+                                            a._view.unlinked or b._view is not None and b._view.unlinked) and
+                                           _grad_state.enabled):
                 if not floats_only or a.dtype.is_floating_point:
                     token = quiet_fp()  # (inf - inf is nan without NumPy's warning, as in torch)
                     try:
@@ -141,7 +143,8 @@ def _operator(ufunc, op, floats_only=False, half_opmath=False):
         elif kind is float or kind is int and -_INT64 <= b < _INT64:
             # (a number must not promote the dtype: int * 2.5 and bool + 1 take the general path; nor
             # may an int that does not fit 64 bits: torch's OverflowError is there)
-            if a.dtype._category >= (2 if kind is float else 1) and not (a._requires_grad and _grad_state.enabled) \
+            if a.dtype._category >= (2 if kind is float else 1) and not (
+                    (a._requires_grad or a._view is not None and a._view.unlinked) and _grad_state.enabled) \
                     and not (half_opmath and a.dtype is float16):
                 if not floats_only or a.dtype.is_floating_point:
                     token = quiet_fp()
@@ -277,18 +280,18 @@ class Pow(BuiltinFunction):
             return _integer_power(a, b, x, y)
         with np.errstate(divide="ignore", invalid="ignore"):
             out = _broadcasting(np.power, a, b, x, y)
-        if ctx.needs_input_grad[1]:
-            ctx.save_output(out)  # as torch, the exponent's gradient reads the result
+        ctx.save_output(out)  # as torch's PowBackward1 (the exponent's gradient reads it; kept, and checked, always)
         return out
 
     @staticmethod
     def backward(ctx, grad):
         a, b = ctx.saved_tensors
+        out = ctx.output  # (unpacked first, as torch unpacks every saved tensor: a changed result raises)
         grad_a = grad_b = None
         if ctx.needs_input_grad[0]:  # 0 where b == 0 (not 0 * 0**-1 = nan), as torch
             grad_a = where(b == 0, 0.0, grad * b * a ** (b - 1))
         if ctx.needs_input_grad[1]:
-            grad_b = grad * where(((a == 0) & (b >= 0)), 0.0, ctx.output * a.log())
+            grad_b = grad * where(((a == 0) & (b >= 0)), 0.0, out * a.log())
         return grad_a, grad_b
 
 
@@ -422,8 +425,25 @@ def div(a, b, rounding_mode=None):
     raise ValueError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '{rounding_mode}'")
 
 
+class FloorDivide(BuiltinFunction):
+    """a // b rounded toward -inf when an operand requires grad: torch defines no derivative, but
+    records the op (node ``NotImplemented``, the result requires grad) and backward raises"""
+
+    _name = "torch::autograd::NotImplemented"
+
+    @staticmethod
+    def forward(ctx, a, b):
+        return _non_differentiable(np.floor_divide, a, b, kernel="div_floor_cpu")._data
+
+    @staticmethod
+    def backward(ctx, grad):
+        raise RuntimeError("derivative for aten::floor_divide is not implemented")
+
+
 def floor_divide(a, b):
-    """a // b rounded toward -inf; not differentiable (as in torch)."""
+    """a // b rounded toward -inf; not differentiable (as in torch: see FloorDivide)."""
+    if _grad_state.enabled and any(isinstance(t, Tensor) and t.requires_grad for t in (a, b)):
+        return FloorDivide.apply(a, b)
     return _non_differentiable(np.floor_divide, a, b, kernel="div_floor_cpu")
 
 

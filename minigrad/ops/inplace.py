@@ -34,9 +34,9 @@ from ..autograd.engine import _fit
 from ..autograd.function import BuiltinFunction
 from ..random import _resolve
 from ..tensor import Tensor, _wrap
-from ..dtypes import check_fits
+from ..dtypes import cast_scalar
 from . import arithmetic as _arith  # (a module reference: arithmetic imports this module too)
-from ._util import as_array, broadcast_error
+from ._util import broadcast_error
 
 _OVERLAP = ("unsupported operation: more than one element of the written-to tensor refers to a single memory "
             "location. Please clone() the tensor before performing the operation.")
@@ -439,8 +439,7 @@ def fill_(t, value, setitem=False):
     if isinstance(value, Tensor):
         v = value._data
     else:  # a number: torch's check that it fits, then its scalar cast (-1 fills a uint8 with 255)
-        check_fits(value, t.dtype, f"{t.dtype.name}_t", wrap_unsigned=True)
-        v = as_array(value, t.dtype)
+        v = cast_scalar(value, t.dtype, t.numel())
 
     def write_():
         writable(t._data)[...] = v

@@ -20,10 +20,6 @@ from .reduction import SumDim
 from .shape import Reshape, Transpose
 
 
-def _type_char(dtype):
-    return {"float16": "c10::Half", "float32": "float", "float64": "double"}.get(dtype.name, dtype.name)
-
-
 def _check_matmul(a, b):
     """torch's checks; the common case (same dtype, matching inner sizes) costs two comparisons."""
     x, y = a._data, b._data
@@ -32,8 +28,8 @@ def _check_matmul(a, b):
     if a.ndim == 0 or b.ndim == 0:
         raise RuntimeError(f"both arguments to matmul need to be at least 1D, but they are {a.ndim}D and {b.ndim}D")
     if a.dtype is not b.dtype:
-        raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: {_type_char(a.dtype)} != "
-                           f"{_type_char(b.dtype)}")
+        raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: {a.dtype.cpp_name} != "
+                           f"{b.dtype.cpp_name}")
     if a.device != b.device:
         raise device_error(a.device, b.device)
     k_a = a.shape[-1]

@@ -120,11 +120,16 @@ class Prod(BuiltinFunction):
     def backward(ctx, grad):
         a, = ctx.saved_tensors
         shape = a._data.shape
+        if not shape:  # torch's prod_backward: a 0-d input's gradient is g itself (its saved result is
+            ctx.output  # still unpacked, so a result changed in place since raises, as torch's)
+            return grad, None, None
         grad = _unreduce(grad, shape, ctx.axes, ctx.keepdim)
         out = _unreduce(ctx.output, shape, ctx.axes, ctx.keepdim)
         zeros = np.count_nonzero(a._data == 0)
         if not zeros:
-            return grad * out / a, None, None
+            return grad * (out / a), None, None  # (torch's grad * (result / input): MulBackward0)
+        if math.prod(shape[ax] for ax in ctx.axes) == 1:  # torch's prod_safe_zeros_backward of one element:
+            return grad, None, None  # g itself (no graph)
         if not is_grad_enabled():
             if zeros > 1 and ctx._over_all:  # every product of others is 0: torch returns zeros, even for a
                 return grad.new_zeros(shape), None, None  # nan grad
@@ -314,8 +319,9 @@ class Var(BuiltinFunction):
     _name = "VarBackward0"
 
     @staticmethod
-    def forward(ctx, a, axes, correction, keepdim):
+    def forward(ctx, a, axes, correction, keepdim, over_all=False):
         x, var = _variance(ctx, a, axes, correction, keepdim)
+        ctx.over_all = over_all or not a._data.ndim  # (var() without dim, or of a 0-d tensor)
         return var.astype(x.dtype, copy=False)
 
     @staticmethod
@@ -323,8 +329,11 @@ class Var(BuiltinFunction):
         a, = ctx.saved_tensors
         dof = _count(a, ctx.axes) - ctx.correction
         centered = a - a.mean(dim=ctx.axes, keepdim=True)
+        grad = _unreduce(grad, a._data.shape, ctx.axes, ctx.keepdim)
+        if dof <= 0 and ctx.over_all:  # torch's var_backward without dim: 2/0 * (a - mean) as a constant
+            return grad * where(centered == 0, float("nan"), float("inf")), None, None, None, None
         scale = 2.0 / dof if dof else float("inf")  # as torch: no degrees of freedom give nan, not an error
-        return _unreduce(grad, a._data.shape, ctx.axes, ctx.keepdim) * centered * scale, None, None, None
+        return grad * centered * scale, None, None, None, None
 
 
 class Std(BuiltinFunction):
@@ -346,8 +355,8 @@ class Std(BuiltinFunction):
         n = _count(a, ctx.axes)
         centered = a - a.mean(dim=ctx.axes, keepdim=True)
         std = ctx.output
-        zero = std == 0  # as torch: no gradient where std is 0 (it would be 0/0)
-        g = (grad / std.masked_fill(zero, 1)).masked_fill(zero, 0)
+        zero = std == 0  # as torch: no gradient where std is 0 (it would be 0/0); its double backward
+        g = (grad / std).masked_fill(zero, 0)  # divides by that zero: nan, as torch's std_backward
         return _unreduce(g, shape, ctx.axes, ctx.keepdim) * centered / (n - ctx.correction), None, None, None
 
 
@@ -399,7 +408,7 @@ def _correction(unbiased, correction):
 def var(a, dim=None, unbiased=None, keepdim=False, *, correction=None):
     if isinstance(dim, bool):  # var(unbiased) positional form
         dim, unbiased = None, dim
-    return Var.apply(a, _reduced_axes(dim, a.ndim), _correction(unbiased, correction), keepdim)
+    return Var.apply(a, _reduced_axes(dim, a.ndim), _correction(unbiased, correction), keepdim, dim is None)
 
 
 def std(a, dim=None, unbiased=None, keepdim=False, *, correction=None):
@@ -473,8 +482,10 @@ class Norm(BuiltinFunction):
         if p == float("inf"):
             hits = a.abs() == out
             return grad * a.sign() * hits / hits.sum(dim=ctx.axes, keepdim=True), None, None, None
+        if p == 2:  # torch's norm_backward: a/out, 0 where out = 0; its double backward divides by that
+            return grad * (a / out).masked_fill(out == 0, 0.0), None, None, None  # zero: nan, as torch's
         safe = out.masked_fill(out == 0, 1.0)
-        scale = a * a.abs() ** (p - 2) if p != 2 else a
+        scale = a * a.abs() ** (p - 2)
         return (grad * scale / safe ** (p - 1)).masked_fill(out == 0, 0.0), None, None, None
 
 

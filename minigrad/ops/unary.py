@@ -8,7 +8,7 @@ with ``ctx.save_output`` and read it back as ``ctx.output``.
 import numpy as np
 
 from ..autograd.function import BuiltinFunction
-from ..dtypes import get_default_dtype, result_type
+from ..dtypes import check_bounds_cast, get_default_dtype, result_type
 from ..tensor import Tensor
 from .arithmetic import where
 from ._util import as_array, broadcast_error, shape_of
@@ -209,6 +209,7 @@ class Clamp(BuiltinFunction):
         ctx.save_for_backward(a, low, high)
         ctx._name = "ClampBackward0" if isinstance(low, Tensor) or isinstance(high, Tensor) else "ClampBackward1"
         dt = result_type(a, *(b for b in (low, high) if b is not None))
+        check_bounds_cast(low, high, d=dt)
         x = as_array(a, dt)
         for bound, fn in ((low, np.maximum), (high, np.minimum)):
             if bound is not None:
