@@ -632,7 +632,7 @@ class Tensor:
         return _inplace.apply(self, _index.scatter_add, dim, index, src)
 
     def floor_divide_(self, other):
-        return _inplace.apply(self, _inplace.FloorDivideInPlace.apply, other)
+        return _inplace.apply(self, _arith.FloorDivideInPlace.apply, other)
 
     def remainder_(self, other):
         return _inplace.apply(self, _arith.remainder, other)

@@ -440,6 +440,14 @@ class FloorDivide(BuiltinFunction):
         raise RuntimeError("derivative for aten::floor_divide is not implemented")
 
 
+class FloorDivideInPlace(FloorDivide):
+    """``floor_divide_`` (``//=``) recorded: the same, the tensor still requiring grad afterwards"""
+
+    @staticmethod
+    def backward(ctx, grad):
+        raise RuntimeError("derivative for aten::floor_divide_ is not implemented")
+
+
 def floor_divide(a, b):
     """a // b rounded toward -inf; not differentiable (as in torch: see FloorDivide)."""
     if _grad_state.enabled and any(isinstance(t, Tensor) and t.requires_grad for t in (a, b)):

@@ -35,7 +35,6 @@ from ..autograd.function import BuiltinFunction
 from ..random import _resolve
 from ..tensor import Tensor, _wrap
 from ..dtypes import cast_scalar
-from . import arithmetic as _arith  # (a module reference: arithmetic imports this module too)
 from ._util import broadcast_error
 
 _OVERLAP = ("unsupported operation: more than one element of the written-to tensor refers to a single memory "
@@ -336,7 +335,7 @@ def writable(array):
         return array
     interface = dict(array.__array_interface__)
     interface["data"] = (interface["data"][0], False)
-    return np.asarray(_Interface(interface, array))
+    return np.asarray(_Interface(interface, array))  # host: NumPy's read-only broadcasts only
 
 
 class _Interface:
@@ -395,21 +394,6 @@ def check_partial_overlap(t, other):
         raise RuntimeError("unsupported operation: some elements of the input tensor and the written-to tensor "
                            "refer to a single memory location. Please clone() the tensor before performing the "
                            "operation.")
-
-
-class FloorDivideInPlace(BuiltinFunction):
-    """``floor_divide_`` (``//=``) recorded: torch defines no derivative, but records the op (node
-    ``NotImplemented``, the tensor still requires grad) and backward through it raises"""
-
-    _name = "torch::autograd::NotImplemented"
-
-    @staticmethod
-    def forward(ctx, a, other):
-        return _arith.floor_divide(a, other)._data  # (forward runs without recording)
-
-    @staticmethod
-    def backward(ctx, grad):
-        raise RuntimeError("derivative for aten::floor_divide_ is not implemented")
 
 
 class Fill(BuiltinFunction):
