@@ -805,3 +805,17 @@ def test_second_derivative_of_std_at_zero_is_nan():
         g = lib.autograd.grad(y.sum(), [x, w], create_graph=True)
         return lib.autograd.grad(sum((a * a).sum() for a in g if a.requires_grad), [x, w], allow_unused=True)
     same(program)
+
+
+@pytest.mark.parametrize("value", ["chunk", "slice"])
+def test_setitem_of_a_broadcast_part_of_itself_as_torch(value):
+    """``a[0:1] = a[:, :1]`` (found by the full fuzz profile): torch's setitem expands the value to
+    the target first (copy_to), and an expanded source is never checked for partial overlap."""
+    def program(lib):
+        x = lib.tensor([[1.0, -2.0]], requires_grad=True)
+        a = x.abs() * 1
+        part = a.chunk(2, dim=1)[0] if value == "chunk" else a[:, :1]
+        a[0:1] = part
+        (a * lib.tensor([[1.0, 3.0]])).sum().backward()
+        return a.tolist(), x.grad.tolist()
+    assert program(minigrad) == program(torch)

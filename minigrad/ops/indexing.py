@@ -198,6 +198,8 @@ def setitem(a, index, value):
             value = value.reshape(shape)
         if len(shape) > len(target) or any(s != 1 and s != n for s, n in zip(shape[::-1], target[::-1])):
             raise expand_error(shape, target)  # the value is expanded to the view (torch's message)
+        if shape != target:  # torch's copy_to expands it first: an expanded source is never checked for
+            value = value.expand(target)  # partial overlap (get_overlap_status: too hard to tell)
         return inplace.copy_(view, value)
     if is_tensor and value.dtype is not a.dtype:
         raise _index_put_dtype_error(a, value)
