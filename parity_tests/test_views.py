@@ -807,15 +807,19 @@ def test_second_derivative_of_std_at_zero_is_nan():
     same(program)
 
 
-@pytest.mark.parametrize("value", ["chunk", "slice"])
-def test_setitem_of_a_broadcast_part_of_itself_as_torch(value):
-    """``a[0:1] = a[:, :1]`` (found by the full fuzz profile): torch's setitem expands the value to
-    the target first (copy_to), and an expanded source is never checked for partial overlap."""
+@pytest.mark.parametrize("value", ["chunk", "slice", "itself_through_none"])
+def test_setitem_of_a_part_of_itself_as_torch(value):
+    """``a[0:1] = a[:, :1]`` and ``a[None][...] = a`` (found by the full fuzz profile): torch's setitem
+    expands the value to the target first (copy_to), an expanded source is never checked for partial
+    overlap, and the same elements laid out alike are no overlap (NumPy's strides of size-1 dims
+    differ from torch's, so only the other dims are compared)."""
     def program(lib):
         x = lib.tensor([[1.0, -2.0]], requires_grad=True)
         a = x.abs() * 1
-        part = a.chunk(2, dim=1)[0] if value == "chunk" else a[:, :1]
-        a[0:1] = part
+        if value == "itself_through_none":
+            a[None][...] = a
+        else:
+            a[0:1] = a.chunk(2, dim=1)[0] if value == "chunk" else a[:, :1]
         (a * lib.tensor([[1.0, 3.0]])).sum().backward()
         return a.tolist(), x.grad.tolist()
     assert program(minigrad) == program(torch)

@@ -229,6 +229,12 @@ def _dense(x):
     return True
 
 
+def _layout(x):
+    """(size, stride) of each dim longer than 1: what places the elements (NumPy gives a dim of size
+    1 any stride, torch a computed one: only the others can tell two layouts apart)."""
+    return [(n, st) for n, st in zip(x.shape, x.strides) if n != 1]
+
+
 def same_elements(x, y):
     """Whether arrays ``x`` and ``y`` are the very same elements (shape, strides and address)."""
     return x.shape == y.shape and x.strides == y.strides and _address(x) == _address(y)
@@ -388,8 +394,8 @@ def check_partial_overlap(t, other):
         return  # torch's get_overlap_status: empty, or too hard to tell (strided): no check
     x_begin, y_begin = _address(x), _address(y)
     x_end, y_end = x_begin + x.size * x.itemsize, y_begin + y.size * y.itemsize
-    if (x_begin, x_end) == (y_begin, y_end) and x.strides == y.strides:
-        return  # the very same elements (``t.mul_(t)``)
+    if (x_begin, x_end) == (y_begin, y_end) and _layout(x) == _layout(y):
+        return  # the very same elements (``t.mul_(t)``, ``a[None][...] = a``)
     if x_begin < y_end and y_begin < x_end:
         raise RuntimeError("unsupported operation: some elements of the input tensor and the written-to tensor "
                            "refer to a single memory location. Please clone() the tensor before performing the "
