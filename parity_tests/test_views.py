@@ -811,8 +811,8 @@ def test_second_derivative_of_std_at_zero_is_nan():
 def test_setitem_of_a_part_of_itself_as_torch(value):
     """``a[0:1] = a[:, :1]`` and ``a[None][...] = a`` (found by the full fuzz profile): torch's setitem
     expands the value to the target first (copy_to), an expanded source is never checked for partial
-    overlap, and the same elements laid out alike are no overlap (NumPy's strides of size-1 dims
-    differ from torch's, so only the other dims are compared)."""
+    overlap, and the same elements with the same strides are no overlap (where NumPy gives a size-1
+    dim stride 0, torch computes one: that 0 is not compared)."""
     def program(lib):
         x = lib.tensor([[1.0, -2.0]], requires_grad=True)
         a = x.abs() * 1

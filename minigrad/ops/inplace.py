@@ -229,10 +229,12 @@ def _dense(x):
     return True
 
 
-def _layout(x):
-    """(size, stride) of each dim longer than 1: what places the elements (NumPy gives a dim of size
-    1 any stride, torch a computed one: only the others can tell two layouts apart)."""
-    return [(n, st) for n, st in zip(x.shape, x.strides) if n != 1]
+def _same_strides(x, y):
+    """torch's stride comparison in its overlap test. NumPy agrees with torch's strides except on a
+    size-1 dim made by ``None`` indexing or broadcasting, where NumPy puts 0 and torch the stride it
+    computes (``size * stride`` of the next dim): a 0 there is not compared."""
+    return x.ndim == y.ndim and all(sx == sy or n == 1 and 0 in (sx, sy)
+                                    for n, sx, sy in zip(x.shape, x.strides, y.strides))
 
 
 def same_elements(x, y):
@@ -394,7 +396,7 @@ def check_partial_overlap(t, other):
         return  # torch's get_overlap_status: empty, or too hard to tell (strided): no check
     x_begin, y_begin = _address(x), _address(y)
     x_end, y_end = x_begin + x.size * x.itemsize, y_begin + y.size * y.itemsize
-    if (x_begin, x_end) == (y_begin, y_end) and _layout(x) == _layout(y):
+    if (x_begin, x_end) == (y_begin, y_end) and _same_strides(x, y):
         return  # the very same elements (``t.mul_(t)``, ``a[None][...] = a``)
     if x_begin < y_end and y_begin < x_end:
         raise RuntimeError("unsupported operation: some elements of the input tensor and the written-to tensor "
