@@ -38,7 +38,7 @@ import numpy as np
 from .._modes import capture as _capture
 from ..random import _engine, generator as _generator
 from ..tensor import Tensor
-from .steps import GuardStep, OptimizerStep, Ref, Step, refs
+from .steps import GuardStep, OptimizerStep, Ref, Step, leaves, refs
 from .traced import TracedArray, plain, set_shape
 
 _MINIGRAD = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -180,7 +180,7 @@ class Recorder:
                                         for w in writes):
             self.changed = "an in-place change of a tensor it reads"
         by_id = {id(view): traced for view, traced in found}
-        by_id.update({id(a): a for a in _arrays((args_p, kwargs_p)) if id(a) not in by_id})
+        by_id.update({id(a): a for a in leaves((args_p, kwargs_p), lambda o: isinstance(o, np.ndarray)) if id(a) not in by_id})
         static = pure and self._static_inputs(found, by_id, kwargs.get("like"))
         outs, out_value, scalar = self._outputs(result, by_id, fn, found, static)
         if static and outs is not None:
@@ -361,17 +361,6 @@ def _root(array):
     while isinstance(array.base, np.ndarray):
         array = array.base
     return array
-
-
-def _arrays(obj):
-    if isinstance(obj, np.ndarray):
-        yield obj
-    elif type(obj) in (tuple, list):
-        for o in obj:
-            yield from _arrays(o)
-    elif type(obj) is dict:
-        for o in obj.values():
-            yield from _arrays(o)
 
 
 def _written_slots(fn, args_t, kwargs_t):

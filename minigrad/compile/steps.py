@@ -65,13 +65,18 @@ class OptimizerStep:
         self.optimizer, self.entries = optimizer, entries   # entries: [(param, group, grad slot)]
 
 
+def leaves(obj, is_leaf):
+    """The items of ``obj`` (through nested tuples, lists and dict values) that ``is_leaf`` picks."""
+    if is_leaf(obj):
+        yield obj
+    elif type(obj) in (tuple, list):
+        for o in obj:
+            yield from leaves(o, is_leaf)
+    elif type(obj) is dict:
+        for o in obj.values():
+            yield from leaves(o, is_leaf)
+
+
 def refs(template):
     """The slots a template refers to."""
-    if isinstance(template, Ref):
-        yield template.slot
-    elif type(template) in (tuple, list):
-        for t in template:
-            yield from refs(t)
-    elif type(template) is dict:
-        for t in template.values():
-            yield from refs(t)
+    return (ref.slot for ref in leaves(template, lambda t: isinstance(t, Ref)))
