@@ -98,8 +98,8 @@ def check_fits(value, d, type_name, wrap_unsigned=False):
     spelling in the message (``int64`` from ``tensor()``, ``int64_t`` from ``full``)."""
     if d._category != _INT or isinstance(value, _builtins.bool):
         return
-    if isinstance(value, _builtins.int) and not -2 ** 63 <= value < 2 ** 64:
-        raise OverflowError("int too big to convert")
+    if isinstance(value, _builtins.int):
+        check_unpacks_64(value)
     info = np.iinfo(d.np)
     low = -info.max if wrap_unsigned and not d.is_signed and isinstance(value, _builtins.int) else info.min
     if value != value or not low <= value <= info.max:  # (a NaN fails every comparison)
@@ -152,12 +152,18 @@ def check_bounds_cast(*bounds, d):
             check_scalar_cast(b, d, wrap_unsigned=True)
 
 
+def check_unpacks_64(x):
+    """torch's OverflowError for a Python int its argument parser cannot unpack into 64 bits (signed
+    or unsigned: -2**63 <= x < 2**64)."""
+    if not -2 ** 63 <= x < 2 ** 64:
+        raise OverflowError("int too big to convert")
+
+
 def wrap_int(x, dt):
     """A Python int as a NumPy scalar of the integer dtype ``dt``, wrapped around as torch's
     scalar cast does (``int8_t + 200`` adds -56; ``int64_t + 2**63`` adds -2**63). Past 64 bits,
     torch's OverflowError."""
-    if not -2 ** 63 <= x < 2 ** 64:
-        raise OverflowError("int too big to convert")
+    check_unpacks_64(x)
     bits = 8 * dt.itemsize
     x %= 2 ** bits
     if dt.is_signed and x >= 2 ** (bits - 1):
@@ -224,8 +230,7 @@ def result_type(*operands):
             if isinstance(x, _builtins.bool):
                 d = bool
             elif isinstance(x, _builtins.int):
-                if not -2 ** 63 <= x < 2 ** 64:  # torch unpacks a Python int into 64 bits
-                    raise OverflowError("int too big to convert")
+                check_unpacks_64(x)
                 d, unsigned_64 = int64, unsigned_64 or x >= 2 ** 63
             elif isinstance(x, _builtins.float):
                 d = get_default_dtype()

@@ -7,7 +7,7 @@ import numpy as np
 
 from .._modes import grad_state as _grad_state, quiet_fp, restore_fp
 from ..autograd.function import BuiltinFunction
-from ..dtypes import check_fits, check_scalar_cast, float16, float32, int64
+from ..dtypes import check_fits, check_scalar_cast, check_unpacks_64, float16, float32, int64
 from ..tensor import Tensor, _wrap
 from .indexing import nonzero
 from .fused import add_scaled
@@ -58,8 +58,8 @@ def _check_no_bool_subtraction(a, b):
     if a.__class__ is np.ndarray or b.__class__ is np.ndarray:
         return
     for x in (a, b):  # (a number past 64 bits fails torch's argument parsing, before this check)
-        if isinstance(x, int) and not -_INT64 <= x < 2 * _INT64:
-            raise OverflowError("int too big to convert")
+        if isinstance(x, int):
+            check_unpacks_64(x)
     bools = [x.dtype.name == "bool" if isinstance(x, Tensor) else isinstance(x, (bool, np.bool_)) for x in (a, b)]
     if all(bools):
         raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not supported. "
